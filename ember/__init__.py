@@ -1,0 +1,17 @@
+"""Ember: PyTorch's API on NumPy."""
+from . import _backend
+from ._backend import (Generator, bool, device, double, dtype, float, float16, float32, float64, get_default_dtype,
+                       get_rng_state, half, initial_seed, int, int8, int16, int32, int64, long, manual_seed,
+                       promote_types, seed, set_default_dtype, set_rng_state, short, uint8)
+from ._tensor import Size, Tensor, is_tensor, tensor
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from . import autograd
+from . import _ops
+
+globals().update(_ops.FUNCTIONS)
+from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
+
+FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
+    _CPU_TYPES[d] for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool))
+
+__version__ = "0.1.0"

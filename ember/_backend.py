@@ -1,0 +1,324 @@
+"""The one seam between Ember and an array library.
+
+A device maps to an array module (``numpy`` for ``cpu``; ``cupy`` for ``cuda``
+where it is installed). dtypes are Ember objects that wrap the array library's
+dtypes and carry PyTorch's promotion rules. Everything above this module asks
+it for array modules, dtypes and random numbers instead of importing numpy for
+computing on tensor data.
+"""
+import numpy as np
+
+# --------------------------------------------------------------------- dtypes
+
+
+class dtype:
+    """A tensor element type, printed and compared like ``torch.float32``."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize", "_kind")
+
+    def __init__(self, name, np_dtype, kind):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self._kind = kind  # 0 bool, 1 integer, 2 floating: PyTorch's promotion categories
+        self.is_floating_point = kind == 2
+        self.is_complex = False
+        self.is_signed = kind == 2 or self.np.kind == "i"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+    def to_real(self):
+        return self
+
+    def to_complex(self):
+        raise TypeError("complex dtypes are not supported by Ember")
+
+
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+float16 = dtype("float16", np.float16, 2)
+int64 = dtype("int64", np.int64, 1)
+int32 = dtype("int32", np.int32, 1)
+int16 = dtype("int16", np.int16, 1)
+int8 = dtype("int8", np.int8, 1)
+uint8 = dtype("uint8", np.uint8, 1)
+bool = dtype("bool", np.bool_, 0)  # noqa: A001 - PyTorch's public name
+
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+_ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool)
+_BY_NP = {d.np: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL}
+_BY_NAME.update(float=float32, double=float64, half=float16, long=int64, int=int32, short=int16)
+
+
+def _dtype_by_name(name):
+    return _BY_NAME[name]
+
+
+def from_np(np_dtype):
+    """The Ember dtype of a NumPy dtype (raises TypeError for unsupported ones)."""
+    try:
+        return _BY_NP[np_dtype]
+    except KeyError:
+        try:
+            return _BY_NP[np.dtype(np_dtype)]
+        except (KeyError, TypeError):
+            raise TypeError(f"can't convert np.ndarray of type {np_dtype}. The only supported types are: "
+                            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+
+
+def to_dtype(d):
+    """Accept an Ember dtype, a NumPy dtype, a Python type or a name; return an Ember dtype."""
+    if type(d) is dtype:
+        return d
+    if d is None:
+        return None
+    if isinstance(d, str):
+        try:
+            return _BY_NAME[d.replace("torch.", "")]
+        except KeyError:
+            raise TypeError(f"invalid dtype: {d!r}") from None
+    if d is _py_float:
+        return float64
+    if d is _py_int:
+        return int64
+    if d is _py_bool:
+        return bool
+    return from_np(np.dtype(d))
+
+
+import builtins as _builtins  # noqa: E402
+
+_py_float, _py_int, _py_bool = _builtins.float, _builtins.int, _builtins.bool
+
+# PyTorch's default float dtype: what float Python data and float scalars become.
+_default = [float32]
+
+
+def get_default_dtype():
+    return _default[0]
+
+
+def set_default_dtype(d):
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+def promote_types(a, b):
+    """PyTorch's promotion of two dtypes: the higher category wins outright
+    (int64 + float16 -> float16), within a category NumPy's lattice applies."""
+    if a is b:
+        return a
+    if a._kind != b._kind:
+        return a if a._kind > b._kind else b
+    return _BY_NP[np.promote_types(a.np, b.np)]
+
+
+def result_type(*operands):
+    """PyTorch's result dtype for tensors (objects with ``.dtype``/``.ndim``) and Python scalars.
+
+    Dimensioned tensors decide first; 0-dim tensors and then Python scalars only
+    matter when they belong to a higher category (bool < integer < floating)."""
+    dim = zero = None
+    scalar_kind = -1
+    for o in operands:
+        if hasattr(o, "ndim"):
+            d = o.dtype if type(o.dtype) is dtype else from_np(o.dtype)
+            if o.ndim:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        else:
+            k = 0 if isinstance(o, _py_bool) else 1 if isinstance(o, _py_int) else 2
+            scalar_kind = max(scalar_kind, k)
+    result = dim
+    if zero is not None and (result is None or zero._kind > result._kind):
+        result = zero if result is None else promote_types(result, zero)
+    if scalar_kind >= 0 and (result is None or scalar_kind > result._kind):
+        result = (bool, int64, get_default_dtype())[scalar_kind]
+    return result
+
+
+# --------------------------------------------------------------------- devices
+
+
+class device:
+    """``ember.device('cpu')``, ``ember.device('cuda:0')``, ``ember.device('cuda', 1)``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):  # noqa: A002 - PyTorch's argument name
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if isinstance(type, _py_int):
+            type, index = "cuda", type
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
+            index = _py_int(idx)
+        if type not in ("cpu", "cuda", "mps", "meta"):
+            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of device string: {type}")
+        self.type, self.index = type, index
+
+    def __repr__(self):
+        return f"device(type='{self.type}'" + ("" if self.index is None else f", index={self.index}") + ")"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+CPU = device("cpu")
+
+
+def _cupy():
+    try:
+        import cupy
+    except ImportError:
+        return None
+    try:
+        return cupy if cupy.cuda.runtime.getDeviceCount() > 0 else None
+    except Exception:  # no driver, no device: CUDA is simply unavailable
+        return None
+
+
+_cuda_module = []
+
+
+def cuda_module():
+    """CuPy when a CUDA device can be used, else None (looked up once)."""
+    if not _cuda_module:
+        _cuda_module.append(_cupy())
+    return _cuda_module[0]
+
+
+def xp_for(dev):
+    """The array module that holds tensors of a device."""
+    dev = dev if isinstance(dev, device) else device(dev)
+    if dev.type == "cpu":
+        return np
+    if dev.type == "cuda":
+        cp = cuda_module()
+        if cp is None:
+            raise AssertionError("Torch not compiled with CUDA enabled (Ember found no CUDA device; install cupy on a machine with a GPU)")
+        return cp
+    raise RuntimeError(f"Ember has no backend for device type '{dev.type}'")
+
+
+def device_of(array):
+    if type(array) is np.ndarray:
+        return CPU
+    dev = getattr(array, "device", None)
+    return device("cuda", _py_int(getattr(dev, "id", 0)))
+
+
+def to_device(array, dev):
+    """Copy an array to a device's array module (a no-op when it is already there)."""
+    dev = dev if isinstance(dev, device) else device(dev)
+    if dev.type == "cpu":
+        return array if type(array) is np.ndarray else array.get()
+    xp = xp_for(dev)
+    with xp.cuda.Device(dev.index or 0):
+        return xp.asarray(array)
+
+
+def to_numpy(array):
+    return array if type(array) is np.ndarray else array.get()
+
+
+# --------------------------------------------------------------------- random
+
+
+class Generator:
+    """A seeded random stream (``ember.Generator().manual_seed(0)``).
+
+    Built on NumPy's PCG64; ``get_state``/``set_state`` round-trip as uint8 tensors."""
+
+    def __init__(self, device="cpu"):
+        self.device = device if not isinstance(device, str) else globals()["device"](device)
+        self._seed = 67280421310721
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+
+    def manual_seed(self, seed):
+        seed = _py_int(seed)
+        if seed < 0:
+            seed += 1 << 64
+        self._seed = seed
+        self._rng = np.random.Generator(np.random.PCG64(seed))
+        return self
+
+    def seed(self):
+        return self.manual_seed(_py_int(np.random.SeedSequence().entropy) % (1 << 63))._seed
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        import json
+
+        from ._tensor import tensor
+
+        raw = json.dumps(self._rng.bit_generator.state).encode()
+        return tensor(list(raw), dtype=uint8)
+
+    def set_state(self, state):
+        import json
+
+        self._rng.bit_generator.state = json.loads(bytes(to_numpy(state._data)).decode())
+        return self
+
+
+default_generator = Generator()
+
+
+def rng(generator=None):
+    """The NumPy Generator behind an Ember generator (the default one when None)."""
+    return (generator or default_generator)._rng
+
+
+def manual_seed(seed):
+    default_generator.manual_seed(seed)
+    return default_generator
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state):
+    default_generator.set_state(state)

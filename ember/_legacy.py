@@ -1,0 +1,54 @@
+"""PyTorch's legacy tensor types (``FloatTensor``, ``cuda.LongTensor``, ...) and their names."""
+from . import _backend as B
+
+_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+          "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+class _LegacyMeta(type):
+    def __instancecheck__(cls, obj):
+        from ._tensor import Tensor
+
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == cls._device
+
+    def __repr__(cls):
+        return f"<class '{cls.__qualname__}'>"
+
+
+def _make(dt, device):
+    prefix = "torch.cuda." if device == "cuda" else "torch."
+
+    def __new__(cls, *args, **kwargs):
+        from ._tensor import Tensor
+
+        if device == "cuda":
+            B.xp_for("cuda")
+        return Tensor(*args, dtype=dt, device=None if device == "cpu" else "cuda", **kwargs)
+
+    name = _NAMES[dt.name] + "Tensor"
+    return _LegacyMeta(name, (), {"__new__": __new__, "dtype": dt, "_device": device, "is_cuda": device == "cuda",
+                                  "__qualname__": prefix + name})
+
+
+CPU_TYPES = {dt: _make(dt, "cpu") for dt in B._ALL}
+CUDA_TYPES = {dt: _make(dt, "cuda") for dt in B._ALL}
+
+
+def legacy_type_name(t):
+    return ("torch.cuda." if t.device.type == "cuda" else "torch.") + _NAMES[t.dtype.name] + "Tensor"
+
+
+def resolve_type(spec):
+    """A dtype, legacy type or type string -> (dtype, device or None)."""
+    if isinstance(spec, _LegacyMeta):
+        return spec.dtype, spec._device
+    if isinstance(spec, str):
+        name = spec.replace("torch.", "")
+        dev = None
+        if name.startswith("cuda."):
+            dev, name = "cuda", name[5:]
+        for dt, short in ((d, _NAMES[d.name] + "Tensor") for d in B._ALL):
+            if name == short:
+                return dt, dev or "cpu"
+        return B.to_dtype(name), None
+    return B.to_dtype(spec), None

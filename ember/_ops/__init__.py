@@ -1,0 +1,12 @@
+"""The op library, grouped by family. Importing it attaches each family's
+functions to ``Tensor`` as methods and operators, and collects the
+module-level functions that ``ember`` exports."""
+from .._tensor import Tensor
+from . import conversion, elementwise, linalg, reduction, shape
+
+FAMILIES = [elementwise, reduction, linalg, shape, conversion]
+FUNCTIONS = {}
+for _family in FAMILIES:
+    for _name, _fn in _family.TENSOR_METHODS.items():
+        setattr(Tensor, _name, _fn)
+    FUNCTIONS.update(_family.FUNCTIONS)

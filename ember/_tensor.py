@@ -1,0 +1,426 @@
+"""The Tensor object: an array plus what autograd needs to know about it.
+
+Only what concerns the object itself lives here (construction, conversion,
+printing, autograd bookkeeping). Arithmetic and other methods are the op
+functions themselves, attached by ``ember._ops`` so that ``x.add(y)`` calls
+``ember.add(x, y)`` with no extra layer in between.
+"""
+import numpy as np
+
+from . import _backend as B
+
+_new = object.__new__
+_np_array = np.ndarray
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``torch.Size([10, 5])``."""
+
+    def __repr__(self):
+        return f"torch.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, i):
+        r = tuple.__getitem__(self, i)
+        return Size(r) if isinstance(i, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+
+def _array_from_data(data, dt=None, dev=None):
+    """Turn Python data / arrays / tensors into an array with PyTorch's dtype inference."""
+    if isinstance(data, Tensor):
+        arr = data._data
+    elif type(data) is _np_array:
+        arr = data
+        if arr.dtype.kind not in "biuf":
+            arr = np.asarray(arr, dtype=np.float64) if arr.dtype == object else arr
+        B.from_np(arr.dtype)  # rejects unsupported dtypes with PyTorch's message
+    elif isinstance(data, np.generic):
+        arr = np.asarray(data)
+    else:
+        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat_first(data)):
+            data = _tensors_to_lists(data)
+        arr = np.asarray(data)
+        if arr.dtype.kind == "f":
+            arr = arr.astype(B.get_default_dtype().np, copy=False)
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64, copy=False)
+        elif arr.dtype.kind == "U" or arr.dtype == object:
+            raise TypeError(f"new(): invalid data type '{type(_first_scalar(data)).__name__}'")
+    if dt is not None:
+        arr = arr.astype(B.to_dtype(dt).np, copy=False)
+    if dev is not None and B.device(dev).type != "cpu":
+        arr = B.to_device(arr, dev)
+    return arr
+
+
+def _flat_first(data):
+    while isinstance(data, (list, tuple)) and data:
+        yield data[0]
+        data = data[0]
+
+
+def _first_scalar(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
+
+
+def _tensors_to_lists(data):
+    if isinstance(data, Tensor):
+        return data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_tensors_to_lists(x) for x in data]
+    return data
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, PyTorch's ``torch.Tensor``.
+
+    ``Tensor(5, 3)`` allocates (uninitialised); ``Tensor(data)`` copies data into
+    the default float dtype, as PyTorch's legacy constructor does."""
+
+    __slots__ = ("_data", "requires_grad", "grad", "grad_fn", "_out_idx", "_version", "_hooks", "_retains",
+                 "__weakref__", "__dict__")
+    __array_priority__ = 1000  # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
+
+    def __init__(self, *args, device=None, dtype=None):
+        dt = B.to_dtype(dtype) if dtype is not None else B.get_default_dtype()
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
+            arr = _array_from_data(args[0]).astype(dt.np, copy=True)
+        else:
+            sizes = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else args
+            if not all(isinstance(s, (int, np.integer)) for s in sizes):
+                raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element of type "
+                                f"{type(next(s for s in sizes if not isinstance(s, (int, np.integer)))).__name__}")
+            arr = np.empty(sizes if sizes else (0,), dt.np)
+        if device is not None:
+            arr = B.to_device(arr, device)
+        Tensor._init(self, arr)
+
+    def _init(self, data, requires_grad=False):
+        self._data = data
+        self.requires_grad = requires_grad
+        self.grad = None
+        self.grad_fn = None
+        self._out_idx = 0
+        self._version = [0]
+        self._hooks = None
+        self._retains = False
+
+    @staticmethod
+    def _wrap(data):
+        """Wrap an array without copying (the fast internal constructor)."""
+        t = _new(Tensor)
+        t._data = data
+        t.requires_grad = False
+        t.grad = None
+        t.grad_fn = None
+        t._out_idx = 0
+        t._version = [0]
+        t._hooks = None
+        t._retains = False
+        return t
+
+    # ------------------------------------------------------------ attributes
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._dim(dim)]
+
+    @property
+    def dtype(self):
+        return B.from_np(self._data.dtype)
+
+    @property
+    def device(self):
+        return B.device_of(self._data)
+
+    @property
+    def is_cuda(self):
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self):
+        return self.device.type == "cpu"
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        return False
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def stride(self, dim=None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[self._dim(dim)]
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0] if type(self._data) is _np_array else self._data.data.ptr
+
+    @property
+    def output_nr(self):
+        return self._out_idx
+
+    @property
+    def _version_counter(self):
+        return self._version[0]
+
+    def _dim(self, dim, ndim=None):
+        """Wrap a possibly negative dim, raising PyTorch's IndexError when it is out of range."""
+        n = self._data.ndim if ndim is None else ndim
+        lo, hi = (-1, 0) if n == 0 else (-n, n - 1)
+        if not lo <= dim <= hi:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {dim})")
+        return dim % n if n else 0
+
+    # ------------------------------------------------------------ data and grad
+    @property
+    def data(self):
+        """A tensor sharing this one's memory, outside the graph (changes to it are not tracked)."""
+        return Tensor._wrap(self._data)
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    def detach(self):
+        t = Tensor._wrap(self._data)
+        t._version = self._version  # detach() shares the version counter, unlike .data
+        return t
+
+    def detach_(self):
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                               "computed variable in a subgraph that doesn't require differentiation use "
+                               "var_no_grad = var.detach().")
+        if requires_grad and self._data.dtype.kind not in "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self.requires_grad = requires_grad
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def retain_grad(self):
+        if self.grad_fn is None:
+            return
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._retains:
+            return
+        self._retains = True
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def keep(grads, outs):
+            t = ref()
+            if t is not None and t.grad_fn is not None:
+                g = outs[t._out_idx]
+                g = g.detach() if isinstance(g, Tensor) else Tensor._wrap(g.copy())
+                t.grad = g if t.grad is None else Tensor._wrap(t.grad._data + g._data)
+
+        self.grad_fn.register_prehook(lambda *g: keep(None, g) or None)
+
+    @property
+    def retains_grad(self):
+        return self._retains
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            self._hooks.append(hook)
+            from .autograd.graph import _Handle
+
+            return _Handle(self._hooks, hook)
+        idx = self._out_idx
+
+        def pre(*grads):
+            new = hook(grads[idx])
+            if new is None:
+                return None
+            grads = list(grads)
+            grads[idx] = new
+            return tuple(grads)
+
+        return self.grad_fn.register_prehook(pre)
+
+    # ------------------------------------------------------------ conversion
+    def numpy(self, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        if type(self._data) is not _np_array:
+            if not force:
+                raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to copy "
+                                "the tensor to host memory first.")
+            return B.to_numpy(self._data)
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = B.to_numpy(self._data)
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def tolist(self):
+        return B.to_numpy(self._data).tolist()
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item() if type(self._data) is _np_array else self._data.item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if self._data.size == 0 else 'more than one value'} is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0 or self._data.size == 1 and spec:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import tensor_repr
+
+        return tensor_repr(self)
+
+    def __reduce_ex__(self, proto):
+        # Pickling (DataLoader workers, copy.deepcopy) carries data and requires_grad, never the graph.
+        return (_rebuild, (B.to_numpy(self._data), self.requires_grad, type(self)))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.")
+        new = _rebuild(self._data.copy(), self.requires_grad, type(self))
+        if self.grad is not None:
+            new.grad = Tensor._wrap(self.grad._data.copy())
+        memo[id(self)] = new
+        return new
+
+    # ------------------------------------------------------------ NumPy protocols
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """Let NumPy ufuncs on Tensors run as Ember ops. Backward formulas rely on it:
+        written with NumPy, they record a graph when given Tensors (create_graph=True)."""
+        from ._ops.numpy_protocol import array_ufunc
+
+        return array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from ._ops.numpy_protocol import array_function
+
+        return array_function(func, args, kwargs)
+
+
+def _rebuild(array, requires_grad, cls=Tensor):
+    t = Tensor._wrap(array)
+    if cls is not Tensor:
+        t = cls(t, requires_grad) if requires_grad is not None else cls(t)
+    t.requires_grad = requires_grad
+    return t
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """Copy ``data`` into a new leaf tensor, inferring the dtype as PyTorch does."""
+    if isinstance(data, Tensor):
+        arr = data._data.copy()
+    else:
+        arr = _array_from_data(data)
+        if arr is data or (type(data) is _np_array and np.shares_memory(arr, data)):
+            arr = arr.copy()
+    if dtype is not None:
+        arr = arr.astype(B.to_dtype(dtype).np, copy=False)
+    if device is not None:
+        arr = B.to_device(arr, device)
+    t = Tensor._wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+

@@ -1,0 +1,22 @@
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))  # tests import the shared helper as ``diff``
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = os.path.abspath(os.path.join(HERE, "..", "..", "shared"))
+
+
+def mnist_root():
+    """Where real MNIST is: $EMBER_MNIST_ROOT, else ../shared/datasets beside the checkout."""
+    return os.environ.get("EMBER_MNIST_ROOT", os.path.join(SHARED, "datasets"))
+
+
+@pytest.fixture
+def mnist_dir():
+    root = mnist_root()
+    if not os.path.isdir(os.path.join(root, "MNIST", "raw")):
+        pytest.skip(f"real MNIST not found under {root}/MNIST/raw (set EMBER_MNIST_ROOT)")
+    return root
