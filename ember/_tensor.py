@@ -13,6 +13,12 @@ _new = object.__new__
 _np_array = np.ndarray
 
 
+_SHORT_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+                "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
 class Size(tuple):
     """A tensor's shape: a tuple that prints as ``torch.Size([10, 5])``."""
 
@@ -185,6 +191,12 @@ class Tensor:
     @property
     def is_leaf(self):
         return self.grad_fn is None
+
+    def dtype_short(self, c_name=False):
+        """The dtype as PyTorch's error messages spell it ('Float', or 'float' with ``c_name``)."""
+        if c_name:
+            return _C_NAMES[self._data.dtype.name]
+        return _SHORT_NAMES[self._data.dtype.name]
 
     def is_floating_point(self):
         return self._data.dtype.kind == "f"

@@ -1,0 +1,4 @@
+"""Tensor creation: zeros, ones, rand, arange, from_numpy and friends."""
+
+TENSOR_METHODS = {}
+FUNCTIONS = {}

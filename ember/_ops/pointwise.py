@@ -1,0 +1,4 @@
+"""Pointwise math: unary functions, comparisons, clamps, where."""
+
+TENSOR_METHODS = {}
+FUNCTIONS = {}
