@@ -15,5 +15,6 @@ FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharT
     _CPU_TYPES[d] for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool))
 
 from . import cuda, nn, optim, utils  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"

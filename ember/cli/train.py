@@ -1,0 +1,151 @@
+"""``ember train``: the founding tutorial's logistic regression on MNIST, every setting a flag.
+
+Defaults are the tutorial's: logistic regression, cross-entropy, SGD with
+lr 1e-3, batch size 8, 5 epochs. The run leaves the weights, the loss and
+accuracy curves and a grid of predictions under ``--out``.
+"""
+import json
+import os
+import sys
+import time
+
+from . import data as data_sources
+from . import models, plots
+
+OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta")
+
+
+def add_parser(sub):
+    p = sub.add_parser("train", help="train the tutorial's model (logistic regression on MNIST by default)",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
+    p.add_argument("--model", choices=("logreg", "mlp", "cnn"), default="logreg")
+    p.add_argument("--dataset", choices=tuple(data_sources.DATASETS), default=None,
+                   help="default: mnist, falling back to scikit-learn's digits when MNIST is unavailable")
+    p.add_argument("--data-dir", default=None, help="folder holding MNIST/raw/ (or FashionMNIST/raw/)")
+    p.add_argument("--download", action=argparse_bool(), default=True,
+                   help="download the dataset when it is not found (default: on)")
+    p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="runs/train", help="folder for weights, metrics and plots")
+    p.add_argument("--print-every", type=int, default=0, help="also print a log line every N steps")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def argparse_bool():
+    import argparse
+
+    return argparse.BooleanOptionalAction
+
+
+def _optimizer(args, params):
+    import ember.optim as optim
+
+    if args.optimizer == "sgd":
+        return optim.SGD(params, lr=args.lr, momentum=args.momentum)
+    cls = {"adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop, "adagrad": optim.Adagrad,
+           "adadelta": optim.Adadelta}[args.optimizer]
+    return cls(params, lr=args.lr)
+
+
+def _progress(iterable, total, desc, enabled):
+    if enabled:
+        try:
+            from tqdm import tqdm
+
+            return tqdm(iterable, total=total, desc=desc, unit="batch", leave=True, dynamic_ncols=True)
+        except ImportError:
+            pass
+    return iterable
+
+
+def run(args):
+    import ember
+    import ember.nn as nn
+    from ember.utils.data import DataLoader
+    from ember.vision import transforms
+
+    if args.batch_size <= 0 or args.epochs < 0:
+        raise SystemExit("ember train: --batch-size must be positive and --epochs non-negative")
+    ember.manual_seed(args.seed)
+    name = args.dataset or "mnist"
+    train_set, test_set, source = data_sources.load(name, args.data_dir, args.download, transforms.ToTensor(),
+                                                    explicit=args.dataset is not None)
+    image, _ = train_set[0]
+    image_shape = tuple(image.shape)
+    classes = 10
+    model = models.build(args.model, image_shape, classes)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = _optimizer(args, model.parameters())
+    generator = ember.Generator().manual_seed(args.seed)
+    train_loader = DataLoader(train_set, batch_size=args.batch_size, shuffle=True, num_workers=args.workers,
+                              generator=generator)
+    test_loader = DataLoader(test_set, batch_size=1000, shuffle=False, num_workers=args.workers)
+    print(f"training {args.model} on {source}: {len(train_set)} train / {len(test_set)} test images "
+          f"{'x'.join(map(str, image_shape))}, {args.optimizer} lr={args.lr}, batch {args.batch_size}, "
+          f"{args.epochs} epochs")
+
+    losses, accuracies = [], []
+    show = not args.no_progress and sys.stderr.isatty() or os.environ.get("EMBER_PROGRESS") == "1"
+    start = time.perf_counter()
+    model.train()
+    for epoch in range(args.epochs):
+        bar = _progress(train_loader, len(train_loader), f"epoch {epoch + 1}/{args.epochs}", show)
+        for i, (images, labels) in enumerate(bar):
+            optimizer.zero_grad()
+            outputs = model(images)
+            loss = loss_fn(outputs, labels)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+            accuracies.append((outputs.argmax(1) == labels).sum().item() / len(labels) * 100)
+            if show and i % 50 == 0:
+                bar.set_postfix(loss=f"{sum(losses[-50:]) / len(losses[-50:]):.4f}",
+                                acc=f"{sum(accuracies[-50:]) / len(accuracies[-50:]):.1f}%", refresh=False)
+            if args.print_every and (i + 1) % args.print_every == 0:
+                print(f"Epoch: [{epoch + 1}/{args.epochs}], Step: [{i + 1}/{len(train_loader)}], "
+                      f"Loss: {losses[-1]:.4f}, Accuracy: {accuracies[-1]:.4f}")
+        n = len(train_loader)
+        print(f"epoch {epoch + 1}: loss {sum(losses[-n:]) / n:.4f}, train accuracy "
+              f"{sum(accuracies[-n:]) / n:.2f}%, {time.perf_counter() - start:.1f}s")
+    train_time = time.perf_counter() - start
+
+    model.eval()
+    correct, shown = 0, None
+    with ember.no_grad():
+        for images, labels in test_loader:
+            predicted = model(images).argmax(1)
+            correct += (predicted == labels).sum().item()
+            if shown is None:
+                shown = (images[:32], labels[:32], predicted[:32])
+    accuracy = 100.0 * correct / len(test_set)
+    print(f"Test set: Accuracy: {accuracy:.2f}%")
+    _write_outputs(args, model, losses, accuracies, len(train_loader), shown, accuracy, train_time, source)
+    return 0
+
+
+def _write_outputs(args, model, losses, accuracies, steps_per_epoch, shown, accuracy, train_time, source):
+    import ember
+
+    os.makedirs(args.out, exist_ok=True)
+    ember.save(model.state_dict(), os.path.join(args.out, "model.pt"))
+    metrics = {"dataset": source, "model": args.model, "epochs": args.epochs, "batch_size": args.batch_size,
+               "lr": args.lr, "optimizer": args.optimizer, "test_accuracy": accuracy,
+               "train_seconds": round(train_time, 2), "final_loss": losses[-1] if losses else None}
+    with open(os.path.join(args.out, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=2)
+    title = f"{args.model} on {source}"
+    drew = plots.curves(os.path.join(args.out, "curves.png"), losses, accuracies, steps_per_epoch, title) if (
+        losses) else False
+    if shown is not None:
+        images, labels, predicted = shown
+        pics = images.numpy().reshape(len(images), *images.shape[-2:]) if images.dim() >= 3 else images.numpy()
+        drew = plots.predictions(os.path.join(args.out, "predictions.png"), pics, labels.tolist(),
+                                 predicted.tolist(), f"{title}: test accuracy {accuracy:.2f}%") and drew
+    print(f"wrote {args.out}/model.pt, metrics.json" + (", curves.png, predictions.png" if drew else
+                                                         " (install matplotlib for plots)"))
