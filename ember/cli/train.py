@@ -10,7 +10,6 @@ import sys
 import time
 
 from . import data as data_sources
-from . import models, plots
 
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta")
 
@@ -69,6 +68,8 @@ def run(args):
     import ember.nn as nn
     from ember.utils.data import DataLoader
     from ember.vision import transforms
+
+    from . import models
 
     if args.batch_size <= 0 or args.epochs < 0:
         raise SystemExit("ember train: --batch-size must be positive and --epochs non-negative")
@@ -131,6 +132,8 @@ def run(args):
 
 def _write_outputs(args, model, losses, accuracies, steps_per_epoch, shown, accuracy, train_time, source):
     import ember
+
+    from . import plots
 
     os.makedirs(args.out, exist_ok=True)
     ember.save(model.state_dict(), os.path.join(args.out, "model.pt"))
