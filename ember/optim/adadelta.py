@@ -1,0 +1,57 @@
+"""Adadelta: step sizes from the ratio of running RMS of past updates to that of gradients."""
+import numpy as np
+
+from .optimizer import Optimizer, check, check_lr, prepared_grad, step_counter, zeros_state
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """``torch.optim.Adadelta``: ``delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g``,
+    ``p -= lr * delta``, both averages decaying by ``rho``."""
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        check_lr(lr)
+        check(0.0 <= rho <= 1.0, "rho value", rho)
+        check(0.0 <= eps, "epsilon value", eps)
+        check(0.0 <= weight_decay, "weight_decay value", weight_decay)
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                                      capturable=capturable, foreach=foreach, differentiable=differentiable))
+
+    def step(self, closure=None):
+        loss = None if closure is None else self._loss(closure)
+        for group in self.param_groups:
+            lr, rho, eps = float(group["lr"]), group["rho"], group["eps"]
+            weight_decay, maximize = group["weight_decay"], group["maximize"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                d = p._data
+                state = self.state[p]
+                if not state:
+                    state["step"] = step_counter()
+                    state["square_avg"] = zeros_state(p)
+                    state["acc_delta"] = zeros_state(p)
+                counter = state["step"]._data
+                counter += 1
+                g = prepared_grad(d, p.grad._data, weight_decay, maximize)
+                sq, acc = state["square_avg"]._data, state["acc_delta"]._data
+                sq *= rho
+                tmp = np.multiply(g, g, out=np.empty_like(sq))  # out= keeps 0-dim results arrays
+                tmp *= 1 - rho
+                sq += tmp
+                np.add(sq, eps, out=tmp)
+                np.sqrt(tmp, out=tmp)
+                delta = np.add(acc, eps, out=np.empty_like(acc))
+                np.sqrt(delta, out=delta)
+                delta /= tmp
+                delta *= g
+                acc *= rho
+                np.multiply(delta, delta, out=tmp)
+                tmp *= 1 - rho
+                acc += tmp
+                delta *= lr
+                d -= delta
+                p._version[0] += 1
+        return loss
