@@ -3,7 +3,9 @@ from . import _backend
 from ._backend import (Generator, bool, device, double, dtype, float, float16, float32, float64, get_default_dtype,
                        get_rng_state, half, initial_seed, int, int8, int16, int32, int64, long, manual_seed,
                        promote_types, seed, set_default_dtype, set_rng_state, short, uint8)
-from ._tensor import Size, Tensor, is_tensor, tensor
+from ._backend import can_cast, default_generator, finfo, iinfo, result_type
+from ._tensor import Size, Tensor, is_tensor, numel, tensor
+from ._tensor_str import set_printoptions
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from . import autograd
 from . import _ops

@@ -6,6 +6,8 @@ dtypes and carry PyTorch's promotion rules. Everything above this module asks
 it for array modules, dtypes and random numbers instead of importing numpy for
 computing on tensor data.
 """
+import json
+
 import numpy as np
 
 # --------------------------------------------------------------------- dtypes
@@ -124,6 +126,47 @@ def promote_types(a, b):
     if a._kind != b._kind:
         return a if a._kind > b._kind else b
     return _BY_NP[np.promote_types(a.np, b.np)]
+
+
+def can_cast(from_, to):
+    """Whether PyTorch's casting rules allow ``from_`` -> ``to`` without a category downcast
+    (floating -> integer or anything -> bool are refused)."""
+    return from_._kind <= to._kind
+
+
+class finfo:
+    """Machine limits of a floating dtype (``ember.finfo(ember.float32).eps``)."""
+
+    def __init__(self, type=None):  # noqa: A002 - PyTorch's argument name
+        d = get_default_dtype() if type is None else to_dtype(type)
+        if not d.is_floating_point:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle "
+                            "'torch.finfo'")
+        info = np.finfo(d.np)
+        self.bits, self.dtype = info.bits, d.name
+        self.eps, self.max, self.min = _py_float(info.eps), _py_float(info.max), _py_float(info.min)
+        self.tiny = self.smallest_normal = _py_float(info.smallest_normal)
+        self.resolution = _py_float(info.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Limits of an integer dtype (``ember.iinfo(ember.int64).max``)."""
+
+    def __init__(self, type):  # noqa: A002
+        d = to_dtype(type)
+        if d.is_floating_point:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        if d is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        info = np.iinfo(d.np)
+        self.bits, self.dtype, self.min, self.max = info.bits, d.name, _py_int(info.min), _py_int(info.max)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"
 
 
 def result_type(*operands):
@@ -257,45 +300,51 @@ def to_numpy(array):
 
 
 class Generator:
-    """A seeded random stream (``ember.Generator().manual_seed(0)``).
+    """A seeded random stream (``ember.Generator().manual_seed(0)``), on NumPy's PCG64.
 
-    Built on NumPy's PCG64; ``get_state``/``set_state`` round-trip as uint8 tensors."""
+    Ember's numbers differ from PyTorch's; what holds is that one seed always gives
+    one stream. ``get_state``/``set_state`` round-trip the stream as a uint8 tensor."""
+
+    _DEFAULT_SEED = 67280421310721  # what a fresh torch.Generator starts from
 
     def __init__(self, device="cpu"):
-        self.device = device if not isinstance(device, str) else globals()["device"](device)
-        self._seed = 67280421310721
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        self.device = device if isinstance(device, globals()["device"]) else globals()["device"](device)
+        self.manual_seed(self._DEFAULT_SEED)
 
     def manual_seed(self, seed):
         seed = _py_int(seed)
-        if seed < 0:
+        if seed < 0:  # PyTorch reads a negative seed as its unsigned 64-bit pattern
             seed += 1 << 64
         self._seed = seed
         self._rng = np.random.Generator(np.random.PCG64(seed))
         return self
 
     def seed(self):
+        """Reseed from the operating system's entropy; return the new seed."""
         return self.manual_seed(_py_int(np.random.SeedSequence().entropy) % (1 << 63))._seed
 
     def initial_seed(self):
         return self._seed
 
     def get_state(self):
-        import json
-
-        from ._tensor import tensor
+        from ._tensor import Tensor
 
         raw = json.dumps(self._rng.bit_generator.state).encode()
-        return tensor(list(raw), dtype=uint8)
+        return Tensor._wrap(np.frombuffer(raw, np.uint8).copy())
 
-    def set_state(self, state):
-        import json
-
-        self._rng.bit_generator.state = json.loads(bytes(to_numpy(state._data)).decode())
+    def set_state(self, new_state):
+        data = getattr(new_state, "_data", None)
+        if data is None or data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        self._rng.bit_generator.state = json.loads(to_numpy(data).tobytes().decode())
         return self
+
+    def __repr__(self):
+        return f"<torch.Generator object on {self.device}>"
 
 
 default_generator = Generator()
+default_generator.seed()  # like PyTorch, each process starts from a fresh seed
 
 
 def rng(generator=None):
@@ -304,8 +353,7 @@ def rng(generator=None):
 
 
 def manual_seed(seed):
-    default_generator.manual_seed(seed)
-    return default_generator
+    return default_generator.manual_seed(seed)
 
 
 def seed():
@@ -320,5 +368,5 @@ def get_rng_state():
     return default_generator.get_state()
 
 
-def set_rng_state(state):
-    default_generator.set_state(state)
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)

@@ -5,6 +5,8 @@ printing, autograd bookkeeping). Arithmetic and other methods are the op
 functions themselves, attached by ``ember._ops`` so that ``x.add(y)`` calls
 ``ember.add(x, y)`` with no extra layer in between.
 """
+import warnings
+
 import numpy as np
 
 from . import _backend as B
@@ -41,51 +43,68 @@ class Size(tuple):
         return Size(tuple.__add__(self, tuple(other)))
 
 
-def _array_from_data(data, dt=None, dev=None):
-    """Turn Python data / arrays / tensors into an array with PyTorch's dtype inference."""
+def _array_from_data(data):
+    """Python data, arrays or tensors -> an array, with PyTorch's dtype inference:
+    bools -> bool, ints -> int64, floats -> the default dtype, NumPy arrays and
+    tensors keep their dtype. Arrays and tensors come back uncopied."""
     if isinstance(data, Tensor):
-        arr = data._data
-    elif type(data) is _np_array:
-        arr = data
-        if arr.dtype.kind not in "biuf":
-            arr = np.asarray(arr, dtype=np.float64) if arr.dtype == object else arr
-        B.from_np(arr.dtype)  # rejects unsupported dtypes with PyTorch's message
-    elif isinstance(data, np.generic):
-        arr = np.asarray(data)
-    else:
-        if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in _flat_first(data)):
-            data = _tensors_to_lists(data)
-        arr = np.asarray(data)
-        if arr.dtype.kind == "f":
-            arr = arr.astype(B.get_default_dtype().np, copy=False)
-        elif arr.dtype.kind in "iu":
-            arr = arr.astype(np.int64, copy=False)
-        elif arr.dtype.kind == "U" or arr.dtype == object:
-            raise TypeError(f"new(): invalid data type '{type(_first_scalar(data)).__name__}'")
-    if dt is not None:
-        arr = arr.astype(B.to_dtype(dt).np, copy=False)
-    if dev is not None and B.device(dev).type != "cpu":
-        arr = B.to_device(arr, dev)
+        return data._data
+    if type(data) is _np_array or isinstance(data, np.generic):
+        B.from_np(data.dtype)  # rejects unsupported dtypes with PyTorch's message
+        return np.asarray(data)
+    if isinstance(data, (list, tuple)) and isinstance(_first_scalar(data), (Tensor, np.generic, _np_array)):
+        # typed leaves decide the dtype (PyTorch promotes over all of them); NumPy would upcast to float64
+        return np.asarray(data, dtype=_sequence_dtype(data).np)
+    arr = np.asarray(data)
+    kind = arr.dtype.kind
+    if kind == "f":
+        return arr.astype(B.get_default_dtype().np, copy=False)
+    if kind in "iu":
+        return arr.astype(np.int64, copy=False)
+    if kind != "b":
+        _reject(data)
     return arr
 
 
-def _flat_first(data):
-    while isinstance(data, (list, tuple)) and data:
-        yield data[0]
-        data = data[0]
+def _sequence_dtype(data):
+    if isinstance(data, (list, tuple)):
+        dt = None
+        for x in data:
+            d = _sequence_dtype(x)
+            dt = d if dt is None else B.promote_types(dt, d)
+        return dt or B.get_default_dtype()
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, (np.generic, _np_array)):
+        return B.from_np(data.dtype)
+    if isinstance(data, (bool, np.bool_)):
+        return B.bool
+    if isinstance(data, int):
+        return B.int64
+    if isinstance(data, float):
+        return B.get_default_dtype()
+    _reject(data)
+
+
+def _reject(data):
+    """Raise PyTorch's error for data holding something that is not a number."""
+    leaf = data
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(reversed(x))
+        elif not isinstance(x, (bool, int, float, np.generic, Tensor)):
+            leaf = x
+            break
+    if isinstance(leaf, str):
+        raise TypeError(f"new(): invalid data type '{type(leaf).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(leaf).__name__}")
 
 
 def _first_scalar(data):
     while isinstance(data, (list, tuple)) and data:
         data = data[0]
-    return data
-
-
-def _tensors_to_lists(data):
-    if isinstance(data, Tensor):
-        return data.tolist()
-    if isinstance(data, (list, tuple)):
-        return [_tensors_to_lists(x) for x in data]
     return data
 
 
@@ -100,15 +119,23 @@ class Tensor:
     __array_priority__ = 1000  # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
 
     def __init__(self, *args, device=None, dtype=None):
-        dt = B.to_dtype(dtype) if dtype is not None else B.get_default_dtype()
+        # ``dtype`` is not PyTorch's: the legacy types (LongTensor, ...) construct through it
+        dt = B.get_default_dtype() if dtype is None else B.to_dtype(dtype)
         if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
-            arr = _array_from_data(args[0]).astype(dt.np, copy=True)
+            data = args[0]
+            if isinstance(data, Tensor) and dtype is None:
+                arr = data._data  # Tensor(t) is an alias of t, as in PyTorch
+            elif isinstance(data, (list, tuple, _np_array, Tensor)):
+                arr = np.array(_array_from_data(data), dtype=dt.np)
+            else:
+                raise TypeError(f"new(): data must be a sequence (got {type(data).__name__})")
         else:
             sizes = tuple(args[0]) if len(args) == 1 and isinstance(args[0], Size) else args
             if not all(isinstance(s, (int, np.integer)) for s in sizes):
-                raise TypeError(f"new(): argument 'size' must be tuple of ints, but found element of type "
-                                f"{type(next(s for s in sizes if not isinstance(s, (int, np.integer)))).__name__}")
-            arr = np.empty(sizes if sizes else (0,), dt.np)
+                bad = next(s for s in sizes if not isinstance(s, (int, np.integer)))
+                raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {sizes.index(bad) + 1} "
+                                f"with error \"type must be tuple of ints,but got {type(bad).__name__}\"")
+            arr = np.empty(sizes if args else (0,), dt.np)
         if device is not None:
             arr = B.to_device(arr, device)
         Tensor._init(self, arr)
@@ -256,7 +283,7 @@ class Tensor:
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind not in "f":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -370,9 +397,11 @@ class Tensor:
         return id(self)
 
     def __format__(self, spec):
-        if self._data.ndim == 0 or self._data.size == 1 and spec:
+        if self._data.ndim == 0:
             return format(self.item(), spec)
-        return format(str(self), spec)
+        if spec:
+            raise TypeError("unsupported format string passed to Tensor.__format__")
+        return str(self)
 
     def __repr__(self, *, tensor_contents=None):
         from ._tensor_str import tensor_repr
@@ -418,19 +447,23 @@ def _rebuild(array, requires_grad, cls=Tensor):
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """Copy ``data`` into a new leaf tensor, inferring the dtype as PyTorch does."""
     if isinstance(data, Tensor):
-        arr = data._data.copy()
-    else:
-        arr = _array_from_data(data)
-        if arr is data or (type(data) is _np_array and np.shares_memory(arr, data)):
-            arr = arr.copy()
-    if dtype is not None:
-        arr = arr.astype(B.to_dtype(dtype).np, copy=False)
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    arr = _array_from_data(data)
+    # data that is already an array gets copied; lists were just converted and need no second copy
+    fresh = not isinstance(data, (Tensor, _np_array, np.generic))
+    arr = arr.astype(arr.dtype if dtype is None else B.to_dtype(dtype).np, copy=not fresh)
     if device is not None:
         arr = B.to_device(arr, device)
     t = Tensor._wrap(arr)
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def numel(input):
+    return input._data.size
 
 
 def is_tensor(obj):

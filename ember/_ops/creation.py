@@ -1,4 +1,283 @@
-"""Tensor creation: zeros, ones, rand, arange, from_numpy and friends."""
+"""Tensor creation: filled (zeros, full, eye), ranged (arange, linspace) and from
+existing data (from_numpy, as_tensor), with their ``*_like`` and ``Tensor.new_*`` forms.
 
-TENSOR_METHODS = {}
-FUNCTIONS = {}
+Random creation lives in ``random.py``; both share the size parsing and the
+``dtype=``/``device=``/``requires_grad=``/``out=`` handling defined here.
+"""
+import math
+import operator
+
+import numpy as np
+
+from .. import _backend as B
+from .._tensor import Tensor, tensor
+from .op import write_out
+
+_wrap = Tensor._wrap
+
+
+def shape_of(fn, size, kwargs=None):
+    """Sizes given as varargs, as one tuple/list/Size, or as ``size=`` -> a tuple of ints."""
+    if kwargs:
+        if size or set(kwargs) != {"size"}:
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        size = (kwargs["size"],)
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    try:
+        return tuple(operator.index(s) for s in size)
+    except TypeError:
+        bad = next(s for s in size if not hasattr(s, "__index__"))
+        raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {list(size).index(bad) + 1} "
+                        f"with error \"type must be tuple of ints,but got {type(bad).__name__}\"") from None
+
+
+def negative_size_error(shape):
+    bad = next((s for s in shape if s < 0), None)
+    return RuntimeError(f"Trying to create tensor with negative dimension {bad}: {list(shape)}")
+
+
+def finish(arr, device=None, requires_grad=False, out=None):
+    """Wrap a new array as a tensor: move it to ``device``, mark it, or copy it into ``out``."""
+    if device is not None:
+        arr = B.to_device(arr, device)
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t if out is None else write_out(t, out)
+
+
+def _xp(device):
+    return np if device is None else B.xp_for(device)
+
+
+def _dtype(dtype):
+    return B.get_default_dtype() if dtype is None else B.to_dtype(dtype)
+
+
+def _filled(fn, value, size, kwargs, out, dtype, device, requires_grad):
+    shape = shape_of(fn, size, kwargs)
+    xp = _xp(device)
+    np_dtype = _dtype(dtype).np
+    try:
+        if value is None:
+            arr = xp.empty(shape, np_dtype)
+        elif value == 0:
+            arr = xp.zeros(shape, np_dtype)
+        else:
+            arr = xp.full(shape, value, np_dtype)
+    except ValueError:
+        raise negative_size_error(shape) from None
+    return finish(arr, device, requires_grad, out)
+
+
+# ----------------------------------------------------------------- filled
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    return _filled("zeros", 0, size, kwargs, out, dtype, device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    return _filled("ones", 1, size, kwargs, out, dtype, device, requires_grad)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None, **kwargs):
+    return _filled("empty", None, size, kwargs, out, dtype, device, requires_grad)
+
+
+def scalar_dtype(value):
+    """The dtype PyTorch gives a Python number: bool, int64 or the default float dtype."""
+    if isinstance(value, (bool, np.bool_)):
+        return B.bool
+    if isinstance(value, (int, np.integer)):
+        return B.int64
+    return B.get_default_dtype()
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    dt = scalar_dtype(fill_value) if dtype is None else B.to_dtype(dtype)
+    return _filled("full", fill_value, (size,), None, out, dt, device, requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    for name, v in (("n", n), ("m", m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
+    return finish(_xp(device).eye(n, m, dtype=_dtype(dtype).np), device, requires_grad, out)
+
+
+# ----------------------------------------------------------------- *_like and Tensor.new_*
+
+
+def _like_dtype(input, dtype):
+    return input.dtype if dtype is None else B.to_dtype(dtype)
+
+
+def _like(value, input, dtype, device, requires_grad):
+    dev = input.device if device is None else device
+    return _filled("like", value, input.shape, None, None, _like_dtype(input, dtype), dev, requires_grad)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(0, input, dtype, device, requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(1, input, dtype, device, requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(None, input, dtype, device, requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(fill_value, input, dtype, device, requires_grad)
+
+
+def _new(value):
+    def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
+        dev = self.device if device is None else device
+        fn = "new_" + {0: "zeros", 1: "ones", None: "empty"}[value]
+        return _filled(fn, value, size, kwargs, None, _like_dtype(self, dtype), dev, requires_grad)
+
+    return new
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    dev = self.device if device is None else device
+    return _filled("new_full", fill_value, (size,), None, None, _like_dtype(self, dtype), dev, requires_grad)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    return tensor(data, dtype=_like_dtype(self, dtype), device=self.device if device is None else device,
+                  requires_grad=requires_grad)
+
+
+# ----------------------------------------------------------------- ranges
+
+
+def _number(x):
+    return x.item() if isinstance(x, (Tensor, np.generic)) else x
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+           pin_memory=False):
+    if end is None:
+        start, end = 0, start
+    start, end, step = _number(start), _number(end), _number(step)
+    if dtype is None:
+        floating = any(isinstance(v, float) for v in (start, end, step))
+        dt = B.get_default_dtype() if floating else B.int64
+    else:
+        dt = B.to_dtype(dtype)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if dt.is_floating_point:
+        # PyTorch computes start + i * step in double and rounds once to the dtype
+        n = max(0, math.ceil((end - start) / step))
+        arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np, copy=False)
+    else:
+        arr = np.arange(start, end, step).astype(dt.np, copy=False)
+    return finish(arr, device, requires_grad, out)
+
+
+def _linear(start, end, steps, dt):
+    """``steps`` points from start to end in PyTorch's arithmetic: each half is measured
+    from its own end point, so both end points come out exact."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    start, end = _number(start), _number(end)
+    work = dt.np if dt.is_floating_point else np.float64
+    if dt.is_floating_point:
+        start, end = work.type(start), work.type(end)
+    else:  # integer outputs step in double from integer end points
+        start, end = float(int(start)), float(int(end))
+    if steps <= 1:
+        return np.full(steps, start, work)
+    step = work.type((end - start) / work.type(steps - 1))
+    idx = np.arange(steps, dtype=work)
+    half = steps // 2
+    out = np.empty(steps, work)
+    out[:half] = start + step * idx[:half]
+    out[half:] = end - step * (steps - 1 - idx[half:])
+    return out
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False):
+    dt = _dtype(dtype)
+    arr = _linear(start, end, steps, dt).astype(dt.np, copy=False)
+    return finish(arr, device, requires_grad, out)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    dt = _dtype(dtype)
+    exponents = _linear(start, end, steps, B.float64)
+    arr = np.power(float(base), exponents).astype(dt.np, copy=False)
+    return finish(arr, device, requires_grad, out)
+
+
+# ----------------------------------------------------------------- from existing data
+
+
+def _type_name(obj):
+    t = type(obj)
+    return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def from_numpy(ndarray):
+    """A tensor sharing ``ndarray``'s memory (writes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {_type_name(ndarray)})")
+    B.from_np(ndarray.dtype)
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors with negative "
+                         "strides are not currently supported. (You can probably work around this by making a "
+                         "copy of your array  with array.copy().) ")
+    return _wrap(ndarray if type(ndarray) is np.ndarray else ndarray.view(np.ndarray))
+
+
+def as_tensor(data, dtype=None, device=None):
+    """``data`` as a tensor, sharing memory when dtype and device allow it."""
+    if isinstance(data, Tensor):
+        return data.to(dtype=dtype, device=device)
+    if type(data) is np.ndarray:
+        t = from_numpy(data)
+        return t if dtype is None and device is None else t.to(dtype=dtype, device=device)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype=dtype, device=device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def is_floating_point(input):
+    return input._data.dtype.kind == "f"
+
+
+def is_nonzero(input):
+    return bool(input)
+
+
+TENSOR_METHODS = dict(new_zeros=_new(0), new_ones=_new(1), new_empty=_new(None), new_full=new_full,
+                      new_tensor=new_tensor)
+FUNCTIONS = dict(
+    zeros=zeros, ones=ones, empty=empty, full=full, eye=eye, zeros_like=zeros_like, ones_like=ones_like,
+    empty_like=empty_like, full_like=full_like, arange=arange, linspace=linspace, logspace=logspace,
+    from_numpy=from_numpy, as_tensor=as_tensor, asarray=asarray, is_floating_point=is_floating_point,
+    is_nonzero=is_nonzero,
+)
