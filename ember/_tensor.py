@@ -261,7 +261,10 @@ class Tensor:
     @property
     def data(self):
         """A tensor sharing this one's memory, outside the graph (changes to it are not tracked)."""
-        return Tensor._wrap(self._data)
+        t = Tensor._wrap(self._data)
+        if self._data.ndim == 0:
+            t._legacy_item = True  # lets 2017's `loss.data[0]` read the number (see _ops/indexing.py)
+        return t
 
     @data.setter
     def data(self, value):
