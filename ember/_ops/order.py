@@ -1,0 +1,260 @@
+"""Ops that pick elements by their order: max/min, amax/amin, argmax/argmin, median, kthvalue, sort, topk.
+
+Those that return values with their indices give the named tuples of ``ember.return_types``."""
+import numpy as np
+
+from .. import return_types
+from .._tensor import Tensor
+from .elementwise import maximum, minimum
+from .op import Op
+from .reduction import axis_of, dims, unreduce
+
+_wrap = Tensor._wrap
+
+
+def _as_vector(a, keepdim=False):
+    """A 0-dim tensor is picked from as a 1-element vector (the result stays 0-dim: no keepdim)."""
+    return (a.reshape(1), False) if a.ndim == 0 else (a, keepdim)
+
+
+# ----------------------------------------------------------------- reductions to the extreme value
+
+
+class _Extreme(Op):
+    """A result that some elements equal (amax, max(), median()): the gradient is shared evenly among them."""
+
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        hit = np.asarray(a == unreduce(out, a.shape, ctx.axes, ctx.keepdim))
+        share = unreduce(g, a.shape, ctx.axes, ctx.keepdim) / hit.sum(axis=ctx.axes, keepdims=True)
+        return np.where(hit, share, 0)
+
+
+class Amax(_Extreme):
+    def forward(ctx, a, axes=None, keepdim=False):
+        ctx.axes, ctx.keepdim = axes, keepdim
+        out = a.max(axis=axes, keepdims=keepdim)
+        ctx.save_for_backward(a, out)
+        return out
+
+
+class Amin(_Extreme):
+    def forward(ctx, a, axes=None, keepdim=False):
+        ctx.axes, ctx.keepdim = axes, keepdim
+        out = a.min(axis=axes, keepdims=keepdim)
+        ctx.save_for_backward(a, out)
+        return out
+
+
+class MaxAll(Amax):
+    backward_name = "MaxBackward1"
+
+
+class MinAll(Amin):
+    backward_name = "MinBackward1"
+
+
+class MedianAll(_Extreme):
+    backward_name = "MedianBackward0"
+
+    def forward(ctx, a):
+        ctx.axes, ctx.keepdim = None, False
+        # the lower of the two middle values, as PyTorch; nan for no values
+        out = np.sort(a, axis=None)[(a.size - 1) // 2] if a.size else np.array(np.nan, a.dtype)
+        ctx.save_for_backward(a, out)
+        return out
+
+
+def _extreme(op, input, axes, keepdim, what):
+    try:
+        return op.apply(input, axes=axes, keepdim=keepdim)
+    except ValueError:  # NumPy: zero-size array to reduction operation
+        if axes is None:
+            raise RuntimeError(f"{what}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+                               "the reduction dim with the 'dim' argument.") from None
+        empty = next(d for d in axes if input._data.shape[d] == 0)
+        raise IndexError(f"{what}(): Expected reduction dim {empty} to have non-zero size.") from None
+
+
+def amax(input, dim=(), keepdim=False):
+    return _extreme(Amax, input, dims(input, dim), keepdim, "amax")
+
+
+def amin(input, dim=(), keepdim=False):
+    return _extreme(Amin, input, dims(input, dim), keepdim, "amin")
+
+
+# ----------------------------------------------------------------- one element picked along a dim
+
+
+class _Pick(Op):
+    """Values picked at one index along ``axis`` (max(dim), median(dim), kthvalue): the gradient goes there."""
+
+    def pick(ctx, a, axis, index, keepdim):
+        """Finish forward from the picked index (``keepdims`` form): values and int64 indices."""
+        ctx.shape, ctx.axis, ctx.keepdim, ctx.index = a.shape, axis, keepdim, index
+        values = np.take_along_axis(a, index, axis)
+        if not keepdim:
+            values, index = values.squeeze(axis), index.squeeze(axis)
+        return values, index.astype(np.int64, copy=False)
+
+    def backward(ctx, g, _):
+        shape, axis = ctx.shape, ctx.axis
+        n = shape[axis]
+        at = np.arange(n).reshape((n,) + (1,) * (len(shape) - axis - 1)) == ctx.index
+        if not ctx.keepdim:
+            g = np.expand_dims(g, axis)
+        return np.where(at, g, 0)
+
+
+class MaxDim(_Pick):
+    backward_name = "MaxBackward0"
+
+    def forward(ctx, a, axis, keepdim=False):
+        a, keepdim = _as_vector(a, keepdim)
+        return ctx.pick(a, axis, a.argmax(axis=axis, keepdims=True), keepdim)
+
+
+class MinDim(_Pick):
+    backward_name = "MinBackward0"
+
+    def forward(ctx, a, axis, keepdim=False):
+        a, keepdim = _as_vector(a, keepdim)
+        return ctx.pick(a, axis, a.argmin(axis=axis, keepdims=True), keepdim)
+
+
+class Kthvalue(_Pick):
+    def forward(ctx, a, k, axis, keepdim=False):
+        a, keepdim = _as_vector(a, keepdim)
+        order = np.argsort(a, axis=axis, kind="stable")
+        return ctx.pick(a, axis, np.take(order, [k - 1], axis=axis), keepdim)
+
+
+class MedianDim(Kthvalue):
+    backward_name = "MedianBackward1"
+
+    def forward(ctx, a, axis, keepdim=False):
+        n = a.shape[axis] if a.ndim else 1
+        return Kthvalue.forward(ctx, a, (n + 1) // 2, axis, keepdim)
+
+
+def _pick(op, input, dim, keepdim, what, *args):
+    axis = axis_of(input, dim)
+    if input._data.ndim and input._data.shape[axis] == 0:
+        raise IndexError(f"{what}(): Expected reduction dim {axis} to have non-zero size.")
+    return getattr(return_types, what)(*op.apply(input, *args, axis=axis, keepdim=keepdim))
+
+
+def max(input, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return maximum(input, dim)
+    if dim is None:
+        return _extreme(MaxAll, input, None, False, "max")
+    return _pick(MaxDim, input, dim, keepdim, "max")
+
+
+def min(input, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        return minimum(input, dim)
+    if dim is None:
+        return _extreme(MinAll, input, None, False, "min")
+    return _pick(MinDim, input, dim, keepdim, "min")
+
+
+def median(input, dim=None, keepdim=False):
+    if dim is None:
+        return MedianAll.apply(input)
+    return _pick(MedianDim, input, dim, keepdim, "median")
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    axis = axis_of(input, dim)
+    n = input._data.shape[axis] if input._data.ndim else 1
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
+    return _pick(Kthvalue, input, dim, keepdim, "kthvalue", k)
+
+
+def _arg(reduce, input, dim, keepdim, what):
+    a = input._data
+    if a.dtype == np.bool_:
+        raise RuntimeError(f"{what}(): does not support bool input")
+    if dim is None:
+        if a.size == 0:
+            raise IndexError(f"{what}(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = reduce(a.reshape(-1))
+        return _wrap(np.full((1,) * a.ndim if keepdim else (), r, np.int64))
+    axis = axis_of(input, dim)
+    if a.ndim == 0:
+        return _wrap(np.zeros((), np.int64))
+    if a.shape[axis] == 0:
+        raise IndexError(f"{what}(): Expected reduction dim {axis} to have non-zero size.")
+    return _wrap(reduce(a, axis=axis, keepdims=keepdim).astype(np.int64, copy=False))
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _arg(np.argmax, input, dim, keepdim, "argmax")
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _arg(np.argmin, input, dim, keepdim, "argmin")
+
+
+# ----------------------------------------------------------------- sorting
+
+
+def _order(a, axis, descending):
+    """Stable sorting indices; descending keeps equal elements in their original order (and NaN first)."""
+    if not descending:
+        return np.argsort(a, axis=axis, kind="stable")
+    n = a.shape[axis]
+    # sort the reversed array ascending, then read it backwards: ties come out in original order
+    return (n - 1) - np.flip(np.argsort(np.flip(a, axis), axis=axis, kind="stable"), axis)
+
+
+class _Scatter(Op):
+    """Values gathered at indices along ``axis`` (sort, topk): each gradient goes back to its index."""
+
+    def gather(ctx, a, index, axis, shape):
+        """Finish forward: values at ``index`` of the (0-dim: 1-element) ``a``, both in the output ``shape``."""
+        ctx.shape, ctx.axis, ctx.index = a.shape, axis, index
+        return np.take_along_axis(a, index, axis).reshape(shape), index.reshape(shape)
+
+    def backward(ctx, g, _):
+        grad = np.zeros(ctx.shape, g.dtype)
+        np.put_along_axis(grad, ctx.index, g.reshape(ctx.index.shape), ctx.axis)
+        return grad
+
+
+class Sort(_Scatter):
+    def forward(ctx, a, axis, descending=False):
+        shape, (a, _) = a.shape, _as_vector(a)
+        return ctx.gather(a, _order(a, axis, descending), axis, shape)
+
+
+class Topk(_Scatter):
+    def forward(ctx, a, k, axis, largest=True):
+        ndim, (a, _) = a.ndim, _as_vector(a)
+        index = np.take(_order(a, axis, largest), np.arange(k), axis=axis)
+        return ctx.gather(a, index, axis, index.shape if ndim else ())
+
+
+def sort(input, dim=-1, descending=False, *, stable=False):
+    return return_types.sort(*Sort.apply(input, axis=axis_of(input, dim), descending=descending))
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    a = input._data
+    return _wrap(_order(a.reshape(-1) if a.ndim == 0 else a, axis_of(input, dim), descending).reshape(a.shape))
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    axis = axis_of(input, dim)
+    if not 0 <= k <= (input._data.shape[axis] if input._data.ndim else 1):
+        raise RuntimeError("selected index k out of range")
+    return return_types.topk(*Topk.apply(input, k=k, axis=axis, largest=largest))
+
+
+TENSOR_METHODS = dict(max=max, min=min, amax=amax, amin=amin, argmax=argmax, argmin=argmin, median=median,
+                      kthvalue=kthvalue, sort=sort, argsort=argsort, topk=topk)
+FUNCTIONS = dict(TENSOR_METHODS)
