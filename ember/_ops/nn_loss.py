@@ -1,0 +1,307 @@
+"""Loss functions as fused ops: cross_entropy, nll_loss, binary cross-entropy (plain and with
+logits), mse, smooth L1 / Huber, KL divergence; l1_loss is a composite of other ops.
+
+Class-index losses work on an (M, C) view with the class dim last: every sample
+i has a weight ``w_i`` (class weight of its target, 0 when ignored) and a
+coefficient row ``A_i`` over the classes (its one-hot target, blended with the
+uniform distribution under label smoothing). Then
+``loss_i = -sum_c A_ic log p_ic`` and ``d loss_i / d x_ic = p_ic sum_c A_ic - A_ic``.
+"""
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor
+from .op import Op
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def legacy_reduction(size_average, reduce):
+    """The reduction that PyTorch's deprecated ``size_average``/``reduce`` flags stand for."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' instead.",
+                  stacklevel=3)
+    return reduction
+
+
+def check_reduction(reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+# ----------------------------------------------------------------- class indices
+
+
+def _as_rows(x, t):
+    """An (M, C) view of ``x`` with the class dim last, and ``t`` flattened to (M,) alongside."""
+    if x.ndim == 2:
+        return x, t
+    if x.ndim == 1:
+        return x.reshape(1, -1), t.reshape(1)
+    return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1]), t.reshape(-1)
+
+
+def _to_input_layout(a, shape):
+    """Undo ``_as_rows`` for an (M, C) array."""
+    if len(shape) == 2:
+        return a
+    if len(shape) == 1:
+        return a.reshape(shape)
+    return np.moveaxis(a.reshape((shape[0],) + shape[2:] + (shape[1],)), -1, 1)
+
+
+def _out_of_bounds(t, n_classes, ignore_index):
+    bad = t[((t < 0) | (t >= n_classes)) & (t != ignore_index)]
+    return IndexError(f"Target {bad.flat[0]} is out of bounds.")
+
+
+def _sample_weights(ctx, t, n_classes, weight, ignore_index, dtype):
+    """Targets safe to index with, and per-sample weights ``ctx.w`` (None when all are 1) and
+    validity ``ctx.valid`` (None when nothing is ignored)."""
+    ctx.w = ctx.valid = None
+    if ignore_index >= 0 or t.min(initial=0) < 0:
+        ignored = t == ignore_index
+        if ignored.any():
+            t = np.where(ignored, 0, t)
+            ctx.valid = ctx.w = (~ignored).astype(dtype)
+        if t.min(initial=0) < 0:
+            raise _out_of_bounds(t, n_classes, ignore_index)
+    if weight is not None:
+        try:
+            w = weight[t]
+        except IndexError:
+            raise _out_of_bounds(t, n_classes, ignore_index) from None
+        ctx.w = w if ctx.w is None else w * ctx.w
+    return t
+
+
+def _reduce_samples(ctx, loss, reduction, out_shape):
+    """Reduce per-sample losses; ``ctx.denominator`` is what 'mean' divided by."""
+    if reduction == "none":
+        return loss.reshape(out_shape)
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    denominator = loss.dtype.type(loss.shape[0]) if ctx.w is None else ctx.w.sum()
+    ctx.denominator = denominator
+    if denominator == 0:  # everything ignored: 0/0 as PyTorch gives it, without NumPy's warning
+        return np.asarray(np.nan, loss.dtype)
+    return total / denominator
+
+
+def _row_scale(ctx, g):
+    """The upstream gradient per row of the (M, C) view: (M, 1) for 'none', a scalar otherwise."""
+    if ctx.reduction == "none":
+        return g.reshape(-1, 1)
+    return g / ctx.denominator if ctx.reduction == "mean" else g
+
+
+def _input_scale(ctx, g):
+    """The same per sample, shaped to broadcast against the input (N, C, d1, ...)."""
+    if ctx.reduction == "none":
+        return g.reshape(ctx.shape[:1] + (1,) + ctx.shape[2:]) if len(ctx.shape) > 1 else g
+    return g / ctx.denominator if ctx.reduction == "mean" else g
+
+
+class NllLoss(Op):
+    """``-w[t] * x[t]`` per sample: x holds log-probabilities."""
+
+    def forward(ctx, x, t, weight, ignore_index, reduction):
+        ctx.shape, ctx.reduction = x.shape, reduction
+        x2, t2 = _as_rows(x, t)
+        t2 = _sample_weights(ctx, t2, x2.shape[1], weight, ignore_index, x.dtype)
+        rows = np.arange(x2.shape[0])
+        try:
+            loss = -x2[rows, t2]
+        except IndexError:
+            raise _out_of_bounds(t2, x2.shape[1], ignore_index) from None
+        if ctx.w is not None:
+            loss *= ctx.w
+        ctx.rows, ctx.t, ctx.rows_shape, ctx.dtype = rows, t2, x2.shape, x.dtype
+        return _reduce_samples(ctx, loss, reduction, t.shape if x.ndim > 1 else ())
+
+    def backward(ctx, g):
+        a = np.zeros(ctx.rows_shape, ctx.dtype)
+        a[ctx.rows, ctx.t] = -1 if ctx.w is None else -ctx.w
+        if isinstance(g, Tensor):
+            return _to_input_layout(a, ctx.shape) * _input_scale(ctx, g)
+        return _to_input_layout(a * _row_scale(ctx, g), ctx.shape)
+
+
+class CrossEntropy(Op):
+    """log_softmax then nll_loss in one node, with label smoothing; saves the softmax for backward."""
+
+    backward_name = "NllLossBackward0"  # PyTorch's outer node for cross_entropy with class indices
+
+    def forward(ctx, x, t, weight, ignore_index, reduction, smoothing):
+        ctx.shape, ctx.reduction, ctx.smoothing, ctx.weight = x.shape, reduction, smoothing, weight
+        x2, t2 = _as_rows(x, t)
+        n_classes = x2.shape[1]
+        t2 = _sample_weights(ctx, t2, n_classes, weight, ignore_index, x.dtype)
+        z = x2 - x2.max(1, keepdims=True)
+        e = np.exp(z)
+        s = e.sum(1, keepdims=True)
+        log_s = np.log(s)
+        rows = np.arange(x2.shape[0])
+        try:
+            loss = log_s[:, 0] - z[rows, t2]
+        except IndexError:
+            raise _out_of_bounds(t2, n_classes, ignore_index) from None
+        if ctx.w is not None:
+            loss *= ctx.w
+        if smoothing:
+            log_p = z - log_s
+            uniform = -(log_p.sum(1) if weight is None else log_p @ weight)
+            if ctx.valid is not None:
+                uniform *= ctx.valid
+            loss = (1 - smoothing) * loss + (smoothing / n_classes) * uniform
+        e /= s
+        ctx.rows, ctx.t, ctx.p = rows, t2, e
+        ctx.save_for_backward(x)
+        return _reduce_samples(ctx, loss, reduction, t.shape if x.ndim > 1 else ())
+
+    def coefficients(ctx):
+        """The (M, C) coefficients A of the docstring at the top, and their row sums."""
+        m, n_classes = ctx.p.shape
+        a = np.zeros((m, n_classes), ctx.p.dtype)
+        a[ctx.rows, ctx.t] = (1 - ctx.smoothing) * (1 if ctx.w is None else ctx.w)
+        if ctx.smoothing:
+            spread = ctx.smoothing / n_classes if ctx.valid is None else (
+                ctx.valid.reshape(-1, 1) * (ctx.smoothing / n_classes))
+            a += spread if ctx.weight is None else spread * ctx.weight
+        return a, a.sum(1, keepdims=True)
+
+    def backward(ctx, g):
+        if isinstance(g, Tensor):  # create_graph: a softmax that is differentiable in x
+            (x,) = ctx.saved_tensors
+            a, row_sums = ctx.coefficients()
+            p = x.softmax(1 if len(ctx.shape) > 1 else 0)
+            layout = _to_input_layout
+            return (p * layout(np.broadcast_to(row_sums, a.shape), ctx.shape) - layout(a, ctx.shape)) * (
+                _input_scale(ctx, g))
+        f = _row_scale(ctx, g)
+        if ctx.w is None and not ctx.smoothing:  # the common case: (softmax - onehot) * f
+            grad = ctx.p * f
+            grad[ctx.rows, ctx.t] -= f if ctx.reduction != "none" else f[:, 0]
+        else:
+            a, row_sums = ctx.coefficients()
+            grad = (ctx.p * row_sums - a) * f
+        return _to_input_layout(grad, ctx.shape)
+
+
+# ----------------------------------------------------------------- probability targets
+
+
+class SoftCrossEntropy(Op):
+    """Cross-entropy against class probabilities of the input's shape, along the class dim."""
+
+    def forward(ctx, x, t, weight, reduction, smoothing):
+        axis = 1 if x.ndim > 1 else 0
+        ctx.axis, ctx.reduction, ctx.smoothing = axis, reduction, smoothing
+        ctx.weight = None if weight is None else weight.reshape((-1,) + (1,) * (x.ndim - 2))
+        z = x - x.max(axis, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis, keepdims=True))
+        loss = -(log_p * ctx.coefficients(t, x.shape[axis])).sum(axis)
+        ctx.log_p = log_p
+        ctx.save_for_backward(x, t)
+        if reduction == "none":
+            return loss
+        total = loss.sum()
+        ctx.count = loss.size
+        return total / loss.dtype.type(loss.size) if reduction == "mean" else total
+
+    def coefficients(ctx, t, n_classes):
+        a = t * (1 - ctx.smoothing) + ctx.smoothing / n_classes if ctx.smoothing else t
+        return a if ctx.weight is None else a * ctx.weight
+
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        axis = ctx.axis
+        f = np.expand_dims(g, axis) if ctx.reduction == "none" else g / ctx.count if ctx.reduction == "mean" else g
+        log_p = x.log_softmax(axis) if isinstance(x, Tensor) else ctx.log_p  # create_graph: differentiable in x
+        gx = gt = None
+        if ctx.needs_input_grad[0]:
+            a = ctx.coefficients(t, ctx.log_p.shape[axis])
+            gx = (np.exp(log_p) * a.sum(axis=axis, keepdims=True) - a) * f
+        if ctx.needs_input_grad[1]:
+            gt = log_p * (ctx.smoothing - 1)
+            gt = (gt if ctx.weight is None else gt * ctx.weight) * f
+        return gx, gt
+
+    def name(self):
+        return "DivBackward1" if self.reduction == "mean" else "NegBackward0"
+
+
+# ----------------------------------------------------------------- functions
+
+
+def _check_class_target(input, target):
+    """PyTorch's checks of a class-index target against the input, the common case first."""
+    if target._data.dtype != np.int64 and target._data.dtype != np.uint8:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype_short()}")
+    xs, ts = input._data.shape, target._data.shape
+    if len(xs) == 2 and len(ts) == 1 and xs[0] == ts[0]:
+        return
+    if len(ts) > 1 and len(xs) <= 2:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if len(xs) == 1:
+        if len(ts) == 1 and ts[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {ts[0]}")
+        return
+    if not ts or xs[0] != ts[0]:
+        raise ValueError(f"Expected input batch_size ({xs[0]}) to match target batch_size ({ts[0] if ts else 0}).")
+    if len(xs) > 2 and ts != xs[:1] + xs[2:]:
+        raise RuntimeError(f"Expected target size {list(xs[:1] + xs[2:])}, got {list(ts)}")
+
+
+def _check_weight(input, weight, n_classes):
+    if weight is None:
+        return None
+    if weight._data.shape != (n_classes,):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes or no classes but "
+                           f"got weight tensor of shape: {list(weight.shape)}")
+    if weight._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected scalar type {input.dtype_short()} but found {weight.dtype_short()}")
+    return weight._data
+
+
+def _n_classes(input):
+    return input._data.shape[1] if input._data.ndim > 1 else input._data.shape[0]
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce)
+    check_reduction(reduction)
+    _check_class_target(input, target)
+    w = _check_weight(input, weight, _n_classes(input))
+    return NllLoss.apply(input, target._data, weight=w, ignore_index=ignore_index, reduction=reduction)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """log_softmax + nll_loss over dim 1 (class indices), or against class probabilities of the input's shape."""
+    if size_average is not None or reduce is not None:
+        reduction = legacy_reduction(size_average, reduce)
+    check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    x = input._data
+    if x.dtype.kind != "f":
+        raise NotImplementedError(f'"log_softmax_lastdim_kernel_impl" not implemented for \'{input.dtype_short()}\'')
+    if target._data.dtype.kind == "f" and target._data.shape == x.shape:
+        if ignore_index != -100:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        if target._data.dtype != x.dtype:
+            dtype = np.promote_types(x.dtype, target._data.dtype)
+            input, target = input.to(dtype), target.to(dtype)
+        w = _check_weight(input, weight, _n_classes(input))
+        return SoftCrossEntropy.apply(input, target, weight=w, reduction=reduction, smoothing=label_smoothing)
+    _check_class_target(input, target)
+    w = _check_weight(input, weight, _n_classes(input))
+    return CrossEntropy.apply(input, target._data, weight=w, ignore_index=ignore_index, reduction=reduction,
+                              smoothing=label_smoothing)
+

@@ -1,0 +1,89 @@
+"""``ember.nn.functional``: the stateless side of ``ember.nn`` (PyTorch's ``torch.nn.functional``).
+
+The ops themselves live in ``ember._ops.nn_*``; this module gathers them under
+PyTorch's names and adds the few functions that are compositions of other ops.
+"""
+import warnings
+
+import numpy as np
+
+from .._ops.nn_activation import (celu, celu_, elu, elu_, gelu, hardtanh, hardtanh_, leaky_relu, leaky_relu_,
+                                  logsigmoid, relu, relu6, relu_, selu, selu_, silu, softplus)
+from .._ops.nn_loss import cross_entropy, nll_loss
+from .._ops.nn_loss_elementwise import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, kl_div,
+                                        l1_loss, mse_loss, smooth_l1_loss)
+from .._ops.nn_ops import bilinear, dropout, linear, log_softmax, pad, softmax
+from .._tensor import Tensor
+
+__all__ = [
+    "linear", "bilinear", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_",
+    "celu", "celu_", "gelu", "sigmoid", "tanh", "hardtanh", "hardtanh_", "softplus", "silu", "logsigmoid", "softmax",
+    "softmin", "log_softmax", "dropout", "dropout1d", "dropout2d", "dropout3d", "cross_entropy", "nll_loss",
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "kl_div", "one_hot", "normalize", "pad",
+]
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    return softmax(-input, dim, _stacklevel + 1, dtype)
+
+
+def _feature_dropout(name, input, p, training, inplace, spatial, ranks):
+    if input.ndim not in ranks:
+        raise RuntimeError(f"{name}: Expected {ranks[0]}D or {ranks[1]}D input, but received a {input.ndim}D input.")
+    return dropout(input, p, training, inplace, feature_dims=spatial)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) or (C, L) inputs."""
+    return _feature_dropout("dropout1d", input, p, training, inplace, 1, (2, 3))
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, H, W) inputs; 3-D inputs are taken as (N, C, L), as PyTorch does."""
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
+                      "switch to using dropout1d instead.", stacklevel=2)
+        return dropout(input, p, training, inplace, feature_dims=1)
+    return _feature_dropout("dropout2d", input, p, training, inplace, 2, (3, 4))
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout("dropout3d", input, p, training, inplace, 3, (4, 5))
+
+
+def one_hot(tensor, num_classes=-1):
+    """int64 one-hot rows for class indices; ``num_classes=-1`` takes max + 1."""
+    t = tensor._data
+    if t.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        if t.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(t.max()) + 1
+    if t.size:
+        if t.min() < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if t.max() >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._wrap((t[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input / max(||input||_p along dim, eps)``."""
+    result = input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    if out is not None:
+        out.copy_(result)
+        return out
+    return result
