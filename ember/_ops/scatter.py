@@ -150,7 +150,7 @@ def index_select(input, dim, index, *, out=None):
     if input._data.ndim == 0:
         if idx.size != 1:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
-        return input.reshape(1)
+        return input.clone()
     return IndexSelect.apply(input, key=key)
 
 
