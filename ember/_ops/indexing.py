@@ -104,7 +104,7 @@ class Blank(Op):
 
     def forward(ctx, g, key):
         ctx.key = key
-        out = g.copy()
+        out = np.array(g)  # a copy, and an array even when NumPy handed a 0-dim gradient as a scalar
         out[key] = 0
         return out
 
