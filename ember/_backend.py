@@ -146,7 +146,7 @@ class finfo:
         self.bits, self.dtype = info.bits, d.name
         self.eps, self.max, self.min = _py_float(info.eps), _py_float(info.max), _py_float(info.min)
         self.tiny = self.smallest_normal = _py_float(info.smallest_normal)
-        self.resolution = _py_float(info.resolution)
+        self.resolution = 10.0 ** -info.precision
 
     def __repr__(self):
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "

@@ -21,8 +21,8 @@ def _make(dt, device):
     def __new__(cls, *args, **kwargs):
         from ._tensor import Tensor
 
-        if device == "cuda":
-            B.xp_for("cuda")
+        if device == "cuda" and B.cuda_module() is None:
+            raise TypeError(f"type {prefix}{name} not available. Torch not compiled with CUDA enabled.")
         return Tensor(*args, dtype=dt, device=None if device == "cpu" else "cuda", **kwargs)
 
     name = _NAMES[dt.name] + "Tensor"
@@ -47,8 +47,8 @@ def resolve_type(spec):
         dev = None
         if name.startswith("cuda."):
             dev, name = "cuda", name[5:]
-        for dt, short in ((d, _NAMES[d.name] + "Tensor") for d in B._ALL):
-            if name == short:
+        for dt in B._ALL:
+            if name == _NAMES[dt.name] + "Tensor":
                 return dt, dev or "cpu"
-        return B.to_dtype(name), None
+        raise ValueError(f"invalid type: '{spec}'")
     return B.to_dtype(spec), None

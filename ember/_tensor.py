@@ -42,6 +42,9 @@ class Size(tuple):
     def __add__(self, other):
         return Size(tuple.__add__(self, tuple(other)))
 
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
 
 def _array_from_data(data):
     """Python data, arrays or tensors -> an array, with PyTorch's dtype inference:
@@ -368,10 +371,15 @@ class Tensor:
         return self._data.reshape(()).item() if type(self._data) is _np_array else self._data.item()
 
     def __float__(self):
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:

@@ -38,7 +38,7 @@ def _parse_to(args, kwargs):
             dt, dev = a.dtype, a.device
         elif isinstance(a, (B.dtype, np.dtype)) or a in (float, int, bool):
             dt = a
-        elif isinstance(a, (str, B.device, int)) and a is not None:
+        elif isinstance(a, (str, B.device, int)) and not isinstance(a, bool):  # a bool is non_blocking
             dev = a
     return (None if dt is None else B.to_dtype(dt)), (None if dev is None else B.device(dev))
 

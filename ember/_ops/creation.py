@@ -183,7 +183,7 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dt.is_floating_point:
-        # PyTorch computes start + i * step in double and rounds once to the dtype
+        # start + i * step in double, rounded once: within an ulp of PyTorch's vectorised float kernel
         n = max(0, math.ceil((end - start) / step))
         arr = (start + step * np.arange(n, dtype=np.float64)).astype(dt.np, copy=False)
     else:
@@ -192,19 +192,19 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
 
 
 def _linear(start, end, steps, dt):
-    """``steps`` points from start to end in PyTorch's arithmetic: each half is measured
-    from its own end point, so both end points come out exact."""
+    """``steps`` points from start to end, computed in the output's float type as PyTorch
+    does: each half is measured from its own end point, so both end points come out exact."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     start, end = _number(start), _number(end)
-    work = dt.np if dt.is_floating_point else np.float64
+    work = dt.np.type if dt.is_floating_point else np.float64
     if dt.is_floating_point:
-        start, end = work.type(start), work.type(end)
+        start, end = work(start), work(end)
     else:  # integer outputs step in double from integer end points
         start, end = float(int(start)), float(int(end))
     if steps <= 1:
         return np.full(steps, start, work)
-    step = work.type((end - start) / work.type(steps - 1))
+    step = work((end - start) / work(steps - 1))
     idx = np.arange(steps, dtype=work)
     half = steps // 2
     out = np.empty(steps, work)
