@@ -5,14 +5,14 @@ Tensor ops: an optimizer step records no graph and should cost as little as poss
 """
 import copy
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 import numpy as np
 
 from .. import _backend as B
 from .._tensor import Tensor
 from ..autograd import enable_grad
-from ..autograd.graph import _Handle
+from ..nn.modules.module import RemovableHandle
 
 __all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
@@ -26,23 +26,31 @@ class _Required:
 
 required = _Required()
 
-_global_pre_hooks = []
-_global_post_hooks = []
+_global_pre_hooks = OrderedDict()
+_global_post_hooks = OrderedDict()
+
+
+def _register(hooks, hook, prepend=False):
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
 
 
 def register_optimizer_step_pre_hook(hook):
     """Call ``hook(optimizer, args, kwargs)`` before every optimizer's ``step``."""
-    _global_pre_hooks.append(hook)
-    return _Handle(_global_pre_hooks, hook)
+    return _register(_global_pre_hooks, hook)
 
 
 def register_optimizer_step_post_hook(hook):
     """Call ``hook(optimizer, args, kwargs)`` after every optimizer's ``step``."""
-    _global_post_hooks.append(hook)
-    return _Handle(_global_post_hooks, hook)
+    return _register(_global_post_hooks, hook)
 
 
 def _typename(obj):
+    if isinstance(obj, Tensor):
+        return obj.type()  # 'torch.FloatTensor', as PyTorch names tensors in messages
     cls = type(obj)
     return cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
 
@@ -83,7 +91,7 @@ def prepared_grad(param, grad, weight_decay, maximize):
 def _with_hooks(step):
     def hooked_step(self, *args, **kwargs):
         if _global_pre_hooks or self._step_pre_hooks:
-            for hook in [*_global_pre_hooks, *self._step_pre_hooks]:
+            for hook in [*_global_pre_hooks.values(), *self._step_pre_hooks.values()]:
                 result = hook(self, args, kwargs)
                 if result is not None:
                     if not (isinstance(result, tuple) and len(result) == 2):
@@ -93,7 +101,7 @@ def _with_hooks(step):
         out = step(self, *args, **kwargs)
         self._opt_called = True  # lets an LR scheduler tell whether it is stepped first
         if _global_post_hooks or self._step_post_hooks:
-            for hook in [*self._step_post_hooks, *_global_post_hooks]:
+            for hook in [*self._step_post_hooks.values(), *_global_post_hooks.values()]:
                 hook(self, args, kwargs)
         return out
 
@@ -110,6 +118,9 @@ class Optimizer:
     groups do not set."""
 
     def __init__(self, params, defaults):
+        if defaults.get("differentiable"):
+            raise NotImplementedError("differentiable=True is not supported: Ember optimizers update the parameter "
+                                      "arrays in place, outside autograd")
         self.defaults = defaults
         self._init_hooks()
         self._hook_step()
@@ -127,12 +138,12 @@ class Optimizer:
             self.add_param_group(group)
 
     def _init_hooks(self):
-        self._step_pre_hooks = []
-        self._step_post_hooks = []
-        self._state_dict_pre_hooks = []
-        self._state_dict_post_hooks = []
-        self._load_state_dict_pre_hooks = []
-        self._load_state_dict_post_hooks = []
+        self._step_pre_hooks = OrderedDict()
+        self._step_post_hooks = OrderedDict()
+        self._state_dict_pre_hooks = OrderedDict()
+        self._state_dict_post_hooks = OrderedDict()
+        self._load_state_dict_pre_hooks = OrderedDict()
+        self._load_state_dict_post_hooks = OrderedDict()
 
     def _hook_step(self):
         # Wrap the class's step once (not per instance) so hooks run and schedulers can
@@ -150,11 +161,11 @@ class Optimizer:
         self._hook_step()
 
     def __repr__(self):
-        lines = [f"{type(self).__name__} ("]
+        text = f"{type(self).__name__} ("
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            lines.extend(f"    {key}: {group[key]}" for key in sorted(group) if key != "params")
-        return "\n".join(lines) + "\n)"
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {key}: {group[key]}\n" for key in sorted(group) if key != "params")
+        return text + ")"
 
     # ------------------------------------------------------------ groups
     def add_param_group(self, param_group):
@@ -179,7 +190,7 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {_typename(p)}")
-            if not self.defaults.get("differentiable") and not (p.is_leaf or p.retains_grad):
+            if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
@@ -212,9 +223,9 @@ class Optimizer:
                     continue
                 g.grad_fn = None
                 g.requires_grad = False
-                if g._data.flags.writeable:
+                try:
                     g._data.fill(0)
-                else:  # a read-only broadcast view: give the gradient memory of its own
+                except ValueError:  # a read-only broadcast view: give the gradient memory of its own
                     g._data = np.zeros_like(g._data)
                 g._version[0] += 1
 
@@ -234,7 +245,7 @@ class Optimizer:
         """The optimizer's state with parameters replaced by their indices, as PyTorch lays it out.
 
         The state tensors are the optimizer's own (not copies), as in PyTorch."""
-        for hook in self._state_dict_pre_hooks:
+        for hook in self._state_dict_pre_hooks.values():
             hook(self)
         index = {}
         groups = []
@@ -246,7 +257,7 @@ class Optimizer:
             groups.append(packed)
         state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
         result = {"state": state, "param_groups": groups}
-        for hook in self._state_dict_post_hooks:
+        for hook in self._state_dict_post_hooks.values():
             result = hook(self, result) or result
         return result
 
@@ -254,7 +265,7 @@ class Optimizer:
         """Restore a state dict made by :meth:`state_dict`; state tensors are copied to each
         parameter's dtype and device, so the dict stays untouched by later steps."""
         state_dict = dict(state_dict)
-        for hook in self._load_state_dict_pre_hooks:
+        for hook in self._load_state_dict_pre_hooks.values():
             state_dict = hook(self, state_dict) or state_dict
         groups = self.param_groups
         saved = copy.deepcopy(state_dict["param_groups"])
@@ -279,18 +290,16 @@ class Optimizer:
                 new.setdefault(name, default)
         self.state = state
         self.param_groups = saved
-        for hook in self._load_state_dict_post_hooks:
+        for hook in self._load_state_dict_post_hooks.values():
             hook(self)
 
     # ------------------------------------------------------------ hooks
     def register_step_pre_hook(self, hook):
         """``hook(optimizer, args, kwargs)`` runs before each step and may return new (args, kwargs)."""
-        self._step_pre_hooks.append(hook)
-        return _Handle(self._step_pre_hooks, hook)
+        return _register(self._step_pre_hooks, hook)
 
     def register_step_post_hook(self, hook):
-        self._step_post_hooks.append(hook)
-        return _Handle(self._step_post_hooks, hook)
+        return _register(self._step_post_hooks, hook)
 
     def register_state_dict_pre_hook(self, hook, prepend=False):
         return _register(self._state_dict_pre_hooks, hook, prepend)
@@ -303,11 +312,6 @@ class Optimizer:
 
     def register_load_state_dict_post_hook(self, hook, prepend=False):
         return _register(self._load_state_dict_post_hooks, hook, prepend)
-
-
-def _register(hooks, hook, prepend):
-    hooks.insert(0, hook) if prepend else hooks.append(hook)
-    return _Handle(hooks, hook)
 
 
 def _restore(param, value, key=None):

@@ -95,7 +95,7 @@ def test_random_gradients_match_torch(name, opts):
             assert str(state_e[key].dtype) == str(state_t[key].dtype), key
 
 
-@pytest.mark.parametrize("name,opts", CASES, ids=IDS)
+@pytest.mark.parametrize("name,opts", CASES[::2], ids=IDS[::2])
 def test_least_squares_descent_matches_torch(name, opts):
     # Each side takes its gradient from its own current weights, as in training.
     ours, theirs, opt_e, opt_t = make_pair(name, opts)
