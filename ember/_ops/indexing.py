@@ -12,11 +12,10 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.variable import warn_once
-from .op import Op, inplace
+from .op import Op
 
 _state = grad_mode.state
 

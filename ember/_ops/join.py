@@ -18,25 +18,33 @@ def _part(axis, start, stop):
 class Cat(Op):
     def forward(ctx, *arrays, axis, dtype=None):
         ctx.axis = axis
-        ctx.sizes = [None if _skipped(a) else a.shape[axis] for a in arrays]
-        kept = [a for a in arrays if not _skipped(a)] or arrays[:1]
-        return np.concatenate(kept, axis=axis, dtype=dtype)
+        try:
+            return np.concatenate(arrays, axis=axis, dtype=dtype)
+        except ValueError:
+            kept = [a for a in arrays if not _skipped(a)]
+            if len(kept) == len(arrays) or not kept:
+                raise
+            return np.concatenate(kept, axis=axis, dtype=dtype)
 
     def backward(ctx, g):
-        grads, start = [], 0
-        for size in ctx.sizes:
-            if size is None:
+        grads, start, axis = [], 0, ctx.axis
+        for shape, _ in ctx._meta:
+            if len(shape) != g.ndim:  # a skipped 1-D empty input
                 grads.append(g.reshape(-1)[:0])
             else:
-                grads.append(g[_part(ctx.axis, start, start + size)])
-                start += size
+                grads.append(g[_part(axis, start, start + shape[axis])])
+                start += shape[axis]
         return tuple(grads)
 
 
 class Stack(Op):
     def forward(ctx, *arrays, axis, dtype=None):
         ctx.axis = axis
-        return np.stack(arrays, axis=axis, dtype=dtype)
+        shape = arrays[0].shape
+        if any(a.shape != shape for a in arrays):
+            raise ValueError("stack: shapes differ")
+        shape = shape[:axis] + (1,) + shape[axis:]
+        return np.concatenate([a.reshape(shape) for a in arrays], axis=axis, dtype=dtype)
 
     def backward(ctx, g):
         return tuple(g[(slice(None),) * ctx.axis + (i, ...)] for i in range(g.shape[ctx.axis]))
@@ -45,8 +53,11 @@ class Stack(Op):
 class Split(Op):
     def forward(ctx, a, sizes, axis):
         ctx.axis = axis
-        bounds = np.cumsum((0,) + sizes).tolist()
-        return tuple(a[_part(axis, s, e)] for s, e in zip(bounds, bounds[1:]))
+        out, start = [], 0
+        for size in sizes:
+            out.append(a[_part(axis, start, start + size)])
+            start += size
+        return tuple(out)
 
     def backward(ctx, *grads):
         return run(Cat, *grads, axis=ctx.axis)
@@ -75,12 +86,10 @@ def _dtype(tensors):
 def cat(tensors, dim=0, *, out=None, axis=None):
     if not len(tensors):
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
-    dim = axis if axis is not None else dim
-    ref = next((t for t in tensors if not _skipped(t._data)), tensors[0])
-    for i, t in enumerate(tensors):
-        if t._data.ndim == 0:
-            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
-    d = ref._dim(dim)
+    ref = tensors[0]
+    if _skipped(ref._data):
+        ref = next((t for t in tensors if not _skipped(t._data)), ref)
+    d = ref._dim(axis if axis is not None else dim)
     try:
         result = Cat.apply(*tensors, axis=d, dtype=_dtype(tensors))
     except ValueError:
@@ -90,6 +99,9 @@ def cat(tensors, dim=0, *, out=None, axis=None):
 
 def _cat_error(tensors, ref, d):
     shape = ref._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            return RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     for i, t in enumerate(tensors):
         s = t._data.shape
         if _skipped(t._data):
@@ -108,11 +120,12 @@ def stack(tensors, dim=0, *, out=None):
         raise RuntimeError("stack expects a non-empty TensorList")
     first = tensors[0]
     d = first._dim(dim, first._data.ndim + 1)
-    for i, t in enumerate(tensors):
-        if t._data.shape != first._data.shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first._data.shape)} at "
-                               f"entry 0 and {list(t._data.shape)} at entry {i}")
-    result = Stack.apply(*tensors, axis=d, dtype=_dtype(tensors))
+    try:
+        result = Stack.apply(*tensors, axis=d, dtype=_dtype(tensors))
+    except ValueError:
+        i, t = next((i, t) for i, t in enumerate(tensors) if t._data.shape != first._data.shape)
+        raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(first._data.shape)} at "
+                           f"entry 0 and {list(t._data.shape)} at entry {i}") from None
     return result if out is None else write_out(result, out)
 
 

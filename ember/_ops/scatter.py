@@ -66,6 +66,14 @@ def _index_array(index, name):
     return arr
 
 
+def _out_of_range(index, size):
+    """The first index outside ``[0, size)``, or None. NumPy would wrap negative indices where PyTorch
+    refuses them; read as unsigned, negatives are huge, so one comparison finds both kinds."""
+    if index.size and (index.view(f"u{index.itemsize}") >= size).any():
+        return index[(index < 0) | (index >= size)].flat[0]
+    return None
+
+
 def _along(a, dim, index, src=None):
     """The NumPy key that reaches ``a`` at ``index`` along ``dim`` and at the same position elsewhere
     (gather's and scatter's addressing), after PyTorch's checks on index's shape and values."""
@@ -79,15 +87,14 @@ def _along(a, dim, index, src=None):
         raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(a.shape)} apart "
                            f"from dimension {dim} and to be no larger size than src {list(src.shape)}")
     size = a.shape[dim] if a.ndim else 1
-    if index.size:
-        bad = (index < 0) | (index >= size)
-        if bad.any():
-            raise RuntimeError(f"index {index[bad].flat[0]} is out of bounds for dimension {dim} with size {size}")
+    bad = _out_of_range(index, size)
+    if bad is not None:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
     if a.ndim == 0:
         return ()
-    key = list(np.ogrid[tuple(slice(s) for s in index.shape)])
-    key[dim] = index
-    return tuple(key)
+    n = index.ndim
+    return tuple(index if d == dim else np.arange(s).reshape((s,) + (1,) * (n - d - 1))
+                 for d, s in enumerate(index.shape))
 
 
 def _dim(t, dim):
@@ -114,16 +121,20 @@ def _scatter_src(self, dim, index, src, name):
     return key, src
 
 
-def scatter(input, dim, index, src=None, *, value=None, reduce=None):
-    src = value if src is None else src
-    key, src = _scatter_src(input, dim, index, src, "scatter")
+def _scatter_op(reduce):
     if reduce is None:
-        return Scatter.apply(input, src, key=key)
+        return Scatter, {}
     if reduce == "add":
-        return ScatterAdd.apply(input, src, key=key, accumulate=True)
+        return ScatterAdd, {"accumulate": True}
     if reduce == "multiply":
-        return ScatterMultiply.apply(input, src, key=key)
+        return ScatterMultiply, {}
     raise RuntimeError("reduce argument must be either add or multiply.")
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    op, params = _scatter_op(reduce)
+    key, src = _scatter_src(input, dim, index, value if src is None else src, "scatter")
+    return op.apply(input, src, key=key, **params)
 
 
 def scatter_add(input, dim, index, src):
@@ -145,7 +156,7 @@ def index_select(input, dim, index, *, out=None):
     dim, key = _select_index(input, dim, index, "index_select")
     size = input._data.shape[dim] if input._data.ndim else 1
     idx = key[-1]
-    if idx.size and (idx.min() < 0 or idx.max() >= size):  # NumPy would wrap negative indices
+    if _out_of_range(idx, size) is not None:
         raise IndexError("index out of range in self")
     if input._data.ndim == 0:
         if idx.size != 1:
@@ -163,9 +174,9 @@ def _index_add_args(self, dim, index, source, alpha):
     if s.shape[:dim] + s.shape[dim + 1:] != a.shape[:dim] + a.shape[dim + 1:]:
         raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
                            f"Got self.shape = {list(a.shape)} source.shape = {list(s.shape)}")
-    bad = idx[(idx < 0) | (idx >= a.shape[dim])]
-    if bad.size:
-        raise RuntimeError(f"index {bad[0]} is out of bounds for dimension {dim} with size {a.shape[dim]}")
+    bad = _out_of_range(idx, a.shape[dim])
+    if bad is not None:
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {a.shape[dim]}")
     return key, (source if alpha == 1 else source * alpha)
 
 
@@ -260,15 +271,9 @@ def argwhere(input):
 
 
 def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-    src = value if src is None else src
-    key, src = _scatter_src(self, dim, index, src, "scatter")
-    if reduce is None:
-        return inplace(Scatter, self, src, key=key)
-    if reduce == "add":
-        return inplace(ScatterAdd, self, src, key=key, accumulate=True)
-    if reduce == "multiply":
-        return inplace(ScatterMultiply, self, src, key=key)
-    raise RuntimeError("reduce argument must be either add or multiply.")
+    op, params = _scatter_op(reduce)
+    key, src = _scatter_src(self, dim, index, value if src is None else src, "scatter")
+    return inplace(op, self, src, key=key, **params)
 
 
 def scatter_add_(self, dim, index, src):
@@ -277,11 +282,10 @@ def scatter_add_(self, dim, index, src):
 
 
 TENSOR_METHODS = dict(
-    gather=gather, scatter=scatter, scatter_=scatter_,
-    scatter_add=scatter_add, scatter_add_=scatter_add_, index_select=index_select, index_add=index_add,
-    index_add_=index_add_,
-    take=take, masked_fill=masked_fill, masked_fill_=masked_fill_, masked_select=masked_select,
-    masked_scatter=masked_scatter, nonzero=nonzero, argwhere=argwhere,
+    gather=gather, scatter=scatter, scatter_=scatter_, scatter_add=scatter_add, scatter_add_=scatter_add_,
+    index_select=index_select, index_add=index_add, index_add_=index_add_, take=take, masked_fill=masked_fill,
+    masked_fill_=masked_fill_, masked_select=masked_select, masked_scatter=masked_scatter, nonzero=nonzero,
+    argwhere=argwhere,
 )
 FUNCTIONS = dict(gather=gather, scatter=scatter, scatter_add=scatter_add, index_select=index_select,
                  index_add=index_add, take=take, masked_fill=masked_fill, masked_select=masked_select,

@@ -1,15 +1,14 @@
 """Shape ops: views (view, reshape, squeeze, transpose, permute, expand, ...), and copies that
 rearrange (repeat, flip, roll). Joining and splitting live in ``join.py``."""
 import warnings
+from math import prod
 
 import numpy as np
 
-from .._tensor import Size, Tensor
+from .._tensor import Size
 from .conversion import clone
 from .indexing import Slice, run
 from .op import Op
-
-_int_types = (int, np.integer)
 
 
 def _sizes(args):
@@ -21,6 +20,8 @@ def _sizes(args):
 
 def infer_shape(shape, numel):
     """Resolve one -1 in ``shape``; raise PyTorch's error when the sizes cannot hold ``numel`` elements."""
+    if prod(shape) == numel and (not shape or min(shape) >= 0):
+        return shape
     known = 1
     minus = [i for i, s in enumerate(shape) if s == -1]
     if len(minus) > 1:

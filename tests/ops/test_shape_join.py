@@ -26,6 +26,7 @@ CATS = [
     (lambda m, a, b: m.stack([a, b]), [(), ()]),
     (lambda m, a, b: m.stack([a.t(), b]), [(3, 2), (2, 3)]),
     (lambda m, a, b: m.stack([a, b]), [(2, 3), (2, 4)]),
+    (lambda m, a, b: m.stack([a, b]), [(2, 3), (3, 2)]),
     (lambda m, a, b: m.stack([a, b], 3), [(2, 3), (2, 3)]),
     (lambda m, a, b: m.hstack([a, b]), [(3,), (2,)]),
     (lambda m, a, b: m.hstack([a, b]), [(2, 3), (2, 1)]),
