@@ -90,21 +90,17 @@ def amin(input, dim=(), keepdim=False):
 class _Pick(Op):
     """Values picked at one index along ``axis`` (max(dim), median(dim), kthvalue): the gradient goes there."""
 
-    def pick(ctx, a, axis, index, keepdim):
-        """Finish forward from the picked index (``keepdims`` form): values and int64 indices."""
+    def picked(ctx, a, axis, values, index, keepdim):
+        """Finish forward, remembering where the values came from (``index`` has the values' shape)."""
         ctx.shape, ctx.axis, ctx.keepdim, ctx.index = a.shape, axis, keepdim, index
-        values = np.take_along_axis(a, index, axis)
-        if not keepdim:
-            values, index = values.squeeze(axis), index.squeeze(axis)
         return values, index.astype(np.int64, copy=False)
 
     def backward(ctx, g, _):
-        shape, axis = ctx.shape, ctx.axis
-        n = shape[axis]
-        at = np.arange(n).reshape((n,) + (1,) * (len(shape) - axis - 1)) == ctx.index
+        shape, axis, index = ctx.shape, ctx.axis, ctx.index
         if not ctx.keepdim:
-            g = np.expand_dims(g, axis)
-        return np.where(at, g, 0)
+            g, index = np.expand_dims(g, axis), np.expand_dims(index, axis)
+        n = shape[axis]
+        return np.where(np.arange(n).reshape((n,) + (1,) * (len(shape) - axis - 1)) == index, g, 0)
 
 
 class MaxDim(_Pick):
@@ -112,7 +108,8 @@ class MaxDim(_Pick):
 
     def forward(ctx, a, axis, keepdim=False):
         a, keepdim = _as_vector(a, keepdim)
-        return ctx.pick(a, axis, a.argmax(axis=axis, keepdims=True), keepdim)
+        return ctx.picked(a, axis, a.max(axis=axis, keepdims=keepdim), a.argmax(axis=axis, keepdims=keepdim),
+                          keepdim)
 
 
 class MinDim(_Pick):
@@ -120,14 +117,18 @@ class MinDim(_Pick):
 
     def forward(ctx, a, axis, keepdim=False):
         a, keepdim = _as_vector(a, keepdim)
-        return ctx.pick(a, axis, a.argmin(axis=axis, keepdims=True), keepdim)
+        return ctx.picked(a, axis, a.min(axis=axis, keepdims=keepdim), a.argmin(axis=axis, keepdims=keepdim),
+                          keepdim)
 
 
 class Kthvalue(_Pick):
     def forward(ctx, a, k, axis, keepdim=False):
         a, keepdim = _as_vector(a, keepdim)
-        order = np.argsort(a, axis=axis, kind="stable")
-        return ctx.pick(a, axis, np.take(order, [k - 1], axis=axis), keepdim)
+        index = np.take(np.argsort(a, axis=axis, kind="stable"), [k - 1], axis=axis)
+        values = np.take_along_axis(a, index, axis)
+        if not keepdim:
+            values, index = values.squeeze(axis), index.squeeze(axis)
+        return ctx.picked(a, axis, values, index, keepdim)
 
 
 class MedianDim(Kthvalue):
@@ -138,11 +139,11 @@ class MedianDim(Kthvalue):
         return Kthvalue.forward(ctx, a, (n + 1) // 2, axis, keepdim)
 
 
-def _pick(op, input, dim, keepdim, what, *args):
+def _pick(op, input, dim, keepdim, what, **params):
     axis = axis_of(input, dim)
     if input._data.ndim and input._data.shape[axis] == 0:
         raise IndexError(f"{what}(): Expected reduction dim {axis} to have non-zero size.")
-    return getattr(return_types, what)(*op.apply(input, *args, axis=axis, keepdim=keepdim))
+    return getattr(return_types, what)(*op.apply(input, axis=axis, keepdim=keepdim, **params))
 
 
 def max(input, dim=None, keepdim=False):
@@ -172,7 +173,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     n = input._data.shape[axis] if input._data.ndim else 1
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
-    return _pick(Kthvalue, input, dim, keepdim, "kthvalue", k)
+    return _pick(Kthvalue, input, dim, keepdim, "kthvalue", k=k)
 
 
 def _arg(reduce, input, dim, keepdim, what):

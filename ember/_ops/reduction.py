@@ -89,7 +89,9 @@ class Sum(Op):
 class Mean(Op):
     def forward(ctx, a, axes=None, keepdim=False):
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
-        return a.mean(axis=axes, keepdims=keepdim)
+        acc = np.float32 if a.dtype == np.float16 else None  # half precision sums drift: accumulate in float
+        out = a.sum(axis=axes, keepdims=keepdim, dtype=acc) / count(a.shape, axes)  # ndarray.mean is slower
+        return out if acc is None else out.astype(a.dtype)
 
     def backward(ctx, g):
         return expand_back(g / count(ctx.shape, ctx.axes), ctx.shape, ctx.axes, ctx.keepdim)
