@@ -8,14 +8,13 @@ from .op import Op
 
 class ToCopy(Op):
     def forward(ctx, a, np_dtype=None, dev=None):
-        ctx.src_dtype, ctx.src_dev = a.dtype, B.device_of(a)
+        ctx.src_dev = None if dev is None else B.device_of(a)
         out = a if np_dtype is None else a.astype(np_dtype)
         return out if dev is None else B.to_device(out, dev)
 
     def backward(ctx, g):
-        if ctx.src_dev != B.CPU:
-            g = B.to_device(g, ctx.src_dev)
-        return g
+        # the engine casts the gradient back to the input's dtype; only the device is ours to restore
+        return g if ctx.src_dev is None else B.to_device(g, ctx.src_dev)
 
 
 class Clone(Op):
@@ -57,7 +56,7 @@ def to(self, *args, non_blocking=False, copy=False, memory_format=None, **kwargs
 
 def _caster(dt):
     def cast(self, memory_format=None):
-        return to(self, dt)
+        return self if self._data.dtype == dt.np else ToCopy.apply(self, np_dtype=dt.np)
 
     cast.__name__ = dt.name
     return cast

@@ -5,7 +5,6 @@ Random creation lives in ``random.py``; both share the size parsing and the
 ``dtype=``/``device=``/``requires_grad=``/``out=`` handling defined here.
 """
 import math
-import operator
 
 import numpy as np
 
@@ -17,24 +16,27 @@ _wrap = Tensor._wrap
 
 
 def shape_of(fn, size, kwargs=None):
-    """Sizes given as varargs, as one tuple/list/Size, or as ``size=`` -> a tuple of ints."""
+    """Sizes given as varargs, as one tuple/list/Size, or as ``size=`` -> the shape to allocate.
+    Its elements are left for NumPy to check as it allocates (see ``size_error``)."""
     if kwargs:
         if size or set(kwargs) != {"size"}:
             raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
         size = (kwargs["size"],)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = size[0]
-    try:
-        return tuple(operator.index(s) for s in size)
-    except TypeError:
-        bad = next(s for s in size if not hasattr(s, "__index__"))
-        raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {list(size).index(bad) + 1} "
-                        f"with error \"type must be tuple of ints,but got {type(bad).__name__}\"") from None
+        return size[0]
+    return size
 
 
-def negative_size_error(shape):
-    bad = next((s for s in shape if s < 0), None)
-    return RuntimeError(f"Trying to create tensor with negative dimension {bad}: {list(shape)}")
+def size_error(fn, shape, exc):
+    """PyTorch's error for a shape that NumPy refused (non-integer or negative sizes)."""
+    for i, s in enumerate(shape):
+        if not hasattr(s, "__index__") or isinstance(s, Tensor) and s._data.dtype.kind not in "iub":
+            return TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {i + 1} with error "
+                             f"\"type must be tuple of ints,but got {type(s).__name__}\"")
+    bad = [s for s in shape if s < 0]
+    if bad:
+        return RuntimeError(f"Trying to create tensor with negative dimension {bad[0]}: {list(shape)}")
+    return exc
 
 
 def finish(arr, device=None, requires_grad=False, out=None):
@@ -47,44 +49,42 @@ def finish(arr, device=None, requires_grad=False, out=None):
     return t if out is None else write_out(t, out)
 
 
-def _xp(device):
-    return np if device is None else B.xp_for(device)
+def _np_dtype(dtype):
+    return B.get_default_dtype().np if dtype is None else B.to_dtype(dtype).np
 
 
-def _dtype(dtype):
-    return B.get_default_dtype() if dtype is None else B.to_dtype(dtype)
-
-
-def _filled(fn, value, size, kwargs, out, dtype, device, requires_grad):
-    shape = shape_of(fn, size, kwargs)
-    xp = _xp(device)
-    np_dtype = _dtype(dtype).np
+def _filled(fn, shape, np_dtype, value, device=None, requires_grad=False, out=None):
+    """A new tensor of ``shape``: uninitialised (value None), zeros, or filled with value."""
+    xp = np if device is None else B.xp_for(device)
     try:
-        if value is None:
-            arr = xp.empty(shape, np_dtype)
-        elif value == 0:
+        if value is not None and value == 0:
             arr = xp.zeros(shape, np_dtype)
         else:
-            arr = xp.full(shape, value, np_dtype)
-    except ValueError:
-        raise negative_size_error(shape) from None
-    return finish(arr, device, requires_grad, out)
+            arr = xp.empty(shape, np_dtype)
+            if value is not None:
+                arr.fill(value)  # faster than full() or ones() for the small tensors that dominate
+    except (TypeError, ValueError) as e:
+        raise size_error(fn, shape, e) from None
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t if out is None else write_out(t, out)
 
 
 # ----------------------------------------------------------------- filled
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
-    return _filled("zeros", 0, size, kwargs, out, dtype, device, requires_grad)
+    return _filled("zeros", shape_of("zeros", size, kwargs), _np_dtype(dtype), 0, device, requires_grad, out)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
-    return _filled("ones", 1, size, kwargs, out, dtype, device, requires_grad)
+    return _filled("ones", shape_of("ones", size, kwargs), _np_dtype(dtype), 1, device, requires_grad, out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kwargs):
-    return _filled("empty", None, size, kwargs, out, dtype, device, requires_grad)
+    return _filled("empty", shape_of("empty", size, kwargs), _np_dtype(dtype), None, device, requires_grad, out)
 
 
 def scalar_dtype(value):
@@ -102,62 +102,60 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    dt = scalar_dtype(fill_value) if dtype is None else B.to_dtype(dtype)
-    return _filled("full", fill_value, (size,), None, out, dt, device, requires_grad)
+    np_dtype = scalar_dtype(fill_value).np if dtype is None else B.to_dtype(dtype).np
+    return _filled("full", size, np_dtype, fill_value, device, requires_grad, out)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
-    return finish(_xp(device).eye(n, m, dtype=_dtype(dtype).np), device, requires_grad, out)
+    xp = np if device is None else B.xp_for(device)
+    return finish(xp.eye(n, m, dtype=_np_dtype(dtype)), None, requires_grad, out)
 
 
 # ----------------------------------------------------------------- *_like and Tensor.new_*
 
 
-def _like_dtype(input, dtype):
-    return input.dtype if dtype is None else B.to_dtype(dtype)
-
-
-def _like(value, input, dtype, device, requires_grad):
-    dev = input.device if device is None else device
-    return _filled("like", value, input.shape, None, None, _like_dtype(input, dtype), dev, requires_grad)
+def _like(fn, input, value, shape, dtype, device, requires_grad):
+    """Allocate with ``input``'s dtype and device unless others are given."""
+    np_dtype = input._data.dtype if dtype is None else B.to_dtype(dtype).np
+    if device is None and type(input._data) is not np.ndarray:
+        device = input.device
+    return _filled(fn, shape, np_dtype, value, device, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(0, input, dtype, device, requires_grad)
+    return _like("zeros_like", input, 0, input._data.shape, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(1, input, dtype, device, requires_grad)
+    return _like("ones_like", input, 1, input._data.shape, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(None, input, dtype, device, requires_grad)
+    return _like("empty_like", input, None, input._data.shape, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(fill_value, input, dtype, device, requires_grad)
+    return _like("full_like", input, fill_value, input._data.shape, dtype, device, requires_grad)
 
 
-def _new(value):
+def _new(name, value):
     def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
-        dev = self.device if device is None else device
-        fn = "new_" + {0: "zeros", 1: "ones", None: "empty"}[value]
-        return _filled(fn, value, size, kwargs, None, _like_dtype(self, dtype), dev, requires_grad)
+        return _like(name, self, value, shape_of(name, size, kwargs), dtype, device, requires_grad)
 
+    new.__name__ = name
     return new
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
-    dev = self.device if device is None else device
-    return _filled("new_full", fill_value, (size,), None, None, _like_dtype(self, dtype), dev, requires_grad)
+    return _like("new_full", self, fill_value, size, dtype, device, requires_grad)
 
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    return tensor(data, dtype=_like_dtype(self, dtype), device=self.device if device is None else device,
+    return tensor(data, dtype=self.dtype if dtype is None else dtype, device=self.device if device is None else device,
                   requires_grad=requires_grad)
 
 
@@ -215,14 +213,14 @@ def _linear(start, end, steps, dt):
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
-    dt = _dtype(dtype)
+    dt = B.get_default_dtype() if dtype is None else B.to_dtype(dtype)
     arr = _linear(start, end, steps, dt).astype(dt.np, copy=False)
     return finish(arr, device, requires_grad, out)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
-    dt = _dtype(dtype)
+    dt = B.get_default_dtype() if dtype is None else B.to_dtype(dtype)
     exponents = _linear(start, end, steps, B.float64)
     arr = np.power(float(base), exponents).astype(dt.np, copy=False)
     return finish(arr, device, requires_grad, out)
@@ -273,7 +271,8 @@ def is_nonzero(input):
     return bool(input)
 
 
-TENSOR_METHODS = dict(new_zeros=_new(0), new_ones=_new(1), new_empty=_new(None), new_full=new_full,
+TENSOR_METHODS = dict(new_zeros=_new("new_zeros", 0), new_ones=_new("new_ones", 1),
+                      new_empty=_new("new_empty", None), new_full=new_full,
                       new_tensor=new_tensor)
 FUNCTIONS = dict(
     zeros=zeros, ones=ones, empty=empty, full=full, eye=eye, zeros_like=zeros_like, ones_like=ones_like,

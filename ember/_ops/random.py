@@ -10,7 +10,7 @@ import numpy as np
 from .. import _backend as B
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from .creation import finish, negative_size_error, shape_of
+from .creation import finish, shape_of, size_error
 from .elementwise import broadcast_error
 from .op import Op
 
@@ -24,36 +24,44 @@ def _float_dtype(dtype, kernel):
     return dt
 
 
-def _draw(kind, shape, dt, generator):
+def _draw(fn, uniform, shape, dt, generator):
     """Uniform [0, 1) or standard normal numbers of a float dtype."""
     g = B.rng(generator)
-    work = dt.np if dt.np in (np.float32, np.float64) else np.float32  # NumPy draws only these two
+    work = dt.np if dt is B.float32 or dt is B.float64 else np.float32  # NumPy draws only these two
     try:
-        arr = g.random(shape, work) if kind == "uniform" else g.standard_normal(shape, work)
-    except ValueError:
-        raise negative_size_error(shape) from None
+        arr = g.random(shape, work) if uniform else g.standard_normal(shape, work)
+    except (TypeError, ValueError) as e:
+        raise size_error(fn, shape, e) from None
     return arr if arr.dtype == dt.np else arr.astype(dt.np)
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kwargs):
     dt = _float_dtype(dtype, "check_uniform_bounds")
-    return finish(_draw("uniform", shape_of("rand", size, kwargs), dt, generator), device, requires_grad, out)
+    return finish(_draw("rand", True, shape_of("rand", size, kwargs), dt, generator), device, requires_grad, out)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kwargs):
     dt = _float_dtype(dtype, "normal_kernel_cpu")
-    return finish(_draw("normal", shape_of("randn", size, kwargs), dt, generator), device, requires_grad, out)
+    return finish(_draw("randn", False, shape_of("randn", size, kwargs), dt, generator), device, requires_grad,
+                  out)
 
 
-def _integers(low, high, shape, dt, generator):
+def _integers(fn, low, high, shape, dt, generator):
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    g = B.rng(generator)
     try:
-        arr = B.rng(generator).integers(low, high, shape, dtype=np.int64)
-    except ValueError:
-        raise negative_size_error(shape) from None
+        if high - low <= 1 << 32:
+            # scaling a double in [0, 1) is several times faster than Generator.integers, and its
+            # 53 bits leave a bias below 2**-21 for ranges this small
+            arr = (g.random(shape) * (high - low)).astype(np.int64)
+            arr += low
+        else:
+            arr = g.integers(low, high, shape, dtype=np.int64)
+    except (TypeError, ValueError) as e:
+        raise size_error(fn, shape, e) from None
     return arr if dt is B.int64 else arr.astype(dt.np)
 
 
@@ -71,14 +79,13 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
         raise TypeError(f"randint(): argument 'size' (position {len(args) + 2}) must be tuple of ints, not "
                         f"{type(size).__name__}")
     dt = B.int64 if dtype is None else B.to_dtype(dtype)
-    shape = shape_of("randint", (size,))
-    return finish(_integers(int(low), int(high), shape, dt, generator), device, requires_grad, out)
+    return finish(_integers("randint", int(low), int(high), size, dt, generator), device, requires_grad, out)
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     if n < 0:
-        raise negative_size_error((n,))
+        raise size_error("randperm", (n,), None)
     arr = B.rng(generator).permutation(int(n))
     dt = B.int64 if dtype is None else B.to_dtype(dtype)
     return finish(arr if dt is B.int64 else arr.astype(dt.np), device, requires_grad, out)
@@ -88,21 +95,23 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
 
 
 def _like_args(input, dtype, device):
-    return (input.dtype if dtype is None else B.to_dtype(dtype)), (input.device if device is None else device)
+    if device is None and type(input._data) is not np.ndarray:
+        device = input.device
+    return (input.dtype if dtype is None else B.to_dtype(dtype)), device
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
               generator=None):
     dt, dev = _like_args(input, dtype, device)
     dt = _float_dtype(dt, "check_uniform_bounds")
-    return finish(_draw("uniform", input.shape, dt, generator), dev, requires_grad)
+    return finish(_draw("rand_like", True, input._data.shape, dt, generator), dev, requires_grad)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
     dt, dev = _like_args(input, dtype, device)
     dt = _float_dtype(dt, "normal_kernel_cpu")
-    return finish(_draw("normal", input.shape, dt, generator), dev, requires_grad)
+    return finish(_draw("randn_like", False, input._data.shape, dt, generator), dev, requires_grad)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -110,7 +119,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     if high is None:
         low, high = 0, low
     dt, dev = _like_args(input, dtype, device)
-    return finish(_integers(int(low), int(high), input.shape, dt, generator), dev, requires_grad)
+    return finish(_integers("randint_like", int(low), int(high), input._data.shape, dt, generator), dev,
+                  requires_grad)
 
 
 # ----------------------------------------------------------------- distributions
@@ -147,7 +157,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
         dt = _float_dtype(dtype, "normal_kernel_cpu")
-        arr = _draw("normal", shape_of("normal", (size,)), dt, generator)
+        arr = _draw("normal", False, shape_of("normal", (size,)), dt, generator)
         if std != 1:
             arr *= std
         if mean != 0:
@@ -241,7 +251,7 @@ def _fill(self, arr):
 def uniform_(self, a=0.0, b=1.0, *, generator=None, **kwargs):
     a, b = kwargs.get("from", a), kwargs.get("to", b)
     dt = _float_dtype(self.dtype, "check_uniform_bounds")
-    arr = _draw("uniform", self.shape, dt, generator)
+    arr = _draw("uniform_", True, self._data.shape, dt, generator)
     if (a, b) != (0.0, 1.0):
         arr *= b - a
         arr += a
@@ -251,7 +261,7 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, **kwargs):
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    arr = _draw("normal", self.shape, _float_dtype(self.dtype, "normal_kernel_cpu"), generator)
+    arr = _draw("normal_", False, self._data.shape, _float_dtype(self.dtype, "normal_kernel_cpu"), generator)
     if std != 1:
         arr *= std
     if mean != 0:
@@ -271,7 +281,7 @@ def random_(self, a=None, b=None, *, generator=None, **kwargs):
     a, b = kwargs.get("from", a), kwargs.get("to", b)
     if b is None:
         a, b = (0, a) if a is not None else (0, _random_top(self.dtype))
-    return _fill(self, _integers(int(a), int(b), self.shape, self.dtype, generator))
+    return _fill(self, _integers("random_", int(a), int(b), self._data.shape, self.dtype, generator))
 
 
 def _random_top(dt):
