@@ -148,7 +148,7 @@ class Hardtanh(Op):
     def forward(ctx, a, lo, hi):
         ctx.lo, ctx.hi = lo, hi
         ctx.save_for_backward(a)
-        return np.clip(a, lo, hi)
+        return np.clip(a, lo, hi).astype(a.dtype, copy=False)  # integer inputs stay integers
 
     def backward(ctx, g):
         (a,) = ctx.saved_tensors

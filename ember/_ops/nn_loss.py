@@ -87,7 +87,8 @@ def _reduce_samples(ctx, loss, reduction, out_shape):
         return total
     denominator = loss.dtype.type(loss.shape[0]) if ctx.w is None else ctx.w.sum()
     ctx.denominator = denominator
-    if denominator == 0:  # everything ignored: 0/0 as PyTorch gives it, without NumPy's warning
+    if denominator == 0:  # everything ignored: a nan loss (0/0) with zero gradients, as in PyTorch
+        ctx.denominator = np.inf
         return np.asarray(np.nan, loss.dtype)
     return total / denominator
 
@@ -106,8 +107,20 @@ def _input_scale(ctx, g):
     return g / ctx.denominator if ctx.reduction == "mean" else g
 
 
+def _nll_name(node):
+    """PyTorch's node names: inputs with extra dims go through a 4-D kernel, and come back from it
+    through a view unless they were 4-D already."""
+    ndim = len(node.shape)
+    if ndim <= 2:
+        return "NllLossBackward0"
+    return "ViewBackward0" if node.reduction == "none" and ndim != 4 else "NllLoss2DBackward0"
+
+
 class NllLoss(Op):
     """``-w[t] * x[t]`` per sample: x holds log-probabilities."""
+
+    def name(self):
+        return _nll_name(self)
 
     def forward(ctx, x, t, weight, ignore_index, reduction):
         ctx.shape, ctx.reduction = x.shape, reduction
@@ -127,14 +140,15 @@ class NllLoss(Op):
         a = np.zeros(ctx.rows_shape, ctx.dtype)
         a[ctx.rows, ctx.t] = -1 if ctx.w is None else -ctx.w
         if isinstance(g, Tensor):
-            return _to_input_layout(a, ctx.shape) * _input_scale(ctx, g)
-        return _to_input_layout(a * _row_scale(ctx, g), ctx.shape)
+            return _to_input_layout(a, ctx.shape) * _input_scale(ctx, g), None
+        return _to_input_layout(a * _row_scale(ctx, g), ctx.shape), None
 
 
 class CrossEntropy(Op):
     """log_softmax then nll_loss in one node, with label smoothing; saves the softmax for backward."""
 
-    backward_name = "NllLossBackward0"  # PyTorch's outer node for cross_entropy with class indices
+    def name(self):
+        return _nll_name(self)  # PyTorch's outer node for cross_entropy with class indices
 
     def forward(ctx, x, t, weight, ignore_index, reduction, smoothing):
         ctx.shape, ctx.reduction, ctx.smoothing, ctx.weight = x.shape, reduction, smoothing, weight
@@ -181,7 +195,7 @@ class CrossEntropy(Op):
             p = x.softmax(1 if len(ctx.shape) > 1 else 0)
             layout = _to_input_layout
             return (p * layout(np.broadcast_to(row_sums, a.shape), ctx.shape) - layout(a, ctx.shape)) * (
-                _input_scale(ctx, g))
+                _input_scale(ctx, g)), None
         f = _row_scale(ctx, g)
         if ctx.w is None and not ctx.smoothing:  # the common case: (softmax - onehot) * f
             grad = ctx.p * f
@@ -189,7 +203,7 @@ class CrossEntropy(Op):
         else:
             a, row_sums = ctx.coefficients()
             grad = (ctx.p * row_sums - a) * f
-        return _to_input_layout(grad, ctx.shape)
+        return _to_input_layout(grad, ctx.shape), None  # none for the targets
 
 
 # ----------------------------------------------------------------- probability targets
@@ -239,14 +253,15 @@ class SoftCrossEntropy(Op):
 
 
 def _check_class_target(input, target):
-    """PyTorch's checks of a class-index target against the input, the common case first."""
-    if target._data.dtype != np.int64 and target._data.dtype != np.uint8:
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype_short()}")
+    """PyTorch's checks of a class-index target against the input, in PyTorch's order."""
     xs, ts = input._data.shape, target._data.shape
-    if len(xs) == 2 and len(ts) == 1 and xs[0] == ts[0]:
-        return
+    dtype_ok = target._data.dtype == np.int64 or target._data.dtype == np.uint8
+    if dtype_ok and len(xs) == 2 and len(ts) == 1 and xs[0] == ts[0]:
+        return  # the common case
     if len(ts) > 1 and len(xs) <= 2:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if not dtype_ok:
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype_short()}")
     if len(xs) == 1:
         if len(ts) == 1 and ts[0] != 1:
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {ts[0]}")

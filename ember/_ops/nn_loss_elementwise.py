@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 
+from .. import _backend as B
 from .elementwise import binary
 from .nn_activation import sigmoid
 from .nn_loss import check_reduction, legacy_reduction
@@ -109,6 +110,9 @@ class BinaryCrossEntropyWithLogits(ElementwiseLoss):
 
 
 class KlDiv(ElementwiseLoss):
+    def name(self):
+        return "MulBackward0" if self.log_target else "SubBackward0"  # PyTorch's outermost op of the formula
+
     def elementwise(ctx, x, t):
         if ctx.log_target:
             return np.exp(t) * (t - x)
@@ -144,10 +148,10 @@ def _regression(op, kernel, input, target, size_average, reduce, reduction, weig
             raise ValueError("Weights and input must have the same size.")
         return _weighted(binary(op, input, target, reduction="none", **params) * weight, weight, reduction,
                          divide_by_weights=op is MseLoss)
-    out = binary(op, input, target, reduction=reduction, **params)
-    if out._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{out.dtype_short()}\'')
-    return out
+    if input._data.dtype.kind != "f" and target._data.dtype.kind != "f":
+        wider = input if B.result_type(input, target) is input.dtype else target
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{wider.dtype_short()}\'')
+    return binary(op, input, target, reduction=reduction, **params)
 
 
 def _reduce(loss, reduction):

@@ -125,7 +125,8 @@ class Softmax(Op):
 class LogSoftmax(Op):
     def forward(ctx, a, axis):
         z = a - a.max(axis, keepdims=True, initial=-np.inf)
-        z -= np.log(np.exp(z).sum(axis, keepdims=True))
+        if z.size:  # (an empty dim would take the log of its zero sums)
+            z -= np.log(np.exp(z).sum(axis, keepdims=True))
         ctx.axis = axis
         ctx.save_for_backward(z)
         return z
@@ -236,7 +237,7 @@ class Pad(Op):
         if self.mode == "constant":
             return "ConstantPadNdBackward0"
         if self.mode == "circular":
-            return "CopySlices"
+            return "torch::autograd::CopySlices"
         return f"{'Reflection' if self.mode == 'reflect' else 'Replication'}Pad{self.n_padded}DBackward0"
 
 
