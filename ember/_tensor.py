@@ -120,6 +120,8 @@ class Tensor:
     __slots__ = ("_data", "requires_grad", "grad", "grad_fn", "_out_idx", "_version", "_hooks", "_retains",
                  "__weakref__", "__dict__")
     __array_priority__ = 1000  # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
+    _accumulator = None  # a leaf's AccumulateGrad node, set by autograd on first use
+    _volatile = False  # legacy Variable(volatile=True), see autograd.variable
 
     def __init__(self, *args, device=None, dtype=None):
         # ``dtype`` is not PyTorch's: the legacy types (LongTensor, ...) construct through it
@@ -299,25 +301,9 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
-        if self.grad_fn is None:
-            return
-        if not self.requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self._retains:
-            return
-        self._retains = True
-        import weakref
+        from .autograd.graph import retain_grad
 
-        ref = weakref.ref(self)
-
-        def keep(grads, outs):
-            t = ref()
-            if t is not None and t.grad_fn is not None:
-                g = outs[t._out_idx]
-                g = g.detach() if isinstance(g, Tensor) else Tensor._wrap(g.copy())
-                t.grad = g if t.grad is None else Tensor._wrap(t.grad._data + g._data)
-
-        self.grad_fn.register_prehook(lambda *g: keep(None, g) or None)
+        retain_grad(self)
 
     @property
     def retains_grad(self):
@@ -325,26 +311,9 @@ class Tensor:
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
-        if not self.requires_grad:
-            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        if self.grad_fn is None:
-            if self._hooks is None:
-                self._hooks = []
-            self._hooks.append(hook)
-            from .autograd.graph import _Handle
+        from .autograd.graph import register_tensor_hook
 
-            return _Handle(self._hooks, hook)
-        idx = self._out_idx
-
-        def pre(*grads):
-            new = hook(grads[idx])
-            if new is None:
-                return None
-            grads = list(grads)
-            grads[idx] = new
-            return tuple(grads)
-
-        return self.grad_fn.register_prehook(pre)
+        return register_tensor_hook(self, hook)
 
     # ------------------------------------------------------------ conversion
     def numpy(self, force=False):

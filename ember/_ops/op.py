@@ -15,7 +15,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import Node, edge, output_ref
+from ..autograd.graph import AccumulateGrad, Node, accumulator, retain_grad, volatile
 
 _state = grad_mode.state
 _wrap = Tensor._wrap
@@ -33,6 +33,8 @@ class Op(Node):
         out = ctx.forward(*[t._data if isinstance(t, Tensor) else t for t in inputs], **params)
         record = _state.enabled and cls.differentiable and any(
             isinstance(t, Tensor) and t.requires_grad for t in inputs)
+        if volatile.used and volatile.among(inputs):
+            return _volatile_results(out)
         if type(out) is tuple:
             return ctx._wrap_many(out, inputs, record)
         if isinstance(out, _generic):
@@ -44,23 +46,38 @@ class Op(Node):
             ctx._connect(inputs)
             result.grad_fn = ctx
             result.requires_grad = True
-            ctx._track_output(result)
+            if ctx._saved is not None:
+                ctx._track_output(result, 0)
         return result
 
     def _connect(self, inputs):
-        self.next_functions = tuple(edge(t) if isinstance(t, Tensor) else None for t in inputs)
-        self._meta = tuple((t._data.shape, t._data.dtype) if isinstance(t, Tensor) else None for t in inputs)
+        """Link this node to the inputs' nodes; note their shapes and dtypes, and the versions of
+        the ones forward saved (to detect in-place changes before backward). One loop: it runs per op."""
         saved = self._saved
+        edges, meta, versions = [], [], []
+        for t in inputs:
+            if not isinstance(t, Tensor):
+                edges.append(None)
+                meta.append(None)
+                continue
+            data = t._data
+            fn = t.grad_fn
+            edges.append((fn, t._out_idx) if fn is not None else (accumulator(t), 0) if t.requires_grad else None)
+            meta.append((data.shape, data.dtype))
+            if saved is not None:
+                for s in saved:
+                    if s is data:
+                        versions.append((t._version, t._version[0], t, data))
+                        break
+        self.next_functions = tuple(edges)
+        self._meta = tuple(meta)
         if saved is not None:
-            self._inputs = inputs
-            self._versions = [(t._version, t._version[0], t._data) for t in inputs
-                              if isinstance(t, Tensor) and any(s is t._data for s in saved)]
+            self._versions = versions
 
-    def _track_output(self, result):
-        saved = self._saved
-        if saved is not None and any(s is result._data for s in saved):
-            self._versions.append((result._version, result._version[0], result._data))
-            output_ref(self, result)
+    def _track_output(self, result, k):
+        data = result._data
+        if any(s is data for s in self._saved):
+            self._versions.append((result._version, result._version[0], k, data))
 
     def _wrap_many(self, outs, inputs, record):
         outs = tuple(np.asarray(o) if isinstance(o, _generic) else o for o in outs)
@@ -72,31 +89,65 @@ class Op(Node):
             for k, r in enumerate(results):
                 if r._data.dtype.kind == "f":  # integer outputs (indices) never carry a gradient
                     r.grad_fn, r._out_idx, r.requires_grad = self, k, True
+                    if self._saved is not None:
+                        self._track_output(r, k)
         return results
 
     def _zeros_like_output(self, k):
         shape, dt = self._out_meta[k]
         return np.zeros(shape, dt)
 
-    def _check_versions(self):
-        for counter, expected, array in getattr(self, "_versions", ()):
-            if counter[0] != expected:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace "
-                    f"operation: [{Tensor._wrap(array).type()} {list(array.shape)}], which is output 0 of "
-                    f"{self.name()}, is at version {counter[0]}; expected version {expected} instead. Hint: "
-                    "enable anomaly detection to find the operation that failed to compute its gradient, with "
-                    "torch.autograd.set_detect_anomaly(True).")
+    def _written_into(self, target, before, out):
+        """This op's result ``out`` is about to overwrite ``target`` (an in-place op): a copy of
+        target's old value replaces it among the saved inputs, and a saved result becomes
+        target's array, whose later changes the version check then sees."""
+        td, replace, versions = target._data, {}, []
+        for counter, expected, source, array in self._versions:
+            if source is target:
+                old = _wrap(array.copy())
+                old.grad_fn, old._out_idx, old.requires_grad = before
+                replace[id(array)] = old._data
+                versions.append((old._version, 0, old, old._data))
+            elif array is out:
+                replace[id(array)] = td
+                versions.append((target._version, target._version[0] + 1, source, td))
+            else:
+                versions.append((counter, expected, source, array))
+        self._saved = tuple(replace.get(id(s), s) for s in self._saved)
+        self._versions = versions
 
     def backward(self, *grads):
         raise RuntimeError(f"the derivative for '{type(self).__name__}' is not implemented")
 
 
+def _volatile_results(out):
+    outs = volatile.mark([_wrap(np.asarray(o) if isinstance(o, _generic) else o)
+                          for o in (out if type(out) is tuple else (out,))])
+    return tuple(outs) if type(out) is tuple else outs[0]
+
+
+def _views_leaf(node):
+    """Whether ``node`` is a chain of view ops ending at a leaf that requires grad."""
+    while getattr(node, "is_view", False):
+        nxt = node.next_functions[0]
+        if nxt is None:
+            return False
+        node = nxt[0]
+        if type(node) is AccumulateGrad:
+            return True
+    return False
+
+
 def inplace(op, target, *others, **params):
     """Run ``op`` and write its result into ``target`` (``x.add_(y)``), as PyTorch's in-place ops do:
     the result is cast to target's dtype, target's version advances, and its grad_fn becomes this op."""
-    if _state.enabled and target.requires_grad and target.grad_fn is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if _state.enabled and target.requires_grad:
+        if target.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if _views_leaf(target.grad_fn):
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+    before = (target.grad_fn, target._out_idx, target.requires_grad)
     result = op.apply(target, *others, **params)
     rd, td = result._data, target._data
     if rd.dtype != td.dtype and rd.dtype.kind == "f" and td.dtype.kind in "biu":
@@ -104,20 +155,27 @@ def inplace(op, target, *others, **params):
                            f"type {target.dtype_short()}")
     if rd.shape != td.shape:
         raise RuntimeError(f"output with shape {list(td.shape)} doesn't match the broadcast shape {list(rd.shape)}")
+    node = result.grad_fn
+    if node is not None and node._saved is not None:
+        node._written_into(target, before, rd)
     td[...] = rd
     target._version[0] += 1
-    if result.grad_fn is not None:
-        target.grad_fn, target._out_idx, target.requires_grad = result.grad_fn, 0, True
-        result.grad_fn._track_output(target)
+    if node is not None:
+        target.grad_fn, target._out_idx, target.requires_grad = node, 0, True
+        if target._retains:
+            retain_grad(target)  # the retained gradient is now the one flowing into this op
     return target
 
 
 def write_out(result, out):
     """``out=``: resize ``out`` to the result and copy into it (PyTorch's contract for out arguments)."""
-    if out.requires_grad and _state.enabled and (result.requires_grad or out.grad_fn is None):
+    if _state.enabled and (result.requires_grad or out.requires_grad):
         raise RuntimeError("functions with out=... arguments don't support automatic differentiation, but one "
                            "of the arguments requires grad.")
     rd = result._data
+    if rd.dtype.kind == "f" and out._data.dtype.kind in "biu":
+        raise RuntimeError(f"result type {result.dtype_short()} can't be cast to the desired output type "
+                           f"{out.dtype_short()}")
     if out._data.shape != rd.shape:
         out._data = np.empty_like(rd, dtype=out._data.dtype) if type(rd) is np.ndarray else rd.astype(
             out._data.dtype)

@@ -1,32 +1,14 @@
 """Automatic differentiation: ``backward``, ``grad``, grad modes, custom Functions, gradcheck."""
+import numpy as np
+
 from .._tensor import Tensor
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .graph import Node, run_backward
+from .anomaly_mode import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
+from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+                        set_grad_enabled)
+from .graph import Node, _new_tensor, accumulate_into, run_backward
 
 __all__ = ["backward", "grad", "Variable", "Function", "gradcheck", "gradgradcheck", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "is_grad_enabled", "Node"]
-
-
-def _seed_grads(outputs, grad_outputs, create_graph):
-    grads = []
-    for out, g in zip(outputs, grad_outputs):
-        if g is None:
-            if out._data.size != 1:
-                raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if out._data.dtype.kind != "f":
-                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
-                                   f"{out.dtype}")
-            g = out._data.__array_namespace__().ones_like(out._data) if hasattr(
-                out._data, "__array_namespace__") else out._data * 0 + 1
-        elif isinstance(g, Tensor):
-            if g.shape != out.shape:
-                raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {g.shape} and output[0] has a "
-                                   f"shape of {out.shape}.")
-            g = g if create_graph else g._data
-        else:
-            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-        grads.append(Tensor._wrap(g) if create_graph and not isinstance(g, Tensor) else g)
-    return grads
+           "set_grad_enabled", "inference_mode", "is_grad_enabled", "set_detect_anomaly", "detect_anomaly", "Node"]
 
 
 def _as_seq(x):
@@ -35,49 +17,85 @@ def _as_seq(x):
     return (x,) if isinstance(x, Tensor) else tuple(x)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate the gradient of ``tensors`` into the ``.grad`` of the leaves that produced them."""
+def _seed_grads(outputs, grad_outputs, create_graph):
+    """The gradient each output starts from: ones for a scalar, else the one given."""
+    grads = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if not out.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        data = out._data
+        if g is None:
+            if data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if data.dtype.kind != "f":
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                   f"{out.dtype}")
+            g = np.ones_like(data)  # dispatches to the array's own library
+            grads.append(Tensor._wrap(g) if create_graph else g)
+            continue
+        if not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        if g._data.shape != data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has "
+                               f"a shape of {out.shape}.")
+        if g._data.dtype != data.dtype:
+            g = g.to(out.dtype)
+        grads.append(g if create_graph else g._data)
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+    """Accumulate the gradient of ``tensors`` into the ``.grad`` of the leaves that produced them
+    (or, with ``inputs``, of those tensors only)."""
     tensors = _as_seq(tensors)
-    grad_tensors = _as_seq(grad_tensors) or (None,) * len(tensors)
-    for t in tensors:
-        if not t.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    grad_tensors = _as_seq(grad_tensors if grad_tensors is not None else grad_variables) or (None,) * len(tensors)
     if retain_graph is None:
         retain_graph = create_graph
     grads = _seed_grads(tensors, grad_tensors, create_graph)
-    if inputs is not None:
-        inputs = _as_seq(inputs)
-        found = run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, allow_unused=True)
-        for t, g in zip(inputs, found):
-            if g is not None:
-                g = g if isinstance(g, Tensor) else Tensor._wrap(g.copy())
-                t.grad = g if t.grad is None else t.grad + g
+    if inputs is None:
+        run_backward(tensors, grads, retain_graph, create_graph)
         return
-    run_backward(tensors, grads, retain_graph, create_graph)
+    inputs = _as_seq(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    _check_inputs(inputs)
+    for t, g in zip(inputs, run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs)):
+        if g is not None and not (t.grad_fn is not None and t._retains):  # retain_grad has stored it already
+            accumulate_into(t, g)
+
+
+def _check_inputs(inputs):
+    for t in inputs:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Return d(outputs)/d(inputs) without touching any ``.grad``."""
+    if is_grads_batched:
+        raise NotImplementedError("autograd.grad(is_grads_batched=True) is not supported by Ember")
     outputs, inputs = _as_seq(outputs), _as_seq(inputs)
     grad_outputs = _as_seq(grad_outputs) or (None,) * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     if retain_graph is None:
         retain_graph = create_graph
-    for t in outputs:
-        if not t.requires_grad:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    _check_inputs(inputs)
     grads = _seed_grads(outputs, grad_outputs, create_graph)
-    found = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
-                         allow_unused=bool(allow_unused) or materialize_grads)
+    found = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs)
     result = []
-    for t, g in zip(inputs, found):
+    for i, (t, g) in enumerate(zip(inputs, found)):
         if g is None:
-            result.append(Tensor._wrap(t._data * 0) if materialize_grads else None)
-        else:
-            result.append(g if isinstance(g, Tensor) else Tensor._wrap(g))
+            if materialize_grads:
+                g = np.zeros_like(t._data)
+            elif not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+        result.append(g if g is None or isinstance(g, Tensor) else _new_tensor(g))
     return tuple(result)
 
 
-from .function import Function  # noqa: E402
-from .gradcheck import gradcheck, gradgradcheck  # noqa: E402
+from .function import Function, once_differentiable  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 from .variable import Variable  # noqa: E402

@@ -2,28 +2,38 @@
 
 Every differentiable op result points (``grad_fn``) at a ``Node``. A node knows
 the nodes of its inputs (``next_functions``: pairs ``(node, output_index)``) and
-how to turn the gradient of its outputs into gradients of its inputs
-(``backward``). Leaves that require grad end in an ``AccumulateGrad`` node that
-adds into ``tensor.grad``.
+how to turn the gradients of its outputs into gradients of its inputs
+(``backward``). A leaf that requires grad ends in its ``AccumulateGrad`` node,
+which adds into ``tensor.grad``.
 
-The engine is iterative: it counts how many edges lead into each node, then
-runs nodes whose count has dropped to zero, so graphs of any depth work and a
-node runs once, after all its gradient contributions have been summed.
+The engine is iterative: it counts the edges into each node, then runs a node
+once its count has dropped to zero, that is once every gradient for it has been
+summed. Graphs of any depth work, and each node runs once.
 """
 import weakref
+
+import numpy as np
 
 from .._backend import from_np
 from . import grad_mode
 
+_VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+                 "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
 
 class Node:
     """A recorded operation. Subclasses define ``backward(self, *grad_outputs)``
-    returning one gradient (or None) per input."""
+    returning one gradient (or None) per entry of ``next_functions``."""
 
     next_functions = ()
     n_outputs = 1
-    _saved = None  # arrays saved by forward; None once released or never saved
+    _saved = None  # what forward saved; None once released or never saved
     _released = False
+    _versions = ()  # (version counter, version at save, source, array) per saved tensor; see saved_tensors
+    _meta = None  # (shape, dtype) per input, which the engine makes each gradient match
+    _hooks = None  # a _Hooks once a hook is registered on this node or on a tensor it produced
+    _as_tensors = False  # set by the engine while backward runs with create_graph=True
+    _materialize = True  # gradients of unused outputs arrive as zeros rather than None
 
     def name(self):
         return getattr(type(self), "backward_name", None) or type(self).__name__ + "Backward0"
@@ -35,13 +45,19 @@ class Node:
     def needs_input_grad(self):
         return tuple(e is not None for e in self.next_functions)
 
-    # -- saving values for backward ------------------------------------------------
+    # -- values saved for backward ---------------------------------------------------
     def save_for_backward(self, *values):
         self._saved = values
 
     @property
     def saved_tensors(self):
-        if self._saved is None:
+        saved = self._check_saved()
+        return tuple(map(self._tensor_of, saved)) if self._as_tensors else saved
+
+    def _check_saved(self):
+        """What forward saved, after checking it is still there and unmodified."""
+        saved = self._saved
+        if saved is None:
             if self._released:
                 raise RuntimeError(
                     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -50,44 +66,76 @@ class Node:
                     "backward through the graph a second time or if you need to access saved tensors after "
                     "calling backward.")
             return ()
-        if getattr(self, "_as_tensors", False):
-            return tuple(self._tensor_of(v) for v in self._saved)
-        return self._saved
+        for counter, expected, source, array in self._versions:
+            if counter[0] != expected:
+                raise RuntimeError(self._modified_message(counter[0], expected, source, array))
+        return saved
 
     def _tensor_of(self, value):
-        """In create_graph mode a saved array is handed back as the Tensor it came from,
-        so that backward formulas record a graph through it."""
-        for t in getattr(self, "_inputs", ()):
-            if getattr(t, "_data", None) is value:
-                return t
-        out = getattr(self, "_out_ref", None)
-        out = out() if out is not None else None
-        if out is not None and out._data is value:
-            return out
+        """With create_graph=True a saved array is handed back as the Tensor it came from,
+        so that the backward formula records a graph through it. A saved output is rebuilt
+        around this node, as holding the output itself would be a reference cycle."""
+        for _, _, source, array in self._versions:
+            if array is value:
+                if type(source) is int:
+                    t = _new_tensor(value)
+                    t.grad_fn, t._out_idx, t.requires_grad = self, source, True
+                    return t
+                return source
         return value
 
-    def _check_versions(self):
-        """Raise if a saved value was modified in place since forward (see ``Op``)."""
+    def _modified_message(self, version, expected, source, array):
+        """PyTorch's message: the tensor, the node that produced it, its versions."""
+        if type(source) is int:
+            producer, idx = self, source
+        else:
+            producer, idx = source.grad_fn, source._out_idx
+        what = "" if producer is None else f", which is output {idx} of {_strip(producer.name())},"
+        return ("one of the variables needed for gradient computation has been modified by an inplace operation: "
+                f"[{_new_tensor(array).type()} {list(array.shape)}]{what} is at version {version}; expected "
+                f"version {expected} instead. {_VERSION_HINT}")
 
     def release(self):
+        """Free what forward saved (after a backward without retain_graph)."""
         if self._saved is not None:
             self._saved = None
             self._released = True
+            self._versions = ()
 
-    # -- hooks ---------------------------------------------------------------------
-    def register_hook(self, fn):
-        hooks = self.__dict__.setdefault("_post_hooks", [])
-        hooks.append(fn)
-        return _Handle(hooks, fn)
-
+    # -- hooks -----------------------------------------------------------------------
     def register_prehook(self, fn):
-        hooks = self.__dict__.setdefault("_pre_hooks", [])
-        hooks.append(fn)
-        return _Handle(hooks, fn)
+        """``fn(grad_outputs)`` runs before this node; it may return replacement grad_outputs."""
+        return _Handle(_hooks(self).pre, fn)
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node; it may return replacement grad_inputs."""
+        return _Handle(_hooks(self).post, fn)
+
+
+def _strip(name):
+    """'AddBackward0' -> 'Add', as PyTorch names a producer in its in-place error."""
+    return name[:name.rindex("Backward")] if "Backward" in name else name
+
+
+class _Hooks:
+    """The hooks of one node, in the order the engine runs them."""
+
+    def __init__(self):
+        self.tensor = []  # (output index, fn) from Tensor.register_hook
+        self.retain = {}  # output index -> weak reference to a tensor with retain_grad()
+        self.pre = []
+        self.post = []
+
+
+def _hooks(node):
+    if node._hooks is None:
+        node._hooks = _Hooks()
+    return node._hooks
 
 
 class _Handle:
     def __init__(self, hooks, fn):
+        hooks.append(fn)
         self._hooks, self._fn = hooks, fn
 
     def remove(self):
@@ -96,29 +144,41 @@ class _Handle:
 
 
 class AccumulateGrad(Node):
-    """The end of the graph for a leaf tensor: adds the gradient into ``variable.grad``."""
+    """The end of the graph for a leaf tensor: adds the gradient into ``variable.grad``.
+
+    A leaf has one such node for its lifetime. The node refers to its leaf weakly: a
+    leaf nobody holds any more has no ``.grad`` anyone could read."""
 
     def __init__(self, variable):
-        self.variable = variable
+        self._ref = weakref.ref(variable)
+
+    @property
+    def variable(self):
+        return self._ref()
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
 
+    def __repr__(self):
+        return f"<AccumulateGrad object at {hex(id(self))}>"
+
     def backward(self, grad):
-        var = self.variable
-        for hook in var._hooks or ():
-            new = hook(_as_tensor(grad))
-            if new is not None:
-                grad = new if _is_tensor(grad) else new._data
-        if _is_tensor(grad):  # create_graph: keep the graph of the gradient
-            var.grad = grad if var.grad is None else var.grad + grad
-        elif var.grad is None:
-            var.grad = _new_tensor(grad.copy())  # the engine may hand one array to several leaves
-        else:
-            g = var.grad
-            g._data += grad.astype(g._data.dtype, copy=False)
-            g._version[0] += 1
+        var = self._ref()
+        if var is not None:
+            accumulate_into(var, grad)
         return ()
+
+
+def accumulate_into(t, grad):
+    """``t.grad += grad``, creating ``t.grad`` on first use."""
+    if _is_tensor(grad):  # create_graph: the sum keeps grad's graph
+        t.grad = grad if t.grad is None else t.grad + grad
+    elif t.grad is None:
+        t.grad = _new_tensor(grad.copy())  # the engine may hand one array to several consumers
+    else:
+        g = t.grad
+        g._data += grad
+        g._version[0] += 1
 
 
 def _is_tensor(x):
@@ -126,13 +186,22 @@ def _is_tensor(x):
 
 
 def _as_tensor(x):
-    return x if _is_tensor(x) else _new_tensor(x)
+    return x if x is None or _is_tensor(x) else _new_tensor(x)
 
 
 def _new_tensor(array):
+    """Wrap a gradient array; NumPy gives 0-dim results as scalars, which become 0-dim arrays."""
     from .._tensor import Tensor
 
-    return Tensor._wrap(array)
+    return Tensor._wrap(np.asarray(array) if isinstance(array, np.generic) else array)
+
+
+def accumulator(t):
+    """The leaf's AccumulateGrad node, made on first use and kept by the tensor."""
+    acc = t._accumulator
+    if acc is None:
+        acc = t._accumulator = AccumulateGrad(t)
+    return acc
 
 
 def edge(t):
@@ -140,8 +209,45 @@ def edge(t):
     if t.grad_fn is not None:
         return t.grad_fn, t._out_idx
     if t.requires_grad:
-        return AccumulateGrad(t), 0
+        return accumulator(t), 0
     return None
+
+
+def register_tensor_hook(t, fn):
+    """``Tensor.register_hook``: ``fn(grad)`` runs when the gradient of ``t`` is computed."""
+    if not t.requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    node, idx = edge(t)
+    return _Handle(_hooks(node).tensor, (idx, fn))
+
+
+def retain_grad(t):
+    """``Tensor.retain_grad``: keep the gradient of a non-leaf in its ``.grad``."""
+    if t.grad_fn is None:
+        if not t.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        return  # a leaf keeps its gradient anyway
+    _hooks(t.grad_fn).retain[t._out_idx] = weakref.ref(t)
+    t._retains = True
+
+
+class _Volatile:
+    """Legacy ``Variable(x, volatile=True)``: an op with a volatile input records no graph and
+    gives volatile results. ``used`` stays False until the first volatile tensor is made, so
+    programs that never make one pay a single attribute read per op."""
+
+    used = False
+
+    def among(self, inputs):
+        return any(getattr(t, "_volatile", False) for t in inputs)
+
+    def mark(self, tensors):
+        for t in tensors:
+            t._volatile = True
+        return tensors
+
+
+volatile = _Volatile()
 
 
 def sum_to(g, shape):
@@ -155,146 +261,176 @@ def sum_to(g, shape):
     return g.reshape(shape)
 
 
-def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None, allow_unused=False):
-    """Propagate ``grads`` from ``roots`` (tensors) through the graph.
+# ------------------------------------------------------------------------ the engine
 
-    With ``inputs`` given (``autograd.grad``) the gradients reaching those tensors
-    are returned instead of being accumulated into any ``.grad``."""
-    start = []  # (edge, grad)
-    for t, g in zip(roots, grads):
-        e = edge(t)
-        if e is None:
-            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
-        start.append((e, g))
 
-    capture = None
+class _Anomaly:
+    enabled = False  # process-wide, as in PyTorch
+
+
+anomaly = _Anomaly()
+
+
+def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None):
+    """Propagate ``grads`` from the ``roots`` tensors through the graph into the leaves' ``.grad``.
+
+    With ``inputs`` (tensors) only the part of the graph leading to them runs, nothing
+    is accumulated, and the gradients reaching them are returned (None where none did)."""
+    start = [(edge(t), g) for t, g in zip(roots, grads)]
+    deps = _count_deps([node for (node, _), _ in start])
+    targets = run = None
     if inputs is not None:
-        capture = {}
+        targets = {}
         for i, t in enumerate(inputs):
-            if t.grad_fn is None and not t.requires_grad:
-                raise RuntimeError("One of the differentiated Tensors does not require grad")
-            capture[(id(t.grad_fn), t._out_idx) if t.grad_fn is not None else id(t)] = i
+            targets.setdefault(edge(t), []).append(i)
+        run = _leading_to({node for node, _ in targets}, [node for (node, _), _ in start], deps)
         results = [None] * len(inputs)
 
-    # 1. count the edges into every reachable node
-    deps = {}
-    stack = [e[0] for e, _ in start]
-    seen = set(map(id, stack))
-    while stack:
-        node = stack.pop()
-        for nxt in node.next_functions:
-            if nxt is None:
-                continue
-            n = nxt[0]
-            deps[n] = deps.get(n, 0) + 1
-            if id(n) not in seen:
-                seen.add(id(n))
-                stack.append(n)
-
-    # 2. run nodes as their inputs complete
     buffers = {}
     for (node, idx), g in start:
-        _accumulate(buffers, node, idx, g)
-    ready = [node for node in {id(n): n for (n, _), _ in start}.values() if deps.get(node, 0) == 0]
+        _add(buffers, node, idx, g)
+    ready = [node for node in {id(n): n for (n, _), _ in start}.values() if node not in deps]
+    check_nan = anomaly.enabled
     prev_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
         while ready:
             node = ready.pop()
-            outs = buffers.pop(node)
-            if capture is not None:
-                if type(node) is AccumulateGrad:
-                    i = capture.get(id(node.variable))
-                    if i is not None:
-                        results[i] = outs[0] if results[i] is None else results[i] + outs[0]
-                    continue
-                for k, g in enumerate(outs):
-                    i = capture.get((id(node), k))
-                    if i is not None:
-                        results[i] = g
-            in_grads = _call(node, outs, create_graph)
-            if not retain_graph:
-                node.release()
-            for nxt, g in zip(node.next_functions, in_grads):
+            outs = buffers.pop(node, None)
+            nexts = node.next_functions
+            in_grads = None
+            if outs is not None:  # else no gradient reached it: it only passes the dependency counts on
+                if node._hooks is not None:
+                    outs = _pre_hooks(node, outs, create_graph)
+                if targets is not None:
+                    for k, g in enumerate(outs):
+                        for i in targets.get((node, k), ()):
+                            results[i] = g
+                if run is None or node in run:
+                    in_grads = _call(node, outs, create_graph, check_nan)
+                    if not retain_graph:
+                        node.release()
+            for k, nxt in enumerate(nexts):
                 if nxt is None:
                     continue
-                n, idx = nxt
-                if g is not None:
-                    _accumulate(buffers, n, idx, g)
-                deps[n] -= 1
-                if deps[n] == 0:
-                    if n in buffers:
-                        ready.append(n)
-                    else:  # no gradient arrived: release what it holds, skip it
-                        _skip(n, deps, buffers, ready, retain_graph)
+                n = nxt[0]
+                if in_grads is not None and in_grads[k] is not None:
+                    _add(buffers, n, nxt[1], in_grads[k])
+                left = deps[n] - 1
+                deps[n] = left
+                if left == 0:
+                    ready.append(n)
     finally:
         grad_mode.state.enabled = prev_mode
-
-    if capture is None:
-        return None
-    for i, r in enumerate(results):
-        if r is None and not allow_unused:
-            raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                               "Set allow_unused=True if this is the desired behavior.")
-    return results
+    return results if inputs is not None else None
 
 
-def _skip(node, deps, buffers, ready, retain_graph):
-    """A node no gradient reached still releases its inputs' dependency counts."""
-    stack = [node]
+def _count_deps(roots):
+    """How many edges lead into each node reachable from ``roots``."""
+    deps = {}
+    stack = list(roots)
     while stack:
-        node = stack.pop()
-        if not retain_graph:
-            node.release()
-        for nxt in node.next_functions:
+        for nxt in stack.pop().next_functions:
             if nxt is None:
                 continue
             n = nxt[0]
-            deps[n] -= 1
-            if deps[n] == 0:
-                (ready.append(n) if n in buffers else stack.append(n))
+            if n in deps:
+                deps[n] += 1
+            else:
+                deps[n] = 1
+                stack.append(n)
+    return deps
 
 
-def _accumulate(buffers, node, idx, g):
+def _leading_to(targets, roots, deps):
+    """The nodes from which some target node can be reached: the ones worth running."""
+    order, left = [], dict(deps)
+    ready = [n for n in {id(n): n for n in roots}.values() if n not in left]
+    while ready:  # a topological order, roots first
+        node = ready.pop()
+        order.append(node)
+        for nxt in node.next_functions:
+            if nxt is not None:
+                left[nxt[0]] -= 1
+                if left[nxt[0]] == 0:
+                    ready.append(nxt[0])
+    run = set()
+    for node in reversed(order):
+        if any(nxt is not None and (nxt[0] in run or nxt[0] in targets) for nxt in node.next_functions):
+            run.add(node)
+    return run
+
+
+def _add(buffers, node, idx, g):
     slot = buffers.get(node)
     if slot is None:
         slot = buffers[node] = [None] * node.n_outputs
     slot[idx] = g if slot[idx] is None else slot[idx] + g
 
 
-def _call(node, outs, create_graph):
-    """Run one node's backward: hooks, saved-value checks, None -> zeros, shape/dtype fix-up."""
-    pre = node.__dict__.get("_pre_hooks") if hasattr(node, "__dict__") else None
-    if pre:
-        for hook in pre:
-            new = hook(*[_as_tensor(g) if g is not None else None for g in outs])
+def _pre_hooks(node, outs, create_graph):
+    """Tensor hooks, then retained grads, then node pre-hooks, as PyTorch orders them.
+    Hooks see Tensors; what they return replaces the gradient."""
+    hooks = node._hooks
+    outs = list(outs)
+    for idx, fn in hooks.tensor:
+        if outs[idx] is not None:
+            new = fn(_as_tensor(outs[idx]))
             if new is not None:
-                outs = [n if create_graph else n._data for n in (new if isinstance(new, (tuple, list)) else (new,))]
-    if node.n_outputs > 1 and None in outs:
+                outs[idx] = new if create_graph else new._data
+    for idx, ref in hooks.retain.items():
+        t = ref()
+        if t is not None and t.grad_fn is node and outs[idx] is not None:
+            accumulate_into(t, outs[idx])
+    for fn in hooks.pre:
+        new = fn(tuple(_as_tensor(g) for g in outs))
+        if new is not None:
+            outs = [n if create_graph or n is None else n._data for n in new]
+    return outs
+
+
+def _call(node, outs, create_graph, check_nan):
+    """Run one node's backward and fit each gradient to its input's shape and dtype."""
+    if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
         outs = [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
-    node._check_versions()
     if create_graph:
         node._as_tensors = True
-        outs = [_as_tensor(g) for g in outs]
-    grads = node.backward(*outs)
-    if create_graph:
-        node._as_tensors = False
+        try:
+            grads = node.backward(*[_as_tensor(g) for g in outs])
+        finally:
+            node._as_tensors = False
+    else:
+        grads = node.backward(*outs)
     if type(grads) is not tuple:
         grads = (grads,)
-    meta = getattr(node, "_meta", None)
+    meta = node._meta
     if meta is not None:
-        grads = tuple(_conform(g, m) for g, m in zip(grads, meta))
-    post = node.__dict__.get("_post_hooks") if hasattr(node, "__dict__") else None
-    if post:
-        for hook in post:
-            hook(grads, outs)
+        if len(grads) != len(meta):
+            raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected "
+                               f"{len(meta)}, got {len(grads)})")
+        # no gradient for inputs that do not need one; the others fit their input
+        grads = tuple([None if g is None or e is None else g if g.shape == m[0] and g.dtype == m[1] else
+                       _conform(g, m) for g, m, e in zip(grads, meta, node.next_functions)])
+    hooks = node._hooks
+    if hooks is not None and hooks.post:
+        for fn in hooks.post:
+            new = fn(tuple(_as_tensor(g) for g in grads), tuple(_as_tensor(g) for g in outs))
+            if new is not None:
+                grads = tuple(n if create_graph or n is None else n._data for n in new)
+    if check_nan:
+        _check_nan(node, grads)
     return grads
+
+
+def _check_nan(node, grads):
+    for i, g in enumerate(grads):
+        data = getattr(g, "_data", g)
+        if data is not None and data.dtype.kind == "f" and (data != data).any():
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
 
 
 def _conform(g, meta):
     """Gradients take the shape and dtype of the input they belong to."""
-    if g is None or meta is None:
-        return g
     shape, dt = meta
     if g.shape != shape:
         g = sum_to(g, shape)
@@ -304,8 +440,3 @@ def _conform(g, meta):
     elif g.dtype != dt:
         g = g.astype(dt)
     return g
-
-
-def output_ref(node, tensor):
-    """Remember the node's output weakly (a strong reference would be a cycle)."""
-    node._out_ref = weakref.ref(tensor)

@@ -2,6 +2,7 @@
 import warnings
 
 from .._tensor import Tensor
+from .graph import volatile
 
 _warned = set()
 
@@ -19,7 +20,8 @@ class _VariableMeta(type):
 
 class Variable(metaclass=_VariableMeta):
     """``Variable(t, requires_grad=False, volatile=False)`` returns ``t`` itself (or a tensor that
-    requires grad). ``volatile=True`` marks the tensor so that ops on it record no graph."""
+    requires grad). ``volatile=True`` gives a tensor on which no op records a graph, and whose
+    results are volatile in turn: ``torch.no_grad()`` scoped to one tensor."""
 
     def __new__(cls, data=None, requires_grad=False, volatile=False):
         if data is None:
@@ -27,11 +29,15 @@ class Variable(metaclass=_VariableMeta):
         if not isinstance(data, Tensor):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
         if volatile:
-            warn_once("volatile", "volatile was removed and now has no effect. Use `with torch.no_grad():` "
-                                  "instead.")
-            return data.detach()
+            warn_once("volatile", "volatile was removed from PyTorch: use `with torch.no_grad():` instead (Ember "
+                                  "still records no graph from a volatile tensor).")
+            volatile.used = True
+            data = data.detach()
+            data._volatile = True
+            return data
         if requires_grad:
             if data.grad_fn is not None:
                 data = data.detach()
             data.requires_grad_(True)
         return data
+
