@@ -176,6 +176,7 @@ DATA = [
 ]
 
 
+@pytest.mark.filterwarnings("ignore:Creating a tensor from a list of numpy.ndarrays")
 @pytest.mark.parametrize("data", DATA, ids=[repr(d)[:30] for d in DATA])
 def test_tensor_dtype_inference(data):
     same(lambda m: m.tensor(data))

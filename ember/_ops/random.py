@@ -126,6 +126,11 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 # ----------------------------------------------------------------- distributions
 
 
+def _on_device_of(arr, like):
+    """A draw (always made on the CPU, so that a seed means one stream) moved to ``like``'s device."""
+    return arr if type(like) is np.ndarray else B.to_device(arr, B.device_of(like))
+
+
 class Normal(Op):
     """``mean + std * noise``. PyTorch defines its gradient as zero for mean and std alike."""
 
@@ -133,7 +138,7 @@ class Normal(Op):
         ctx.tensors = (not isinstance(mean, float), not isinstance(std, float))
         shape = np.broadcast_shapes(np.shape(mean), np.shape(std))
         noise = B.rng(generator).standard_normal(shape, np.float32 if np_dtype == np.float32 else np.float64)
-        out = noise * std
+        out = _on_device_of(noise, mean if ctx.tensors[0] else std) * std
         out += mean
         return out.astype(np_dtype, copy=False)
 
@@ -181,8 +186,8 @@ class Bernoulli(Op):
     """1 with probability p, else 0; PyTorch defines the gradient as zero."""
 
     def forward(ctx, p, generator=None):
-        return (B.rng(generator).random(p.shape, np.float32 if p.dtype == np.float32 else np.float64) < p).astype(
-            p.dtype, copy=False)
+        u = B.rng(generator).random(p.shape, np.float32 if p.dtype == np.float32 else np.float64)
+        return (_on_device_of(u, p) < p).astype(p.dtype, copy=False)
 
     def backward(ctx, g):
         return g * 0
@@ -202,7 +207,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Indices drawn from each row's (unnormalised) weights; without replacement an index appears once."""
-    p = input._data
+    p = B.to_numpy(input._data)
     if p.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if p.dtype.kind != "f":
@@ -213,9 +218,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if not replacement and num_samples > n:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
     rows = p.reshape(-1, n).astype(np.float64)
-    if not (np.isfinite(rows).all() and (rows >= 0).all()):
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     total = rows.sum(axis=1, keepdims=True)
+    if not (rows.min() >= 0 and np.isfinite(total).all()):  # a nan fails the first test, an inf the second
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if (total <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     g = B.rng(generator)
@@ -233,7 +238,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
             keys = rows / g.standard_exponential(rows.shape)
         idx = np.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
     idx = idx.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64, copy=False)
-    return finish(idx, out=out)
+    return finish(idx, None if type(input._data) is np.ndarray else input.device, out=out)
 
 
 # ----------------------------------------------------------------- in-place fills
