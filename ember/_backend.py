@@ -270,7 +270,8 @@ def xp_for(dev):
     if dev.type == "cuda":
         cp = cuda_module()
         if cp is None:
-            raise AssertionError("Torch not compiled with CUDA enabled (Ember found no CUDA device; install cupy on a machine with a GPU)")
+            raise AssertionError("Torch not compiled with CUDA enabled (Ember found no CUDA device; install cupy "
+                                 "on a machine with a GPU)")
         return cp
     raise RuntimeError(f"Ember has no backend for device type '{dev.type}'")
 

@@ -63,7 +63,8 @@ def _input(dtype="float32"):
 @pytest.mark.parametrize("fn", [
     lambda m, x: m.zeros_like(x), lambda m, x: m.ones_like(x), lambda m, x: m.full_like(x, 2.7),
     lambda m, x: m.full_like(x, 3, dtype=m.float64), lambda m, x: m.zeros_like(x, dtype=m.int32),
-    lambda m, x: m.empty_like(x).shape, lambda m, x: str(m.empty_like(x).dtype), lambda m, x: m.ones_like(x).requires_grad,
+    lambda m, x: m.empty_like(x).shape, lambda m, x: str(m.empty_like(x).dtype),
+    lambda m, x: m.ones_like(x).requires_grad,
     lambda m, x: m.zeros_like(x, requires_grad=True),
     lambda m, x: x.new_zeros(2, 3), lambda m, x: x.new_zeros((2,)), lambda m, x: x.new_ones([3]),
     lambda m, x: x.new_full((2,), 3), lambda m, x: x.new_empty(4).shape, lambda m, x: str(x.new_empty((1, 2)).dtype),

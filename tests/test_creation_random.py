@@ -24,7 +24,8 @@ DRAWS = [
     lambda g: ember.multinomial(ember.tensor([0.2, 0.3, 0.5]), 2, generator=g),
     lambda g: ember.multinomial(ember.tensor([0.2, 0.3, 0.5]), 9, True, generator=g),
     lambda g: ember.empty(5).uniform_(-1, 1, generator=g), lambda g: ember.empty(5).normal_(generator=g),
-    lambda g: ember.rand(3, dtype=ember.float64, generator=g), lambda g: ember.randn(3, dtype=ember.float16, generator=g),
+    lambda g: ember.rand(3, dtype=ember.float64, generator=g),
+    lambda g: ember.randn(3, dtype=ember.float16, generator=g),
 ]
 
 
@@ -107,7 +108,8 @@ def test_float32_drawn_directly():
     lambda m: str(m.randint(3, 10, (3,), dtype=m.float32).dtype), lambda m: m.randint(10, 3, (3,)),
     lambda m: m.randint(10, 3), lambda m: m.randint(0, 10, size=(2, 2)).shape,
     lambda m: m.randint(high=10, size=(2, 2)).shape, lambda m: m.randint(5, (0,)).shape,
-    lambda m: sorted(m.randperm(5).tolist()), lambda m: str(m.randperm(5, dtype=m.float32).dtype), lambda m: m.randperm(-1),
+    lambda m: sorted(m.randperm(5).tolist()), lambda m: str(m.randperm(5, dtype=m.float32).dtype),
+    lambda m: m.randperm(-1),
     lambda m: m.randperm(0).shape,
     lambda m: m.rand_like(m.zeros(2, 3, dtype=m.float64)).shape,
     lambda m: str(m.rand_like(m.zeros(2, 3, dtype=m.float64)).dtype), lambda m: m.rand_like(m.zeros(2, dtype=m.long)),
@@ -211,7 +213,8 @@ W = np.array([0.1, 0.2, 0.7], np.float32)
 
 @pytest.mark.parametrize("fn", [
     lambda m: m.multinomial(m.tensor(W), 2).shape, lambda m: m.multinomial(m.tensor(W), 5),
-    lambda m: m.multinomial(m.tensor(W), 5, True).shape, lambda m: m.multinomial(m.tensor(W), 5, replacement=True).shape,
+    lambda m: m.multinomial(m.tensor(W), 5, True).shape,
+    lambda m: m.multinomial(m.tensor(W), 5, replacement=True).shape,
     lambda m: m.multinomial(m.rand(4, 3), 2).shape, lambda m: m.multinomial(m.rand(2, 4, 3), 2),
     lambda m: m.multinomial(m.tensor([0.0, 0.0]), 1), lambda m: m.multinomial(m.tensor([-1.0, 2.0]), 1),
     lambda m: m.multinomial(m.tensor([float("nan"), 2.0]), 1), lambda m: m.multinomial(m.tensor([1, 2]), 1),
