@@ -360,7 +360,8 @@ def _operand_grad(ctx, g, ops, i):
         for k, c in enumerate(term):
             if c in term[:k]:
                 fresh = next(free)
-                eyes.append((c + fresh, np.eye(ops[i].shape[k], dtype=grad.dtype)))
+                dtype = getattr(grad.dtype, "np", grad.dtype)  # a Tensor's dtype (create_graph) names NumPy's
+                eyes.append((c + fresh, np.eye(ops[i].shape[k], dtype=dtype)))
                 c = fresh
             renamed += c
         grad = np.einsum(",".join([unique] + [e for e, _ in eyes]) + "->" + renamed, grad, *(m for _, m in eyes))

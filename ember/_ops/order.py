@@ -25,7 +25,7 @@ class _Extreme(Op):
 
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        hit = np.asarray(a == unreduce(out, a.shape, ctx.axes, ctx.keepdim))
+        hit = np.asarray(a) == np.asarray(unreduce(out, a.shape, ctx.axes, ctx.keepdim))  # a constant mask
         share = unreduce(g, a.shape, ctx.axes, ctx.keepdim) / hit.sum(axis=ctx.axes, keepdims=True)
         return np.where(hit, share, 0)
 
@@ -33,7 +33,7 @@ class _Extreme(Op):
 class Amax(_Extreme):
     def forward(ctx, a, axes=None, keepdim=False):
         ctx.axes, ctx.keepdim = axes, keepdim
-        out = a.max(axis=axes, keepdims=keepdim)
+        out = np.asarray(a.max(axis=axes, keepdims=keepdim))  # saved: an array, not a scalar
         ctx.save_for_backward(a, out)
         return out
 
@@ -41,7 +41,7 @@ class Amax(_Extreme):
 class Amin(_Extreme):
     def forward(ctx, a, axes=None, keepdim=False):
         ctx.axes, ctx.keepdim = axes, keepdim
-        out = a.min(axis=axes, keepdims=keepdim)
+        out = np.asarray(a.min(axis=axes, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -60,7 +60,7 @@ class MedianAll(_Extreme):
     def forward(ctx, a):
         ctx.axes, ctx.keepdim = None, False
         # the lower of the two middle values, as PyTorch; nan for no values
-        out = np.sort(a, axis=None)[(a.size - 1) // 2] if a.size else np.array(np.nan, a.dtype)
+        out = np.asarray(np.sort(a, axis=None)[(a.size - 1) // 2] if a.size else np.nan, a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
@@ -218,13 +218,23 @@ class _Scatter(Op):
 
     def gather(ctx, a, index, axis, shape):
         """Finish forward: values at ``index`` of the (0-dim: 1-element) ``a``, both in the output ``shape``."""
-        ctx.shape, ctx.axis, ctx.index = a.shape, axis, index
+        ctx.shape, ctx.dtype, ctx.axis, ctx.index = a.shape, a.dtype, axis, index
         return np.take_along_axis(a, index, axis).reshape(shape), index.reshape(shape)
 
     def backward(ctx, g, _):
-        grad = np.zeros(ctx.shape, g.dtype)
-        np.put_along_axis(grad, ctx.index, g.reshape(ctx.index.shape), ctx.axis)
-        return grad
+        # each input element reads the gradient of the output slot it went to; topk leaves some unselected
+        index, axis = ctx.index, ctx.axis
+        k = index.shape[axis]
+        if k == 0:
+            return np.zeros(ctx.shape, ctx.dtype)
+        slot = np.zeros(ctx.shape, np.int64)
+        np.put_along_axis(slot, index, np.arange(k).reshape((k,) + (1,) * (index.ndim - axis - 1)), axis)
+        grad = np.take_along_axis(g.reshape(index.shape), slot, axis)
+        if k == ctx.shape[axis]:
+            return grad
+        selected = np.zeros(ctx.shape, bool)
+        np.put_along_axis(selected, index, True, axis)
+        return np.where(selected, grad, 0)
 
 
 class Sort(_Scatter):

@@ -105,7 +105,7 @@ class Prod(Op):
         if a.ndim == 0:
             axis = None
         ctx.axis, ctx.keepdim = axis, keepdim
-        out = a.prod(axis=axis, keepdims=keepdim, dtype=dtype)
+        out = np.asarray(a.prod(axis=axis, keepdims=keepdim, dtype=dtype))  # saved: an array, not a scalar
         ctx.save_for_backward(a, out)
         return out
 
@@ -170,7 +170,7 @@ class Var(Op):
 class Std(Op):
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        out = np.sqrt(a.var(axis=axes, ddof=correction, keepdims=keepdim))
+        out = np.asarray(np.sqrt(a.var(axis=axes, ddof=correction, keepdims=keepdim)))
         ctx.save_for_backward(a, out)
         return out
 
@@ -246,6 +246,7 @@ class LinalgVectorNorm(Op):
             out = (a != 0).sum(**r, dtype=a.dtype)
         else:
             out = (np.abs(a) ** p).sum(**r) ** (1 / p)
+        out = np.asarray(out)
         ctx.save_for_backward(a, out)
         return out
 
@@ -259,7 +260,7 @@ class LinalgVectorNorm(Op):
             return g * np.sign(a)
         out = unreduce(out, a.shape, ctx.axes, ctx.keepdim)
         if p in (np.inf, -np.inf):  # like amax: shared evenly by the elements that reach it
-            hit = np.asarray(np.abs(a) == out)
+            hit = np.abs(np.asarray(a)) == np.asarray(out)
             return np.sign(a) * np.where(hit, g / hit.sum(axis=ctx.axes, keepdims=True), 0)
         safe = np.where(out == 0, np.inf, out)  # the gradient at a zero norm is 0, as in PyTorch
         if p == 2:

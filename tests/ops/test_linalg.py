@@ -28,10 +28,10 @@ MATMUL_CASES = [
 
 @pytest.mark.parametrize("sa,sb,name", MATMUL_CASES)
 def test_matmul(sa, sb, name):
-    out = check(lambda m, a, b: a @ b, [sa, sb], rtol=1e-4)
+    out = check(lambda m, a, b: a @ b, [sa, sb], rtol=1e-4, atol=1e-4)
     assert out.grad_fn.name() == name
-    check(lambda m, a, b: m.matmul(a, b), [sa, sb], rtol=1e-4)
-    check(lambda m, a, b: a.matmul(b), [sa, sb], rtol=1e-4)
+    check(lambda m, a, b: m.matmul(a, b), [sa, sb], rtol=1e-4, atol=1e-4)
+    check(lambda m, a, b: a.matmul(b), [sa, sb], rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("sa,sb", [((2, 3), (3,)), ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((3,), (3,))])
@@ -268,3 +268,14 @@ def test_einsum_double_backward():
 ])
 def test_gradcheck(fn, shapes):
     gradcheck64(fn, shapes)
+
+
+@pytest.mark.parametrize("fn,shapes", [
+    (lambda m, a, b: a @ b, [(2, 3), (3, 4)]), (lambda m, a, b: a @ b, [(2, 3), (3,)]),
+    (lambda m, a, b: a @ b, [(3,), (5, 3, 2)]), (lambda m, a, b: a @ b, [(5, 2, 3), (3, 4)]),
+    (lambda m, c, a, b: m.addmm(c, a, b, beta=0.5, alpha=2), [(4,), (2, 3), (3, 4)]),
+    (lambda m, a, b: m.einsum("iij,k->jk", a, b), [(3, 3, 2), (4,)]),
+])
+def test_gradgradcheck(fn, shapes):
+    ts = [ember.tensor(rand(s, "float64"), requires_grad=True) for s in shapes]
+    assert ember.autograd.gradgradcheck(lambda *xs: fn(ember, *xs) ** 2, ts)

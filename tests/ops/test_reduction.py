@@ -235,3 +235,19 @@ def test_count_nonzero(dim):
 ])
 def test_gradcheck(fn):
     gradcheck64(fn, [(2, 3, 4)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, a: a.sum(1), lambda m, a: a.mean(), lambda m, a: a.prod(1), lambda m, a: a.std(0),
+    lambda m, a: a.var(), lambda m, a: a.logsumexp(-1), lambda m, a: a.norm(), lambda m, a: a.norm(p=3, dim=1),
+    lambda m, a: a.cumsum(0), lambda m, a: a.cumprod(1),
+])
+def test_gradgradcheck(fn):
+    a = ember.tensor(rand((3, 4), "float64", positive=True), requires_grad=True)
+    assert ember.autograd.gradgradcheck(lambda x: fn(ember, x), [a])
+
+
+def test_prod_cumprod_second_derivative_with_zeros():
+    a = ember.tensor([[2.0, 0.0, 3.0, 1.5], [0.5, -1.0, 2.0, 0.0]], dtype=ember.float64, requires_grad=True)
+    assert ember.autograd.gradgradcheck(lambda x: x.prod(1), [a])
+    assert ember.autograd.gradgradcheck(lambda x: x.cumprod(1), [a])

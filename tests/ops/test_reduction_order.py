@@ -210,3 +210,12 @@ def test_topk_edges():
 ])
 def test_gradcheck(fn):
     gradcheck64(fn, [(2, 3, 4)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, a: a.max() ** 2, lambda m, a: a.max(1).values ** 2, lambda m, a: a.amin(0) ** 2,
+    lambda m, a: a.median(0).values ** 2, lambda m, a: a.sort(1).values ** 2, lambda m, a: a.topk(2).values ** 2,
+])
+def test_gradgradcheck(fn):
+    a = ember.tensor(rand((3, 4), "float64"), requires_grad=True)
+    assert ember.autograd.gradgradcheck(lambda x: fn(ember, x), [a])
