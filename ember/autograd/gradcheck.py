@@ -10,7 +10,6 @@ import numpy as np
 
 from .. import _backend as B
 from .._tensor import Tensor
-from . import grad_mode
 
 
 class GradcheckError(RuntimeError):
@@ -26,22 +25,26 @@ def _float_outputs(func, inputs):
 
 
 def _numerical(func, inputs, wrt, eps):
-    """jac[o][j]: (numel of input j, numel of output o) by central differences."""
-    with grad_mode.no_grad():
-        n_out = [o._data.size for o in _float_outputs(func, inputs)]
-        jac = [[np.zeros((t._data.size, n)) for t in wrt] for n in n_out]
-        for j, t in enumerate(wrt):
-            data = t._data
-            for k, idx in enumerate(np.ndindex(data.shape)):
-                orig = data[idx].item()
-                data[idx] = orig + eps
-                plus = [B.to_numpy(o._data).ravel().astype(np.float64) for o in _float_outputs(func, inputs)]
-                data[idx] = orig - eps
-                minus = [B.to_numpy(o._data).ravel().astype(np.float64) for o in _float_outputs(func, inputs)]
-                data[idx] = orig
-                for o, (p, m) in enumerate(zip(plus, minus)):
-                    jac[o][j][k] = (p - m) / (2 * eps)
+    """jac[o][j]: (numel of input j, numel of output o) by central differences. ``func`` runs
+    with grad enabled, as gradgradcheck's function needs a graph of its own."""
+    n_out = [o._data.size for o in _float_outputs(func, inputs)]
+    jac = [[np.zeros((t._data.size, n)) for t in wrt] for n in n_out]
+    for j, t in enumerate(wrt):
+        data = t._data
+        for k, idx in enumerate(np.ndindex(data.shape)):
+            orig = data[idx].item()
+            data[idx] = orig + eps
+            plus = _values(func, inputs)
+            data[idx] = orig - eps
+            minus = _values(func, inputs)
+            data[idx] = orig
+            for o, (p, m) in enumerate(zip(plus, minus)):
+                jac[o][j][k] = (p - m) / (2 * eps)
     return jac
+
+
+def _values(func, inputs):
+    return [B.to_numpy(o._data).astype(np.float64).ravel() for o in _float_outputs(func, inputs)]
 
 
 def _analytical(outputs, wrt):

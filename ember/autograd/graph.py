@@ -301,7 +301,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             in_grads = None
             if outs is not None:  # else no gradient reached it: it only passes the dependency counts on
                 if node._hooks is not None:
-                    outs = _pre_hooks(node, outs, create_graph)
+                    outs = _tensor_hooks(node, outs, create_graph)
                 if targets is not None:
                     for k, g in enumerate(outs):
                         for i in targets.get((node, k), ()):
@@ -368,9 +368,10 @@ def _add(buffers, node, idx, g):
     slot[idx] = g if slot[idx] is None else slot[idx] + g
 
 
-def _pre_hooks(node, outs, create_graph):
-    """Tensor hooks, then retained grads, then node pre-hooks, as PyTorch orders them.
-    Hooks see Tensors; what they return replaces the gradient."""
+def _tensor_hooks(node, outs, create_graph):
+    """Tensor hooks, then retained grads, as PyTorch orders them. They run whenever a gradient
+    reaches the node, even one autograd.grad only captures. Hooks see Tensors; what they
+    return replaces the gradient."""
     hooks = node._hooks
     outs = list(outs)
     for idx, fn in hooks.tensor:
@@ -382,15 +383,18 @@ def _pre_hooks(node, outs, create_graph):
         t = ref()
         if t is not None and t.grad_fn is node and outs[idx] is not None:
             accumulate_into(t, outs[idx])
-    for fn in hooks.pre:
-        new = fn(tuple(_as_tensor(g) for g in outs))
-        if new is not None:
-            outs = [n if create_graph or n is None else n._data for n in new]
     return outs
 
 
 def _call(node, outs, create_graph, check_nan):
-    """Run one node's backward and fit each gradient to its input's shape and dtype."""
+    """Run one node's backward (between its pre- and post-hooks) and fit each gradient to
+    its input's shape and dtype."""
+    hooks = node._hooks
+    if hooks is not None:
+        for fn in hooks.pre:
+            new = fn(tuple(_as_tensor(g) for g in outs))
+            if new is not None:
+                outs = [n if create_graph or n is None else n._data for n in new]
     if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
         outs = [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
     if create_graph:
@@ -411,7 +415,6 @@ def _call(node, outs, create_graph, check_nan):
         # no gradient for inputs that do not need one; the others fit their input
         grads = tuple([None if g is None or e is None else g if g.shape == m[0] and g.dtype == m[1] else
                        _conform(g, m) for g, m, e in zip(grads, meta, node.next_functions)])
-    hooks = node._hooks
     if hooks is not None and hooks.post:
         for fn in hooks.post:
             new = fn(tuple(_as_tensor(g) for g in grads), tuple(_as_tensor(g) for g in outs))

@@ -2,7 +2,7 @@
 import warnings
 
 from .._tensor import Tensor
-from .graph import volatile
+from . import graph
 
 _warned = set()
 
@@ -31,7 +31,7 @@ class Variable(metaclass=_VariableMeta):
         if volatile:
             warn_once("volatile", "volatile was removed from PyTorch: use `with torch.no_grad():` instead (Ember "
                                   "still records no graph from a volatile tensor).")
-            volatile.used = True
+            graph.volatile.used = True
             data = data.detach()
             data._volatile = True
             return data
