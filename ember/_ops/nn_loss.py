@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from .. import _backend as B
 from .._tensor import Tensor
 from .op import Op
 
@@ -55,20 +56,27 @@ def _to_input_layout(a, shape):
 
 def _out_of_bounds(t, n_classes, ignore_index):
     bad = t[((t < 0) | (t >= n_classes)) & (t != ignore_index)]
-    return IndexError(f"Target {bad.flat[0]} is out of bounds.")
+    return IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
+
+
+def _xp(a):
+    """The array module (NumPy or CuPy) that holds ``a``."""
+    return np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
 
 
 def _sample_weights(ctx, t, n_classes, weight, ignore_index, dtype):
     """Targets safe to index with, and per-sample weights ``ctx.w`` (None when all are 1) and
     validity ``ctx.valid`` (None when nothing is ignored)."""
     ctx.w = ctx.valid = None
-    if ignore_index >= 0 or t.min(initial=0) < 0:
+    if ignore_index >= 0 or (t.size and t.min() < 0):
         ignored = t == ignore_index
         if ignored.any():
             t = np.where(ignored, 0, t)
             ctx.valid = ctx.w = (~ignored).astype(dtype)
-        if t.min(initial=0) < 0:
+        if t.size and t.min() < 0:
             raise _out_of_bounds(t, n_classes, ignore_index)
+    if type(t) is not np.ndarray and t.size and t.max() >= n_classes:  # CuPy does not bounds-check indices
+        raise _out_of_bounds(t, n_classes, ignore_index)
     if weight is not None:
         try:
             w = weight[t]
@@ -126,7 +134,8 @@ class NllLoss(Op):
         ctx.shape, ctx.reduction = x.shape, reduction
         x2, t2 = _as_rows(x, t)
         t2 = _sample_weights(ctx, t2, x2.shape[1], weight, ignore_index, x.dtype)
-        rows = np.arange(x2.shape[0])
+        ctx.xp = _xp(x)
+        rows = ctx.xp.arange(x2.shape[0])
         try:
             loss = -x2[rows, t2]
         except IndexError:
@@ -137,7 +146,7 @@ class NllLoss(Op):
         return _reduce_samples(ctx, loss, reduction, t.shape if x.ndim > 1 else ())
 
     def backward(ctx, g):
-        a = np.zeros(ctx.rows_shape, ctx.dtype)
+        a = ctx.xp.zeros(ctx.rows_shape, ctx.dtype)
         a[ctx.rows, ctx.t] = -1 if ctx.w is None else -ctx.w
         if isinstance(g, Tensor):
             return _to_input_layout(a, ctx.shape) * _input_scale(ctx, g), None
@@ -159,7 +168,7 @@ class CrossEntropy(Op):
         e = np.exp(z)
         s = e.sum(1, keepdims=True)
         log_s = np.log(s)
-        rows = np.arange(x2.shape[0])
+        rows = _xp(x).arange(x2.shape[0])
         try:
             loss = log_s[:, 0] - z[rows, t2]
         except IndexError:
@@ -180,7 +189,7 @@ class CrossEntropy(Op):
     def coefficients(ctx):
         """The (M, C) coefficients A of the docstring at the top, and their row sums."""
         m, n_classes = ctx.p.shape
-        a = np.zeros((m, n_classes), ctx.p.dtype)
+        a = np.zeros_like(ctx.p)
         a[ctx.rows, ctx.t] = (1 - ctx.smoothing) * (1 if ctx.w is None else ctx.w)
         if ctx.smoothing:
             spread = ctx.smoothing / n_classes if ctx.valid is None else (

@@ -110,11 +110,14 @@ def bilinear(input1, input2, weight, bias=None):
 
 class Softmax(Op):
     def forward(ctx, a, axis):
-        e = np.exp(a - a.max(axis, keepdims=True, initial=-np.inf))  # initial: empty dims
-        e /= e.sum(axis, keepdims=True)
+        if a.size:
+            out = np.exp(a - a.max(axis, keepdims=True))
+            out /= out.sum(axis, keepdims=True)
+        else:  # nothing to normalise (and no max along an empty dim)
+            out = a.copy()
         ctx.axis = axis
-        ctx.save_for_backward(e)
-        return e
+        ctx.save_for_backward(out)
+        return out
 
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
@@ -124,12 +127,14 @@ class Softmax(Op):
 
 class LogSoftmax(Op):
     def forward(ctx, a, axis):
-        z = a - a.max(axis, keepdims=True, initial=-np.inf)
-        if z.size:  # (an empty dim would take the log of its zero sums)
-            z -= np.log(np.exp(z).sum(axis, keepdims=True))
+        if a.size:
+            out = a - a.max(axis, keepdims=True)
+            out -= np.log(np.exp(out).sum(axis, keepdims=True))
+        else:
+            out = a.copy()
         ctx.axis = axis
-        ctx.save_for_backward(z)
-        return z
+        ctx.save_for_backward(out)
+        return out
 
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
@@ -219,7 +224,8 @@ class Pad(Op):
             ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, a[crop].shape))
             return np.pad(a[crop], widths, constant_values=value)
         # other modes copy input elements around: pad their flat indices the same way to find where each went
-        ctx.sources = np.pad(np.arange(a.size).reshape(a.shape)[crop], widths, mode=_NP_PAD_MODES[mode])
+        xp = np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
+        ctx.sources = np.pad(xp.arange(a.size).reshape(a.shape)[crop], widths, mode=_NP_PAD_MODES[mode])
         return a.reshape(-1)[ctx.sources]
 
     def backward(ctx, g):
@@ -227,7 +233,7 @@ class Pad(Op):
             out = g[ctx.inner]
             if all(c == slice(None) or c == slice(0, None) for c in ctx.crop):
                 return out
-            full = np.zeros(ctx.shape, out.dtype)
+            full = np.zeros_like(out, shape=ctx.shape)
             full[ctx.crop] = out
             return full
         total = np.bincount(ctx.sources.reshape(-1), weights=g.reshape(-1), minlength=int(np.prod(ctx.shape)))

@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 
+from .. import _backend as B
 from .._ops.nn_activation import (celu, celu_, elu, elu_, gelu, hardtanh, hardtanh_, leaky_relu, leaky_relu_,
                                   logsigmoid, relu, relu6, relu_, selu, selu_, silu, softplus)
 from .._ops.nn_loss import cross_entropy, nll_loss
@@ -77,7 +78,8 @@ def one_hot(tensor, num_classes=-1):
             raise RuntimeError("Class values must be non-negative.")
         if t.max() >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    return Tensor._wrap((t[..., None] == np.arange(num_classes)).astype(np.int64))
+    classes = np.arange(num_classes) if type(t) is np.ndarray else B.xp_for(tensor.device).arange(num_classes)
+    return Tensor._wrap((t[..., None] == classes).astype(np.int64))
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
