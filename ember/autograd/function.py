@@ -144,8 +144,6 @@ class Function:
                 output = cls.forward(*args, **kwargs)
                 cls.setup_context(ctx, args, output)
         outputs = output if isinstance(output, tuple) else (output,)
-        for t in ctx._dirty:
-            t._version[0] += 1
         if record:
             outputs = _connect(ctx, args, outputs)
         saved = ctx._saved

@@ -147,7 +147,7 @@ def test_mark_dirty():
         x = m.tensor(A, requires_grad=True)
         h = x * 2
         y = AddOneInPlace.apply(h)
-        assert y is h and h._version >= 1 if m is torch else y is h
+        assert y is h and y.grad_fn.name() == "AddOneInPlaceBackward"
         (y * y).sum().backward()
         return y, x.grad
 
