@@ -3,74 +3,31 @@ import numpy as np
 
 from .. import _backend as B
 from .._tensor import Tensor
-from .op import Op, inplace, write_out
+from .op import Op, inplace
+from .promotion import (binary, finish, floating, floating_inplace, inplace_binary, not_implemented, promote,
+                        scalar, tensor_operands)
+from .promotion import broadcast_error  # noqa: F401 - other op families import it from here
 
 _wrap = Tensor._wrap
 
 
-# ----------------------------------------------------------------- promotion
+def _kind(a, b):
+    """The dtype kind two promoted operands (one possibly a number) compute in."""
+    return a.dtype.kind if hasattr(a, "dtype") else b.dtype.kind
 
 
-def _scalar(x):
-    """Python/NumPy numbers are weak scalars; 0-dim NumPy scalars become Python numbers."""
-    return x.item() if isinstance(x, np.generic) else x
+def _check_divisor(a, b):
+    """Integer division by zero is an error in PyTorch, not NumPy's warning and 0."""
+    if _kind(a, b) in "iu" and not np.all(b):
+        raise RuntimeError("ZeroDivisionError")
 
 
-def to_tensor(x, like):
-    """A constant (list, array, number) as a Tensor on ``like``'s device."""
-    if isinstance(x, Tensor):
-        return x
-    arr = np.asarray(x)
-    if arr.dtype.kind == "f":
-        arr = arr.astype(B.get_default_dtype().np)
-    return _wrap(arr)
+class _Overloaded(Op):
+    """PyTorch numbers a node after the overload that made it: ``...Backward0`` when the second
+    operand is a number, ``...Backward1`` when it is a tensor."""
 
-
-def promote(a, b):
-    """Cast ``a``/``b`` (Tensors or numbers) to PyTorch's common dtype; numbers stay numbers."""
-    ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
-    if ta and tb:
-        da, db = a._data.dtype, b._data.dtype
-        if da == db:
-            return a, b
-        dt = B.result_type(a, b)
-        return (a if da == dt.np else a.to(dt)), (b if db == dt.np else b.to(dt))
-    if ta:
-        b = _scalar(b)
-        if type(b) is float and a._data.dtype.kind != "f":
-            return a.to(B.get_default_dtype()), b
-        if not isinstance(b, (int, float, bool)):
-            return promote(a, to_tensor(b, a))
-        return a, b
-    if tb:
-        a = _scalar(a)
-        if type(a) is float and b._data.dtype.kind != "f":
-            return a, b.to(B.get_default_dtype())
-        if not isinstance(a, (int, float, bool)):
-            return promote(to_tensor(a, b), b)
-        return a, b
-    raise TypeError(f"expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
-
-
-def broadcast_error(a, b):
-    sa = list(a.shape) if isinstance(a, Tensor) else []
-    sb = list(b.shape) if isinstance(b, Tensor) else []
-    for i in range(1, min(len(sa), len(sb)) + 1):
-        if sa[-i] != sb[-i] and sa[-i] != 1 and sb[-i] != 1:
-            return RuntimeError(f"The size of tensor a ({sa[-i]}) must match the size of tensor b ({sb[-i]}) at "
-                                f"non-singleton dimension {max(len(sa), len(sb)) - i}")
-    return RuntimeError(f"shapes {sa} and {sb} cannot be broadcast together")
-
-
-def binary(op, a, b, **params):
-    """Promote, then apply: the one entry for every broadcasting binary op."""
-    a, b = promote(a, b)
-    try:
-        return op.apply(a, b, **params)
-    except ValueError as e:
-        if "broadcast" in str(e):
-            raise broadcast_error(a, b) from None
-        raise
+    def name(self):
+        return f"{type(self).__name__}Backward{0 if self._meta[1] is None else 1}"
 
 
 # ----------------------------------------------------------------- the ops
@@ -95,6 +52,8 @@ class Sub(Op):
 
 
 class RSub(Op):
+    backward_name = "RsubBackward1"
+
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
         return b - a if alpha == 1 else b - alpha * a
@@ -123,12 +82,92 @@ class Div(Op):
         return g / b, (-g * a / (b * b) if ctx.needs_input_grad[1] else None)
 
 
+class DivMode(Op):
+    """Division rounded toward minus infinity or toward zero: piecewise constant, so zero gradients."""
+
+    backward_name = "DivBackward2"
+
+    def forward(ctx, a, b, mode="floor"):
+        _check_divisor(a, b)
+        if mode == "floor":
+            return np.floor_divide(a, b)
+        if _kind(a, b) == "f":
+            return np.trunc(a / b)
+        q = np.floor_divide(a, b)
+        return q + ((q < 0) & (q * b != a))  # floor of a negative inexact quotient is one below trunc
+
+    def backward(ctx, g):
+        return np.zeros_like(g), (np.zeros_like(g) if ctx.needs_input_grad[1] else None)
+
+
+class FloorDivide(DivMode):
+    backward_name = "NotImplemented"  # PyTorch records floor_divide without a derivative
+
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
+class Remainder(_Overloaded):
+    """Python's ``%``: the result takes the divisor's sign."""
+
+    def forward(ctx, a, b):
+        _check_divisor(a, b)
+        ctx.save_for_backward(a, b)
+        return np.remainder(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return g, (-g * np.floor(a / b) if ctx.needs_input_grad[1] else None)
+
+
+class Fmod(_Overloaded):
+    """C's ``fmod``: the result takes the dividend's sign."""
+
+    def forward(ctx, a, b):
+        _check_divisor(a, b)
+        ctx.save_for_backward(a, b)
+        return np.fmod(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return g, (-g * np.trunc(a / b) if ctx.needs_input_grad[1] else None)
+
+
 class Neg(Op):
     def forward(ctx, a):
         return -a
 
     def backward(ctx, g):
         return -g
+
+
+class Reciprocal(Op):
+    def forward(ctx, a):
+        out = 1 / a
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return -g * out * out
+
+
+class Abs(Op):
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * np.sign(a)
+
+
+class Sign(Op):
+    def forward(ctx, a):
+        return np.sign(a)
+
+    def backward(ctx, g):
+        return np.zeros_like(g)
 
 
 class Pow(Op):
@@ -146,45 +185,67 @@ class Pow(Op):
             gb = g * (a ** b) * np.log(np.where(a > 0, a, 1))
         return ga, gb
 
-    def name(self):
-        return "PowBackward1" if len(self.next_functions) > 1 and self.next_functions[1] is not None else (
-            "PowBackward0")
+    def name(self):  # tensor ** number, tensor ** tensor, number ** tensor
+        return f"PowBackward{0 if self._meta[1] is None else 2 if self._meta[0] is None else 1}"
 
 
-class Exp(Op):
-    def forward(ctx, a):
-        out = np.exp(a)
-        ctx.save_for_backward(out)
-        return out
+class Maximum(Op):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
 
     def backward(ctx, g):
-        (out,) = ctx.saved_tensors
-        return g * out
+        a, b = ctx.saved_tensors
+        return _share(g, a, b, a < b), _share(g, a, b, a > b)
 
 
-class Log(Op):
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.log(a)
+class Minimum(Op):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
 
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        return g / a
+        a, b = ctx.saved_tensors
+        return _share(g, a, b, a > b), _share(g, a, b, a < b)
+
+
+def _share(g, a, b, lost):
+    """One operand's gradient from maximum/minimum: none where it lost, half on a tie, all of it
+    elsewhere (NaN propagates, so a NaN position passes the gradient to both)."""
+    return np.where(lost, 0, np.where(a == b, g / 2, g))
+
+
+class Fmax(Op):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.fmax(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        first = (a >= b) | np.isnan(b)  # ties, and NaN second operands, give the first operand the gradient
+        return np.where(first, g, 0), np.where(first, 0, g)
+
+
+class Fmin(Op):
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.fmin(a, b)
+
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        first = (a <= b) | np.isnan(b)
+        return np.where(first, g, 0), np.where(first, 0, g)
 
 
 # ----------------------------------------------------------------- functions
 
 
-def _finish(result, out):
-    return result if out is None else write_out(result, out)
-
-
 def add(input, other, *, alpha=1, out=None):
-    return _finish(binary(Add, input, other) if alpha == 1 else binary(Add, input, other, alpha=alpha), out)
+    return finish(binary(Add, input, other) if alpha == 1 else binary(Add, input, other, alpha=alpha), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
-    return _finish(binary(Sub, input, other) if alpha == 1 else binary(Sub, input, other, alpha=alpha), out)
+    return finish(binary(Sub, input, other) if alpha == 1 else binary(Sub, input, other, alpha=alpha), out)
 
 
 def rsub(input, other, *, alpha=1):
@@ -192,7 +253,7 @@ def rsub(input, other, *, alpha=1):
 
 
 def mul(input, other, *, out=None):
-    return _finish(binary(Mul, input, other), out)
+    return finish(binary(Mul, input, other), out)
 
 
 def true_divide(input, other, *, out=None):
@@ -201,90 +262,172 @@ def true_divide(input, other, *, out=None):
         a = a.to(B.get_default_dtype())
     if isinstance(b, Tensor) and b._data.dtype.kind != "f":
         b = b.to(B.get_default_dtype())
-    return _finish(Div.apply(a, b), out)
+    return finish(Div.apply(a, b), out)
+
+
+def _rounded_division_operands(input, other, kernel):
+    a, b = promote(input, other)
+    t = a if isinstance(a, Tensor) else b
+    if t._data.dtype == np.bool_:
+        raise not_implemented(kernel, t)
+    return a, b
+
+
+def _div_operands(input, other, rounding_mode):
+    if rounding_mode not in ("floor", "trunc"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
+    return _rounded_division_operands(input, other, f"div_{rounding_mode}_cpu")
 
 
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         return true_divide(input, other, out=out)
-    from .pointwise import floor_divide, trunc
+    return finish(binary(DivMode, *_div_operands(input, other, rounding_mode), mode=rounding_mode), out)
 
-    if rounding_mode == "floor":
-        return floor_divide(input, other, out=out)
-    if rounding_mode == "trunc":
-        q = true_divide(input, other)
-        r = trunc(q)
-        a, _ = promote(input, other)
-        r = r.to(a.dtype) if isinstance(a, Tensor) and a._data.dtype.kind != "f" else r
-        return _finish(r, out)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                       f"'{rounding_mode}'")
+
+def floor_divide(input, other, *, out=None):
+    return finish(binary(FloorDivide, *_rounded_division_operands(input, other, "div_floor_cpu"), mode="floor"), out)
+
+
+def _integer_or_float(name, input, other):
+    """Operands of remainder/fmod, which PyTorch does not define for bools."""
+    return _rounded_division_operands(input, other, name + "_cpu")
+
+
+def remainder(input, other, *, out=None):
+    return finish(binary(Remainder, *_integer_or_float("remainder", input, other)), out)
+
+
+def fmod(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return finish(binary(Fmod, *_integer_or_float("fmod", input, other)), out)
+
+
+def _check_negatable(t):
+    if t._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def neg(input, *, out=None):
+    _check_negatable(input)
+    return finish(Neg.apply(input), out)
+
+
+def positive(input):
     if input._data.dtype == np.bool_:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
-                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _finish(Neg.apply(input), out)
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def reciprocal(input, *, out=None):
+    return finish(Reciprocal.apply(floating(input)), out)
+
+
+def abs(input, *, out=None):
+    if input._data.dtype == np.bool_:
+        raise not_implemented("abs_cpu", input)
+    return finish(Abs.apply(input), out)
+
+
+def sign(input, *, out=None):
+    if input._data.dtype == np.bool_:  # NumPy has no sign of bools; PyTorch's is the identity
+        return finish(_wrap(input._data.copy()), out)
+    return finish(Sign.apply(input), out)
 
 
 def pow(input, exponent, *, out=None):
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
-        exponent = _scalar(exponent)
-        if type(exponent) is int and input._data.dtype.kind in "iu" and exponent < 0:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return _finish(binary(Pow, input, exponent), out)
+        exponent = scalar(exponent)
+        if type(exponent) is int:
+            if input._data.dtype.kind in "iu" and exponent < 0:
+                raise RuntimeError("Integers to negative integer powers are not allowed.")
+            if input._data.dtype == np.bool_:  # NumPy's bool ** int is int8; PyTorch's is int64
+                input = input.to(B.int64)
+    return finish(binary(Pow, input, exponent), out)
 
 
-def exp(input, *, out=None):
-    return _finish(Exp.apply(_floating(input)), out)
+def square(input, *, out=None):
+    return pow(input, 2, out=out)
 
 
-def log(input, *, out=None):
-    return _finish(Log.apply(_floating(input)), out)
+def maximum(input, other, *, out=None):
+    return finish(binary(Maximum, *tensor_operands("maximum", input, other)), out)
 
 
-def _floating(t):
-    """Integer inputs of floating functions (exp, log, sqrt, ...) compute in the default float dtype."""
-    return t if t._data.dtype.kind == "f" else t.to(B.get_default_dtype())
+def minimum(input, other, *, out=None):
+    return finish(binary(Minimum, *tensor_operands("minimum", input, other)), out)
+
+
+def fmax(input, other, *, out=None):
+    return finish(binary(Fmax, *tensor_operands("fmax", input, other)), out)
+
+
+def fmin(input, other, *, out=None):
+    return finish(binary(Fmin, *tensor_operands("fmin", input, other)), out)
 
 
 # ----------------------------------------------------------------- in place and operators
 
 
 def add_(self, other, *, alpha=1):
-    a, b = self, other
-    return inplace(Add, a, *promote(a, b)[1:], **({} if alpha == 1 else {"alpha": alpha}))
+    return inplace_binary(Add, self, other, **({} if alpha == 1 else {"alpha": alpha}))
 
 
 def sub_(self, other, *, alpha=1):
-    return inplace(Sub, self, *promote(self, other)[1:], **({} if alpha == 1 else {"alpha": alpha}))
+    return inplace_binary(Sub, self, other, **({} if alpha == 1 else {"alpha": alpha}))
 
 
 def mul_(self, other):
-    return inplace(Mul, self, promote(self, other)[1])
+    return inplace_binary(Mul, self, other)
 
 
 def div_(self, other, *, rounding_mode=None):
-    if rounding_mode is not None:
-        return self.copy_(div(self, other, rounding_mode=rounding_mode))
-    return inplace(Div, self, promote(self, other)[1])
+    if rounding_mode is None:
+        return floating_inplace(Div, self, promote(self, other)[1])
+    return inplace_binary(DivMode, self, _div_operands(self, other, rounding_mode)[1], mode=rounding_mode)
+
+
+def floor_divide_(self, other):
+    return inplace_binary(FloorDivide, self, _rounded_division_operands(self, other, "div_floor_cpu")[1],
+                          mode="floor")
+
+
+def remainder_(self, other):
+    return inplace_binary(Remainder, self, _integer_or_float("remainder", self, other)[1])
+
+
+def fmod_(self, other):
+    return inplace_binary(Fmod, self, _integer_or_float("fmod", self, other)[1])
 
 
 def pow_(self, exponent):
-    return inplace(Pow, self, promote(self, exponent)[1])
+    return inplace_binary(Pow, self, exponent)
+
+
+def square_(self):
+    return inplace_binary(Pow, self, 2)
 
 
 def neg_(self):
+    _check_negatable(self)
     return inplace(Neg, self)
 
 
-def exp_(self):
-    return inplace(Exp, self)
+def reciprocal_(self):
+    return floating_inplace(Reciprocal, self)
 
 
-def log_(self):
-    return inplace(Log, self)
+def abs_(self):
+    if self._data.dtype == np.bool_:
+        raise not_implemented("abs_cpu", self)
+    return inplace(Abs, self)
+
+
+def sign_(self):
+    return self if self._data.dtype == np.bool_ else inplace(Sign, self)
 
 
 def _radd(self, other):
@@ -292,7 +435,7 @@ def _radd(self, other):
 
 
 def _rsub(self, other):
-    return sub(other, self)
+    return rsub(self, other)
 
 
 def _rmul(self, other):
@@ -303,18 +446,37 @@ def _rdiv(self, other):
     return true_divide(other, self)
 
 
+def _rfloordiv(self, other):
+    return floor_divide(other, self)
+
+
+def _rmod(self, other):
+    return remainder(other, self)
+
+
 def _rpow(self, other):
     return pow(other, self)
 
 
 TENSOR_METHODS = dict(
     add=add, sub=sub, subtract=sub, mul=mul, multiply=mul, div=div, divide=div, true_divide=true_divide,
-    neg=neg, negative=neg, pow=pow, exp=exp, log=log,
+    floor_divide=floor_divide, remainder=remainder, fmod=fmod, neg=neg, negative=neg, positive=positive,
+    reciprocal=reciprocal, abs=abs, absolute=abs, sign=sign, sgn=sign, pow=pow, square=square,
+    maximum=maximum, minimum=minimum, fmax=fmax, fmin=fmin,
     add_=add_, sub_=sub_, subtract_=sub_, mul_=mul_, multiply_=mul_, div_=div_, divide_=div_,
-    true_divide_=div_, pow_=pow_, neg_=neg_, negative_=neg_, exp_=exp_, log_=log_,
+    true_divide_=div_, floor_divide_=floor_divide_, remainder_=remainder_, fmod_=fmod_, pow_=pow_,
+    square_=square_, neg_=neg_, negative_=neg_, reciprocal_=reciprocal_, abs_=abs_, absolute_=abs_,
+    sign_=sign_, sgn_=sign_,
     __add__=add, __radd__=_radd, __iadd__=add_, __sub__=sub, __rsub__=_rsub, __isub__=sub_,
     __mul__=mul, __rmul__=_rmul, __imul__=mul_, __truediv__=true_divide, __rtruediv__=_rdiv, __itruediv__=div_,
-    __pow__=pow, __rpow__=_rpow, __ipow__=pow_, __neg__=neg,
+    __floordiv__=floor_divide, __rfloordiv__=_rfloordiv, __ifloordiv__=floor_divide_,
+    __mod__=remainder, __rmod__=_rmod, __imod__=remainder_,
+    __pow__=pow, __rpow__=_rpow, __ipow__=pow_, __neg__=neg, __pos__=positive, __abs__=abs,
 )
-FUNCTIONS = dict(add=add, sub=sub, subtract=sub, rsub=rsub, mul=mul, multiply=mul, div=div, divide=div,
-                 true_divide=true_divide, neg=neg, negative=neg, pow=pow, exp=exp, log=log)
+FUNCTIONS = dict(
+    add=add, sub=sub, subtract=sub, rsub=rsub, mul=mul, multiply=mul, div=div, divide=div,
+    true_divide=true_divide, floor_divide=floor_divide, remainder=remainder, fmod=fmod, neg=neg, negative=neg,
+    positive=positive, reciprocal=reciprocal, abs=abs, absolute=abs, sign=sign, sgn=sign, pow=pow, square=square,
+    maximum=maximum, minimum=minimum, fmax=fmax, fmin=fmin, neg_=neg_, negative_=neg_, reciprocal_=reciprocal_,
+    abs_=abs_, square_=square_,
+)

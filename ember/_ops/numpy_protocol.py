@@ -17,6 +17,12 @@ _UFUNCS = {
     "minimum": "minimum", "greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le",
     "equal": "eq", "not_equal": "ne", "reciprocal": "reciprocal", "log1p": "log1p", "expm1": "expm1",
     "square": "square", "floor": "floor", "ceil": "ceil", "logical_not": "logical_not",
+    "exp2": "exp2", "log2": "log2", "log10": "log10", "tan": "tan", "arcsin": "asin", "arccos": "acos",
+    "arctan": "atan", "sinh": "sinh", "cosh": "cosh", "trunc": "trunc", "rint": "round", "arctan2": "atan2",
+    "hypot": "hypot", "fmax": "fmax", "fmin": "fmin", "remainder": "remainder", "fmod": "fmod",
+    "floor_divide": "floor_divide", "isnan": "isnan", "isinf": "isinf", "isfinite": "isfinite",
+    "logical_and": "logical_and", "logical_or": "logical_or", "logical_xor": "logical_xor",
+    "bitwise_and": "bitwise_and", "bitwise_or": "bitwise_or", "bitwise_xor": "bitwise_xor", "invert": "bitwise_not",
 }
 
 
