@@ -4,7 +4,7 @@ import warnings
 from .._tensor import Tensor
 from .optimizer import Optimizer
 
-_EPOCH_DEPRECATION = (
+EPOCH_DEPRECATION = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use "
     "`scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed "
     "form is used instead of the new chainable form, where available. Please open an issue if you are unable to "
@@ -102,7 +102,7 @@ class LRScheduler:
                 UserWarning, stacklevel=2)
         self._step_count += 1
         if epoch is not None:
-            warnings.warn(_EPOCH_DEPRECATION, UserWarning, stacklevel=2)
+            warnings.warn(EPOCH_DEPRECATION, UserWarning, stacklevel=2)
         self._update_lr(epoch)
 
     def _update_lr(self, epoch=None):
@@ -131,4 +131,4 @@ class LRScheduler:
         return [group["lr"] * factor for group in self.optimizer.param_groups]
 
 
-_LRScheduler = LRScheduler  # the name before PyTorch 2.0
+_LRScheduler = LRScheduler

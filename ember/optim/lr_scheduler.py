@@ -12,7 +12,8 @@ from bisect import bisect_right
 from collections import Counter
 
 from ._cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
-from ._lr_base import _EPOCH_DEPRECATION, LRScheduler, _LRScheduler, check_optimizer, group_values, set_value  # noqa: F401
+from ._lr_base import EPOCH_DEPRECATION, LRScheduler, check_optimizer, group_values, set_value
+from ._lr_base import _LRScheduler  # noqa: F401  (the name before PyTorch 2.0)
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
            "ExponentialLR", "PolynomialLR", "CosineAnnealingLR", "SequentialLR", "ChainedScheduler",
@@ -278,7 +279,7 @@ class ReduceLROnPlateau(LRScheduler):
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
-            warnings.warn(_EPOCH_DEPRECATION, UserWarning, stacklevel=2)
+            warnings.warn(EPOCH_DEPRECATION, UserWarning, stacklevel=2)
         self.last_epoch = epoch
         if self.is_better(current, self.best):
             self.best = current

@@ -4,6 +4,7 @@ Subclasses update parameter arrays (``p._data``) in place with NumPy, never thro
 Tensor ops: an optimizer step records no graph and should cost as little as possible.
 """
 import copy
+import functools
 import warnings
 from collections import OrderedDict, defaultdict
 
@@ -89,6 +90,7 @@ def prepared_grad(param, grad, weight_decay, maximize):
 
 
 def _with_hooks(step):
+    @functools.wraps(step)
     def hooked_step(self, *args, **kwargs):
         if _global_pre_hooks or self._step_pre_hooks:
             for hook in [*_global_pre_hooks.values(), *self._step_pre_hooks.values()]:
@@ -105,7 +107,6 @@ def _with_hooks(step):
                 hook(self, args, kwargs)
         return out
 
-    hooked_step.__name__, hooked_step.__qualname__, hooked_step.__doc__ = step.__name__, step.__qualname__, step.__doc__
     hooked_step._hooked = True
     return hooked_step
 
