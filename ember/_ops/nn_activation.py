@@ -85,7 +85,8 @@ class Elu(Op):
 
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        # below zero, d out/da = input_scale * alpha * scale * exp(a * input_scale) = input_scale * (out + alpha * scale)
+        # below zero, d out/da = input_scale * alpha * scale * exp(a * input_scale)
+        #                      = input_scale * (out + alpha * scale)
         return np.where(a > 0, g * ctx.scale, g * ctx.input_scale * (out + ctx.alpha * ctx.scale))
 
 

@@ -88,7 +88,8 @@ class BinaryCrossEntropy(ElementwiseLoss):
 
 
 class BinaryCrossEntropyWithLogits(ElementwiseLoss):
-    """``-w [pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))]`` = ``w [(1 - t) x + (1 + (pw - 1) t) softplus(-x)]``."""
+    """``-w [pw t log sigmoid(x) + (1 - t) log(1 - sigmoid(x))]``,
+    computed as ``w [(1 - t) x + (1 + (pw - 1) t) softplus(-x)]``."""
 
     def elementwise(ctx, x, t):
         sp = np.logaddexp(0, -x)

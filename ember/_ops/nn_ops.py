@@ -8,7 +8,6 @@ import warnings
 import numpy as np
 
 from .. import _backend as B
-from .._tensor import Tensor
 from . import nn_activation
 from .op import Op, inplace as run_inplace
 
