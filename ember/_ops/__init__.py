@@ -2,11 +2,11 @@
 functions to ``Tensor`` as methods and operators, and collects the
 module-level functions that ``ember`` exports."""
 from .._tensor import Tensor
-from . import (comparison, conversion, creation, elementwise, fill, indexing, join, linalg, nn_ops, pointwise, random,
-               reduction, scatter, shape)
+from . import (comparison, conversion, creation, elementwise, fill, fused, indexing, join, linalg, nn_ops, pointwise,
+               random, reduction, scatter, shape)
 
-FAMILIES = [elementwise, pointwise, comparison, fill, reduction, linalg, shape, join, indexing, scatter, creation,
-            random, conversion, nn_ops]
+FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, linalg, shape, join, indexing, scatter,
+            creation, random, conversion, nn_ops]
 FUNCTIONS = {}
 for _family in FAMILIES:
     for _name, _fn in _family.TENSOR_METHODS.items():

@@ -213,3 +213,26 @@ def test_in_place_dtype_rules():
     x = ember.tensor([1.0], requires_grad=True)
     with pytest.raises(RuntimeError, match="leaf Variable"):
         x.abs_()
+
+
+def test_error_messages_match_pytorch():
+    ints = ember.tensor([1, 2, 3])
+    for fn in (lambda: ints.clone().exp_(), lambda: ints.clone().add_(1.5), lambda: ints.clone().div_(2),
+               lambda: ints.clone().clamp_(0.5), lambda: ember.exp(ints, out=ember.tensor([0, 0, 0]))):
+        with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+            fn()
+    with pytest.raises(RuntimeError, match="result type Long can't be cast to the desired output type Bool"):
+        ember.tensor([True]).add_(2)
+    with pytest.raises(RuntimeError, match="Negation, the `-` operator, on a bool tensor is not supported"):
+        -ember.tensor([True])
+    with pytest.raises(RuntimeError, match="^ZeroDivisionError$"):
+        ints // 0
+    with pytest.raises(NotImplementedError, match="\"abs_cpu\" not implemented for 'Bool'"):
+        ember.tensor([True]).abs()
+    with pytest.raises(RuntimeError, match="The size of tensor a \\(3\\) must match the size of tensor b \\(4\\)"):
+        ember.remainder(ember.ones(3), ember.ones(4))
+
+
+def test_rounded_division_gradcheck():
+    gradcheck64(lambda m, a, b: m.div(a, b, rounding_mode="floor") + a * b, [(2, 3), (3,)], positive=True)
+    gradcheck64(lambda m, a, b: m.div(a, b, rounding_mode="trunc") * 2 + a, [(2, 3), (3,)], positive=True)

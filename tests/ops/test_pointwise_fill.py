@@ -1,7 +1,7 @@
 """zero_, fill_ and copy_ against PyTorch: values, dtype casts, broadcasting, autograd and version counters."""
 import numpy as np
 import pytest
-from diff import check, rand
+from diff import check, gradcheck64, rand
 
 import ember
 
@@ -81,3 +81,9 @@ def test_copy_layouts_errors_and_names():
     version = y._version_counter
     y.copy_(x)
     assert y._version_counter == version + 1 and y.requires_grad and y.grad_fn.name() == "CopyBackwards"
+
+
+def test_fill_and_copy_gradcheck():
+    gradcheck64(lambda m, a, b: (a * 1).copy_(b) * a, [(3, 4), (4,)])
+    gradcheck64(lambda m, a, v: (a * 2).fill_(v) * a, [(3, 4), ()])
+    gradcheck64(lambda m, a: (a * 2).zero_() + a * a, [(3, 4)])

@@ -245,7 +245,7 @@ def test_second_derivatives(fn):
                                 lambda m, x: m.where(x > 0, x, x * x) ** 2, lambda m, x: m.lerp(x, x * x, 0.3) ** 2,
                                 lambda m, x: m.addcdiv(x, x, x + 3) ** 2, lambda m, x: m.hypot(x, x + 1) ** 2,
                                 lambda m, x: m.atan2(x, x + 3) ** 2, lambda m, x: (x * 1).copy_(x * x) ** 2,
-                                lambda m, x: (x * 2).fill_(1) * x * x, lambda m, x: abs(x) ** 3])
+                                lambda m, x: (x * 2).fill_(1) * x * x])
 def test_second_derivatives_through_selections_and_fused_ops(fn):
     data = np.array([0.5, -1.0, 2.0, -0.25])
     results = []
@@ -255,3 +255,10 @@ def test_second_derivatives_through_selections_and_fused_ops(fn):
         (gg,) = m.autograd.grad(g.sum(), x)
         results.append(gg.detach().numpy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-10)
+
+
+def test_second_derivative_of_abs():
+    x = ember.tensor([0.5, -1.0, 2.0, -0.25], dtype=ember.float64, requires_grad=True)
+    (g,) = ember.autograd.grad((abs(x) ** 3).sum(), x, create_graph=True)
+    (gg,) = ember.autograd.grad(g.sum(), x)
+    np.testing.assert_allclose(gg.numpy(), 6 * np.abs(x.detach().numpy()))  # PyTorch takes seconds to warm up here
