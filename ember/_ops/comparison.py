@@ -286,11 +286,11 @@ def clamp_max(input, max):
 
 
 def clamp_min_(self, min):
-    return clamp_(self, min=min)
+    return _clamp(1, self, min, None, in_place=True)
 
 
 def clamp_max_(self, max):
-    return clamp_(self, max=max)
+    return _clamp(2, self, None, max, in_place=True)
 
 
 # ----------------------------------------------------------------- where

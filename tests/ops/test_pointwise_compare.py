@@ -219,6 +219,7 @@ def test_clamp_in_place(name):
     check(lambda m, a: getattr(a.clone(), name)(0.5), [np.array([3, -2, 0])])  # Float can't go into Long
     check(lambda m, a: getattr(m, name)(a.clone(), max=0.1), [(3,)])
     check(lambda m, a: a.clone().clamp_min_(0.1).clamp_max_(0.3), [(3, 4)])
+    assert (ember.tensor([1.0], requires_grad=True) * 1).clamp_min_(0).grad_fn.name() == "ClampMinBackward0"
     check(lambda m, a: m.clamp(a, 0, 1, out=m.tensor(np.zeros(3, np.float32))), [(3,)], grad=False)
 
 
