@@ -250,6 +250,7 @@ class Topk(_Scatter):
         return ctx.gather(a, index, axis, index.shape if ndim else ())
 
 
+# Ember always sorts stably, so ``stable`` needs no handling
 def sort(input, dim=-1, descending=False, *, stable=False):
     return return_types.sort(*Sort.apply(input, axis=axis_of(input, dim), descending=descending))
 

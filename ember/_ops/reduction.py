@@ -1,6 +1,8 @@
 """Reductions over dims (sum, mean, prod, std/var, logsumexp, norm, all/any) and scans (cumsum, cumprod).
 
 Ops that pick elements by their order (max/min, argmax, sort, topk, median) live in ``order.py``."""
+import math
+
 import numpy as np
 
 from .. import _backend as B
@@ -53,15 +55,7 @@ def expand_back(g, shape, axes, keepdim):
 
 def count(shape, axes):
     """How many elements each output of a reduction over ``axes`` summarises."""
-    n = 1
-    for i in range(len(shape)) if axes is None else axes:
-        n *= shape[i]
-    return n
-
-
-def _floating_only(t, what):
-    if t._data.dtype.kind not in "f":
-        raise RuntimeError(f"{what} only support floating point and complex dtypes")
+    return math.prod(shape if axes is None else (shape[i] for i in axes))
 
 
 def _int64_if_integral(t, dtype):
@@ -111,20 +105,33 @@ class Prod(Op):
 
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        axes = None if ctx.axis is None else (ctx.axis,)
-        g = unreduce(g, a.shape, axes, ctx.keepdim)
-        out = unreduce(out, a.shape, axes, ctx.keepdim)
-        zero = np.asarray(a) == 0
-        if not zero.any():
-            return g * out / a
-        # d prod / d a_i is the product of the others: non-zero only at the single zero of a slice
-        safe = np.where(zero, 1, a)
-        others = safe.prod(axis=ctx.axis, keepdims=True)
-        lone_zero = zero & (zero.sum(axis=ctx.axis, keepdims=True) == 1)
-        return np.where(zero, g * others * lone_zero, g * out / safe)
+        axis = ctx.axis
+        g = unreduce(g, a.shape, None if axis is None else (axis,), ctx.keepdim)
+        if axis is None:
+            return g * _others_product(a.reshape(-1), out.reshape(1), 0).reshape(a.shape)
+        return g * _others_product(a, unreduce(out, a.shape, (axis,), ctx.keepdim), axis)
 
     def name(self):
         return "ProdBackward0" if self.axis is None else "ProdBackward1"
+
+
+def _others_product(a, out, axis):
+    """The product of all other elements along ``axis`` (``out`` is the product with keepdim): the
+    derivative of prod, exact with zeros and differentiable again."""
+    zero = np.asarray(a) == 0
+    if not zero.any():
+        return out / a
+    # In a slice with a zero, take its first zero z as 1 (b): z's result is b's product, and every
+    # other element's is a_z (zero, but not to differentiate) times its product of others in b.
+    n = a.shape[axis]
+    pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - axis - 1))
+    has_zero = zero.any(axis=axis, keepdims=True)
+    at = pos == np.where(has_zero, zero.argmax(axis=axis, keepdims=True), n)
+    b = np.where(at, 1, a)
+    prod_b = b.prod(axis=axis, keepdims=True)
+    a_z = np.where(at, a, 0).sum(axis=axis, keepdims=True)
+    with_zero = np.where(at, prod_b, a_z * _others_product(b, prod_b, axis))
+    return np.where(has_zero, with_zero, out / np.where(zero, 1, a))
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
@@ -186,7 +193,8 @@ def _centered(a, ctx):
 
 
 def _spread(op, input, dim, unbiased, keepdim, correction):
-    _floating_only(input, "std and var")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     if isinstance(dim, bool):  # std(x, True): the legacy positional ``unbiased``
         dim, unbiased = None, dim
     if correction is None:
@@ -332,22 +340,27 @@ class Cumprod(Op):
 
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        if a.ndim == 0:
-            return g
-        axis = ctx.axis
-        zero = np.asarray(a) == 0
-        if not zero.any():
-            return _reverse_cumsum(g * out, axis) / a
-        # Exact with zeros. Before a slice's first zero z, out_k / a_i is still the product without a_i.
-        # At z, the gradient is sum_{k>=z} g_k * (cumprod of a with a_z taken as 1)_k; after z it is 0.
-        n = a.shape[axis]
-        pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - axis - 1))
-        first = np.where(zero.any(axis=axis, keepdims=True), zero.argmax(axis=axis, keepdims=True), n)
-        before, at = pos < first, pos == first
-        from_z = np.cumprod(np.where(at, 1, a), axis=axis)
-        g_at = np.where(pos >= first, g * from_z, 0).sum(axis=axis, keepdims=True)
-        g_before = _reverse_cumsum(g * out, axis) / np.where(before, a, 1)
-        return np.where(before, g_before, np.where(at, g_at, 0))
+        return g if a.ndim == 0 else _cumprod_grad(a, out, g, ctx.axis)
+
+
+def _cumprod_grad(a, out, g, axis):
+    """The gradient of ``out = cumprod(a)``: exact with zeros, and differentiable again."""
+    zero = np.asarray(a) == 0
+    if not zero.any():
+        return _reverse_cumsum(g * out, axis) / a
+    # Split each slice at its first zero z. Before z, out_k / a_i is still the product without a_i.
+    # From z on every product holds a_z: with b = a where a_z is taken as 1, the gradient at z is
+    # sum_{k>=z} g_k * cumprod(b)_k, and after z it is a_z (zero, but not to differentiate) times cumprod(b)'s.
+    n = a.shape[axis]
+    pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - axis - 1))
+    first = np.where(zero.any(axis=axis, keepdims=True), zero.argmax(axis=axis, keepdims=True), n)
+    before, at = pos < first, pos == first
+    b = np.where(at, 1, a)
+    out_b = np.cumprod(b, axis=axis)
+    g_before = _reverse_cumsum(g * out, axis) / np.where(before, a, 1)
+    g_at = np.where(pos >= first, g * out_b, 0).sum(axis=axis, keepdims=True)
+    g_after = np.where(at, a, 0).sum(axis=axis, keepdims=True) * _cumprod_grad(b, out_b, g, axis)
+    return np.where(before, g_before, np.where(at, g_at, g_after))
 
 
 def _scan(op, input, dim, dtype):

@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 from diff import check, gradcheck64, rand
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ember
 
@@ -70,7 +72,8 @@ def test_matmul_dtype_messages():
         f @ d
     with pytest.raises(RuntimeError, match="expected m1 and m2 to have the same dtype, but got: float != long int"):
         ember.mm(f, ember.ones(3, 2, dtype=ember.int64))
-    with pytest.raises(RuntimeError, match="dot : expected both vectors to have same dtype, but found Float and Double"):
+    with pytest.raises(RuntimeError, match="dot : expected both vectors to have same dtype, but found Float and "
+                                           "Double"):
         ember.dot(ember.ones(3), ember.ones(3, dtype=ember.float64))
     with pytest.raises(NotImplementedError, match="\"addmm_impl_cpu_\" not implemented for 'Bool'"):
         ember.ones(2, 2, dtype=ember.bool) @ ember.ones(2, 2, dtype=ember.bool)
@@ -179,8 +182,9 @@ def test_addmm_errors():
                                                      rand((3, 2), dtypes[2])])
     with pytest.raises(RuntimeError, match="self and mat2 must have the same dtype, but got Float and Double"):
         ember.addmm(ember.ones(3), ember.ones(2, 3), ember.ones(3, 3, dtype=ember.float64))
-    with pytest.raises(RuntimeError, match=r"The expanded size of the tensor \(3\) must match the existing size \(4\) "
-                                           r"at non-singleton dimension 1.  Target sizes: \[2, 3\].  Tensor sizes: \[4\]"):
+    with pytest.raises(RuntimeError, match=r"The expanded size of the tensor \(3\) must match the existing size "
+                                           r"\(4\) at non-singleton dimension 1.  Target sizes: \[2, 3\].  Tensor "
+                                           r"sizes: \[4\]"):
         ember.addmm(ember.ones(4), ember.ones(2, 3), ember.ones(3, 3))
 
 
@@ -279,3 +283,26 @@ def test_gradcheck(fn, shapes):
 def test_gradgradcheck(fn, shapes):
     ts = [ember.tensor(rand(s, "float64"), requires_grad=True) for s in shapes]
     assert ember.autograd.gradgradcheck(lambda *xs: fn(ember, *xs) ** 2, ts)
+
+
+# ----------------------------------------------------------------- random shapes
+
+_dim = st.integers(1, 3)
+
+
+@st.composite
+def _matmul_shapes(draw):
+    """Operand shapes for matmul: 1 to 4 dims, batch dims that broadcast (some set to 1 on either side)."""
+    m, k, n = draw(_dim), draw(_dim), draw(_dim)
+    batch = draw(st.lists(_dim, max_size=2))
+    sa = [b if draw(st.booleans()) else 1 for b in batch]
+    sb = [b if draw(st.booleans()) else 1 for b in batch][draw(st.integers(0, len(batch))):]
+    sa = tuple(sa) + ((m, k) if draw(st.booleans()) or batch else (k,))
+    sb = tuple(sb) + ((k, n) if draw(st.booleans()) or len(sb) else (k,))
+    return sa, sb
+
+
+@settings(max_examples=25, deadline=None)
+@given(_matmul_shapes())
+def test_matmul_random_broadcast(shapes):
+    check(lambda m, a, b: a @ b, list(shapes), rtol=1e-4, atol=1e-5)

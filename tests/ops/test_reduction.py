@@ -247,7 +247,10 @@ def test_gradgradcheck(fn):
     assert ember.autograd.gradgradcheck(lambda x: fn(ember, x), [a])
 
 
-def test_prod_cumprod_second_derivative_with_zeros():
-    a = ember.tensor([[2.0, 0.0, 3.0, 1.5], [0.5, -1.0, 2.0, 0.0]], dtype=ember.float64, requires_grad=True)
-    assert ember.autograd.gradgradcheck(lambda x: x.prod(1), [a])
-    assert ember.autograd.gradgradcheck(lambda x: x.cumprod(1), [a])
+@pytest.mark.parametrize("data", [[[2.0, 0.0, 3.0, 1.5], [0.5, -1.0, 2.0, 0.0]],
+                                  [[0.0, 2.0, 0.0, 1.5, 0.0], [1.0, 0.0, 0.0, 2.0, 3.0]]])
+def test_prod_cumprod_second_derivative_with_zeros(data):
+    a = ember.tensor(data, dtype=ember.float64, requires_grad=True)
+    for fn in (lambda x: x.prod(1), lambda x: x.prod(), lambda x: x.cumprod(1), lambda x: x.cumprod(0)):
+        assert ember.autograd.gradcheck(fn, [a])
+        assert ember.autograd.gradgradcheck(fn, [a])
