@@ -52,6 +52,11 @@ _FUNCTIONS = {
     np.ones_like: lambda a, dtype=None: ember.ones_like(a),
     np.sum: lambda a, axis=None, keepdims=False, **kw: a.sum(axis, keepdims),
     np.reshape: lambda a, shape, **kw: a.reshape(shape),
+    np.flip: lambda a, axis: a.flip(axis),
+    np.cumsum: lambda a, axis, **kw: ember.cumsum(a, axis),
+    np.cumprod: lambda a, axis, **kw: ember.cumprod(a, axis),
+    np.einsum: lambda equation, *operands, **kw: ember.einsum(equation, *operands),
+    np.take_along_axis: lambda a, indices, axis: ember.gather(a, axis, indices),
 }
 
 
