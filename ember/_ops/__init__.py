@@ -2,10 +2,10 @@
 functions to ``Tensor`` as methods and operators, and collects the
 module-level functions that ``ember`` exports."""
 from .._tensor import Tensor
-from . import (comparison, conversion, creation, elementwise, fill, fused, indexing, join, linalg, nn_ops, pointwise,
-               random, reduction, scatter, shape)
+from . import (comparison, conversion, creation, elementwise, fill, fused, indexing, join, linalg, nn_ops, order,
+               pointwise, random, reduction, scatter, shape)
 
-FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, linalg, shape, join, indexing, scatter,
+FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, order, linalg, shape, join, indexing, scatter,
             creation, random, conversion, nn_ops]
 FUNCTIONS = {}
 for _family in FAMILIES:
