@@ -152,8 +152,15 @@ class DataLoader:
         return len(self._index_sampler)
 
 
+def _base_seed(loader):
+    """The seed each worker's is derived from. Drawn for every epoch, with or without workers, so that
+    the generator's stream (and so the shuffling order) does not depend on ``num_workers``."""
+    return int(B.rng(loader.generator).integers(0, 2 ** 62))
+
+
 class _SingleProcessIter:
     def __init__(self, loader):
+        _base_seed(loader)
         self._loader = loader
         self._indices = iter(loader._index_sampler)
         self._fetch = loader._fetcher().fetch
@@ -179,7 +186,7 @@ class _MultiProcessIter:
         ctx = loader.multiprocessing_context or multiprocessing.get_context()
         fork = ctx.get_start_method() == "fork"
         fetcher_cls = IterableFetcher if loader._iterable else MapFetcher
-        base_seed = int(B.rng(loader.generator).integers(0, 2 ** 62))
+        base_seed = _base_seed(loader)
         for worker_id in range(loader.num_workers):
             ours, theirs = ctx.Pipe(duplex=True)
             self._conns.append(ours)
@@ -256,16 +263,15 @@ class _MultiProcessIter:
         ready = wait(self._conns + list(self._by_sentinel), timeout)
         if not ready:
             raise RuntimeError(f"DataLoader timed out after {self._loader.timeout} seconds")
-        dead = []
+        exited = []
         for r in ready:
             if r in self._by_sentinel:
-                dead.append(self._by_sentinel[r])
+                exited.append(self._by_sentinel[r])
                 continue
             try:
                 epoch, idx, status, payload = r.recv()
-            except (EOFError, OSError):
-                dead.append(self._conns.index(r))
-                continue
+            except (EOFError, OSError):  # its end of the pipe closed: it is gone
+                self._died(self._conns.index(r))
             if epoch != self._epoch or idx not in self._tasks:
                 continue
             worker = self._tasks.pop(idx)
@@ -274,8 +280,8 @@ class _MultiProcessIter:
                     self._active.remove(worker)
             else:
                 self._results[idx] = (status, payload)
-        for worker in dead:
-            if not self._conns[worker].poll():  # an answer it sent before dying is still read first
+        for worker in exited:
+            if not self._conns[worker].poll():  # what it sent before exiting (or the pipe's end) is read first
                 self._died(worker)
 
     def _died(self, worker):
@@ -291,7 +297,10 @@ class _MultiProcessIter:
                            f"Its dataset code may have crashed or run out of memory.")
 
     def _shutdown(self):
-        """Stop every worker: ask, drain what they are still sending, then terminate stragglers."""
+        """Stop every worker: ask, close the pipes, give them time to finish, then terminate stragglers.
+
+        A worker busy with a fetch exits when it tries to send the result into the closed
+        pipe; an idle one reads the stop (or the end of the pipe) right away."""
         workers, conns = self._workers, self._conns
         if not workers:
             return
@@ -301,23 +310,13 @@ class _MultiProcessIter:
                 conn.send(None)
             except OSError:
                 pass
-        pending = {p.sentinel: p for p in workers}
-        readers = list(conns)
-        deadline = time.monotonic() + _SHUTDOWN_S
-        while pending and time.monotonic() < deadline:
-            for r in wait(readers + list(pending), deadline - time.monotonic()):
-                if r in pending:
-                    pending.pop(r).join()
-                    continue
-                try:
-                    r.recv()  # a worker blocked sending a big batch can only see our stop once it is read
-                except (EOFError, OSError):
-                    readers.remove(r)
-        for p in pending.values():
-            p.terminate()
-            p.join()
-        for conn in conns:
             conn.close()
+        deadline = time.monotonic() + _SHUTDOWN_S
+        for p in workers:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.terminate()
+                p.join()
 
     def __del__(self):
         if getattr(self, "_workers", None):

@@ -36,9 +36,10 @@ class IterableDataset(Dataset):
 
 
 def _row(t, index):
-    # Indexing the array directly skips the op machinery; a tensor that requires
-    # grad goes through Tensor indexing so its sample stays in the graph.
-    return t[index] if t.requires_grad else Tensor._wrap(t._data[index])
+    # Indexing the array directly skips the op machinery (the Ellipsis keeps a 0-dim
+    # array, not a NumPy scalar); a tensor that requires grad goes through Tensor
+    # indexing so that its sample stays in the graph.
+    return t[index] if t.requires_grad else Tensor._wrap(t._data[index, ...])
 
 
 class TensorDataset(Dataset):
