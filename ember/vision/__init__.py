@@ -1,1 +1,2 @@
 """Datasets, transforms and image utilities (torchvision)."""
+from . import datasets, transforms, utils
