@@ -2,11 +2,11 @@
 functions to ``Tensor`` as methods and operators, and collects the
 module-level functions that ``ember`` exports."""
 from .._tensor import Tensor
-from . import (comparison, conversion, creation, elementwise, fill, fused, indexing, join, linalg, nn_ops, order,
-               pointwise, random, reduction, scatter, shape)
+from . import (comparison, conv, conversion, creation, elementwise, embedding, fill, fused, indexing, join, linalg,
+               nn_ops, normalization, order, pointwise, pooling, random, reduction, resample, scatter, shape)
 
 FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, order, linalg, shape, join, indexing, scatter,
-            creation, random, conversion, nn_ops]
+            creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, resample]
 FUNCTIONS = {}
 for _family in FAMILIES:
     for _name, _fn in _family.TENSOR_METHODS.items():

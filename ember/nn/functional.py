@@ -13,7 +13,13 @@ from .._ops.nn_activation import (celu, celu_, elu, elu_, gelu, hardtanh, hardta
 from .._ops.nn_loss import cross_entropy, nll_loss
 from .._ops.nn_loss_elementwise import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss, kl_div,
                                         l1_loss, mse_loss, smooth_l1_loss)
+from .._ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .._ops.embedding import embedding
 from .._ops.nn_ops import bilinear, dropout, linear, log_softmax, pad, softmax
+from .._ops.normalization import batch_norm, group_norm, layer_norm
+from .._ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
+                            avg_pool1d, avg_pool2d, max_pool1d, max_pool2d)
+from .._ops.resample import interpolate
 from .._tensor import Tensor
 
 __all__ = [
@@ -22,6 +28,12 @@ __all__ = [
     "softmin", "log_softmax", "dropout", "dropout1d", "dropout2d", "dropout3d", "cross_entropy", "nll_loss",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "kl_div", "one_hot", "normalize", "pad",
+]
+__all__ += [
+    "conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d", "avg_pool1d",
+    "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
+    "upsample_bilinear",
 ]
 
 
@@ -89,3 +101,20 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
         out.copy_(result)
         return out
     return result
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

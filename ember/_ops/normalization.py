@@ -1,0 +1,159 @@
+"""Normalisation layers' ops: batch, layer and group norm, each one fused node.
+
+All three standardise ``x`` over some axes (batch norm: every axis but the
+channels; layer norm: the trailing ``normalized_shape``; group norm: each group
+of channels of one sample) and then scale and shift per element or channel.
+They share the standardisation and its gradient.
+"""
+import numpy as np
+
+from .op import Op
+
+
+def _standardize(x, axes, eps):
+    """(x - mean) / sqrt(var + eps) over ``axes`` (biased variance); also 1/std, the mean and the variance."""
+    mean = x.mean(axes, keepdims=True)
+    xc = x - mean
+    var = np.square(xc).mean(axes, keepdims=True)
+    invstd = 1 / np.sqrt(var + eps)
+    return xc * invstd, invstd, mean, var
+
+
+def _standardize_grad(gxhat, xhat, invstd, axes):
+    """Gradient through ``_standardize``: the mean and the variance depend on every element of the group."""
+    return invstd * (gxhat - gxhat.mean(axes, keepdims=True) - xhat * (gxhat * xhat).mean(axes, keepdims=True))
+
+
+def _affine(xhat, w, b, shape):
+    if w is None and b is None:
+        return xhat
+    out = xhat.copy()  # xhat itself is saved for backward
+    if w is not None:
+        out *= w.reshape(shape)
+    if b is not None:
+        out += b.reshape(shape)
+    return out
+
+
+def _affine_grads(ctx, g, xhat, axes):
+    need = ctx.needs_input_grad
+    gw = (g * xhat).sum(axes) if ctx.has_weight and need[1] else None
+    gb = g.sum(axes) if ctx.has_bias and need[2] else None
+    return gw, gb
+
+
+class NativeBatchNorm(Op):
+    """Batch statistics in training (updating the running ones in place), running statistics otherwise."""
+
+    def forward(ctx, x, w, b, running_mean, running_var, training, momentum, eps):
+        axes = (0,) + tuple(range(2, x.ndim))
+        shape = (-1,) + (1,) * (x.ndim - 2)
+        ctx.axes, ctx.training, ctx.has_weight, ctx.has_bias = axes, training, w is not None, b is not None
+        if training:
+            xhat, invstd, mean, var = _standardize(x, axes, x.dtype.type(eps))
+            if running_mean is not None:
+                n = x.size // x.shape[1]
+                running_mean *= 1 - momentum
+                running_mean += momentum * mean.reshape(-1)
+                running_var *= 1 - momentum
+                running_var += momentum * var.reshape(-1) * (n / (n - 1))  # the unbiased variance
+        else:
+            invstd = (1 / np.sqrt(running_var + x.dtype.type(eps))).astype(x.dtype, copy=False).reshape(shape)
+            xhat = (x - running_mean.reshape(shape)) * invstd
+        ctx.save_for_backward(xhat, invstd, w)
+        return _affine(xhat, w, b, shape)
+
+    def backward(ctx, g):
+        xhat, invstd, w = ctx.saved_tensors
+        gxhat = g if w is None else g * w.reshape(invstd.shape)
+        gx = None
+        if ctx.needs_input_grad[0]:
+            gx = _standardize_grad(gxhat, xhat, invstd, ctx.axes) if ctx.training else gxhat * invstd
+        return (gx,) + _affine_grads(ctx, g, xhat, ctx.axes)
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalise each channel (dim 1) over the batch and spatial dims."""
+    x = input._data
+    channels = x.shape[1] if x.ndim > 1 else 0
+    if training:
+        n = x.size // channels if channels else 0
+        if n <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.size()}")
+    elif running_mean is None or running_var is None:
+        raise RuntimeError(f"running_{'mean' if running_mean is None else 'var'} must be defined in evaluation mode")
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean), ("running_var", running_var)):
+        if t is not None and t._data.size != channels:
+            raise RuntimeError(f"{name} should contain {channels} elements not {t._data.size}")
+    stats = running_mean is not None and running_var is not None
+    out = NativeBatchNorm.apply(input, weight, bias, running_mean=running_mean._data if stats else None,
+                                running_var=running_var._data if stats else None, training=training,
+                                momentum=momentum, eps=eps)
+    if training and stats:
+        running_mean._version[0] += 1
+        running_var._version[0] += 1
+    return out
+
+
+class NativeLayerNorm(Op):
+    def forward(ctx, x, w, b, n_axes, eps):
+        axes = tuple(range(x.ndim - n_axes, x.ndim))
+        xhat, invstd, _, _ = _standardize(x, axes, x.dtype.type(eps))
+        ctx.axes, ctx.has_weight, ctx.has_bias = axes, w is not None, b is not None
+        ctx.save_for_backward(xhat, invstd, w)
+        return _affine(xhat, w, b, x.shape[x.ndim - n_axes:])
+
+    def backward(ctx, g):
+        xhat, invstd, w = ctx.saved_tensors
+        gx = None
+        if ctx.needs_input_grad[0]:
+            gx = _standardize_grad(g if w is None else g * w, xhat, invstd, ctx.axes)
+        lead = tuple(range(g.ndim - len(ctx.axes)))
+        return (gx,) + _affine_grads(ctx, g, xhat, lead)
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the trailing ``normalized_shape`` dims of each sample."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    x = input._data
+    if x.shape[x.ndim - len(shape):] != shape or len(shape) > x.ndim:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(x.shape)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and t._data.shape != shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(t._data.shape)} and normalized_shape = {list(shape)}")
+    return NativeLayerNorm.apply(input, weight, bias, n_axes=len(shape), eps=eps)
+
+
+class NativeGroupNorm(Op):
+    def forward(ctx, x, w, b, groups, eps):
+        grouped = x.reshape(x.shape[0], groups, -1)
+        xhat, invstd, _, _ = _standardize(grouped, (2,), x.dtype.type(eps))
+        xhat = xhat.reshape(x.shape)
+        ctx.groups, ctx.has_weight, ctx.has_bias = groups, w is not None, b is not None
+        ctx.save_for_backward(xhat, invstd, w)
+        return _affine(xhat, w, b, (-1,) + (1,) * (x.ndim - 2))
+
+    def backward(ctx, g):
+        xhat, invstd, w = ctx.saved_tensors
+        gx = None
+        if ctx.needs_input_grad[0]:
+            gxhat = g if w is None else g * w.reshape((-1,) + (1,) * (g.ndim - 2))
+            n, groups = g.shape[0], ctx.groups
+            gx = _standardize_grad(gxhat.reshape(n, groups, -1), xhat.reshape(n, groups, -1), invstd, (2,))
+            gx = gx.reshape(g.shape)
+        return (gx,) + _affine_grads(ctx, g, xhat, (0,) + tuple(range(2, g.ndim)))
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalise each sample over groups of ``C // num_groups`` channels (and the spatial dims)."""
+    x = input._data
+    if x.ndim < 2 or x.shape[1] % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(x.shape)} and num_groups={num_groups}")
+    return NativeGroupNorm.apply(input, weight, bias, groups=num_groups, eps=eps)
+
+
+TENSOR_METHODS = {}
+FUNCTIONS = {}

@@ -1,0 +1,283 @@
+"""Pooling: max and average over sliding windows, and their adaptive forms.
+
+The windows are visited one kernel position at a time: each position is one
+strided slice of the padded input covering every output, so a pooling costs
+kh*kw vectorised passes whatever the image size, and its gradient is kh*kw
+slice-adds into a zero image. Pooling runs on the last two dims, so 3-D
+(unbatched) and 4-D inputs take the same path; the 1-D forms run as 2-D ones of
+height 1.
+"""
+import numpy as np
+
+from .op import Op
+from .resample import resample, window_matrix
+
+
+def _pair(name, what, value):
+    values = (value, value) if isinstance(value, int) else tuple(value)
+    if len(values) == 1:
+        values *= 2
+    if len(values) != 2:
+        omitted = "be omitted, " if what == "stride" else ""
+        raise RuntimeError(f"{name}: {what} must either {omitted}a single int, or a tuple of two ints")
+    return values
+
+
+def _out_size(n, k, s, p, d, ceil_mode):
+    """PyTorch's pooling output size; a ceil-mode window must start inside the input or its left padding."""
+    out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _slices(i, j, geometry):
+    (_, _), (sh, sw), (dh, dw), (ho, wo) = geometry
+    return (..., slice(i * dh, i * dh + sh * (ho - 1) + 1, sh), slice(j * dw, j * dw + sw * (wo - 1) + 1, sw))
+
+
+def _padded(a, pads, fill):
+    """``a`` with (top, bottom, left, right) padding of ``fill`` on its last two dims."""
+    t, b, l, r = pads
+    if not (t or b or l or r):
+        return a
+    out = np.full(a.shape[:-2] + (a.shape[-2] + t + b, a.shape[-1] + l + r), fill, a.dtype)
+    out[..., t:t + a.shape[-2], l:l + a.shape[-1]] = a
+    return out
+
+
+def _zeros_like_layout(shape, strides, dtype):
+    """Zeros of ``shape`` laid out in memory in the order ``strides`` describe (a convolution hands out
+    channel-major arrays; gradients in the same layout keep the elementwise ops that meet them fast)."""
+    outer_first = np.argsort(strides, kind="stable")[::-1]
+    return np.zeros([shape[d] for d in outer_first], dtype).transpose(np.argsort(outer_first))
+
+
+def _scatter_windows(parts, ctx, dtype):
+    """Sum per-kernel-position gradients back into an input-shaped array (the adjoint of slicing)."""
+    shape, (t, b, l, r), geometry = ctx.shape, ctx.pads, ctx.geometry
+    image = _zeros_like_layout(shape[:-2] + (shape[-2] + t + b, shape[-1] + l + r), ctx.strides, dtype)
+    kh, kw = geometry[0]
+    for i in range(kh):
+        for j in range(kw):
+            image[_slices(i, j, geometry)] += parts(i * kw + j)
+    return image[..., t:t + shape[-2], l:l + shape[-1]]
+
+
+class MaxPool2DWithIndices(Op):
+    def forward(ctx, a, geometry, pads, return_indices):
+        kh, kw = geometry[0]
+        fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
+        ap = _padded(a, pads, fill)
+        windows = [ap[_slices(i, j, geometry)] for i in range(kh) for j in range(kw)]
+        out = windows[0].copy()
+        for w in windows[1:]:
+            np.maximum(out, w, out=out)  # NaN wins, as in PyTorch
+        # the window position of each maximum: the first one, or the first NaN, as PyTorch picks
+        nan = a.dtype.kind == "f" and np.isnan(out).any()
+        arg = np.zeros(out.shape, np.int16 if len(windows) < 2 ** 15 else np.int64)
+        for k in range(len(windows) - 1, -1, -1):
+            hit = windows[k] == out
+            if nan:
+                hit |= np.isnan(windows[k])
+            arg[hit] = k
+        ctx.arg, ctx.shape, ctx.strides, ctx.geometry, ctx.pads = arg, a.shape, a.strides, geometry, pads
+        if not return_indices:
+            return out
+        return out, _flat_indices(arg, a.shape, geometry, pads)
+
+    def backward(ctx, g, *_):
+        arg = ctx.arg
+        return _scatter_windows(lambda k: np.where(arg == k, g, 0), ctx, g.dtype)
+
+
+def _flat_indices(arg, shape, geometry, pads):
+    """Window positions of the maxima as indices into the flattened (H, W) plane."""
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = geometry
+    rows = (np.arange(ho) * sh - pads[0]).reshape(-1, 1) + (arg // kw) * dh
+    cols = np.arange(wo) * sw - pads[2] + (arg % kw) * dw
+    return (rows * shape[-1] + cols).astype(np.int64)
+
+
+class AvgPool2D(Op):
+    def forward(ctx, a, geometry, pads, divisor):
+        kh, kw = geometry[0]
+        ap = _padded(a, pads, 0)
+        total = ap[_slices(0, 0, geometry)].copy()
+        for k in range(1, kh * kw):
+            total += ap[_slices(k // kw, k % kw, geometry)]
+        ctx.shape, ctx.strides, ctx.geometry, ctx.pads, ctx.divisor = a.shape, a.strides, geometry, pads, divisor
+        if a.dtype.kind != "f":
+            return np.trunc(total / divisor).astype(a.dtype)  # C's integer division
+        return total / divisor.astype(a.dtype)
+
+    def backward(ctx, g):
+        share = g / ctx.divisor.astype(g.dtype)
+        return _scatter_windows(lambda k: share, ctx, g.dtype)
+
+
+def _divisor(n, k, s, p, out, count_include_pad):
+    """Per output position along one dim: the window length (with padding, not past it) or the count of
+    input elements it covers."""
+    start = np.arange(out) * s - p
+    end = np.minimum(start + k, n + p)
+    if count_include_pad:
+        return end - start
+    return np.minimum(end, n) - np.maximum(start, 0)
+
+
+def _geometry(name, input, kernel_size, stride, padding, dilation, ceil_mode):
+    a = input._data
+    if a.ndim not in (3, 4):
+        raise RuntimeError("non-empty 3D or 4D (batch mode) tensor expected for input")
+    if 0 in a.shape[-3:]:
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:{list(a.shape)}")
+    kernel = _pair(name, "kernel_size", kernel_size)
+    omitted = stride is None or (not isinstance(stride, int) and len(stride) == 0)
+    stride = kernel if omitted else _pair(name, "stride", stride)
+    padding, dilation = _pair(name, "padding", padding), _pair(name, "dilation", dilation)
+    if min(kernel) <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[1]}")
+    if min(stride) <= 0:
+        raise RuntimeError("stride should not be zero")
+    if min(dilation) <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilationH: {dilation[0]} "
+                           f"dilationW: {dilation[1]}")
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    h, w = a.shape[-2:]
+    out = tuple(_out_size(n, k, s, p, d, ceil_mode) for n, k, s, p, d in zip((h, w), kernel, stride, padding, dilation))
+    if min(out) <= 0:
+        c = a.shape[-3]
+        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{out[0]}x{out[1]}). "
+                           "Output size is too small")
+    # ceil mode lets the last window run past the padding: pad far enough for it
+    ends = tuple((o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out, stride, dilation, kernel))
+    pads = (padding[0], max(ends[0] - h - padding[0], 0), padding[1], max(ends[1] - w - padding[1], 0))
+    return (kernel, stride, dilation, out), pads, padding
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    geometry, pads, _ = _geometry("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
+    return MaxPool2DWithIndices.apply(input, geometry=geometry, pads=pads, return_indices=return_indices)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    geometry, pads, padding = _geometry("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None:
+        if divisor_override == 0:
+            raise RuntimeError("divisor must be not zero")
+        divisor = np.array(divisor_override)
+    else:
+        h, w = input._data.shape[-2:]
+        (kh, kw), (sh, sw), _, (ho, wo) = geometry
+        divisor = np.outer(_divisor(h, kh, sh, padding[0], ho, count_include_pad),
+                           _divisor(w, kw, sw, padding[1], wo, count_include_pad))
+    return AvgPool2D.apply(input, geometry=geometry, pads=pads, divisor=divisor)
+
+
+def _pool1d(pool2d, input, kernel_size, stride, padding, *rest, **kw):
+    """A 1-D pooling as a 2-D one over a height of 1."""
+    one = lambda v: (1, v) if isinstance(v, int) else (1,) + tuple(v)  # noqa: E731
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"{pool2d.__name__[:-2]}1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    out = pool2d(input.unsqueeze(-2), one(kernel_size), None if stride is None else one(stride), one(padding),
+                 *rest, **kw)
+    if isinstance(out, tuple):
+        return tuple(o.squeeze(-2) for o in out)
+    return out.squeeze(-2)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    dilation = (1, dilation) if isinstance(dilation, int) else (1,) + tuple(dilation)
+    return _pool1d(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    return _pool1d(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+
+
+# ----------------------------------------------------------------- adaptive
+
+
+def _adaptive_sizes(name, input, output_size, dims):
+    a = input._data
+    if a.ndim not in (dims + 1, dims + 2):
+        raise RuntimeError(f"{name}(): Expected {dims + 1}D or {dims + 2}D tensor, but got {list(a.shape)}")
+    for d in range(1, a.ndim):
+        if a.shape[d] == 0:
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                               f"has sizes {list(a.shape)} with dimension {d} being empty")
+    sizes = (output_size,) * dims if isinstance(output_size, int) else tuple(output_size)
+    if len(sizes) != dims:
+        raise RuntimeError(f"{name}: output_size must be {dims}")
+    # None keeps the input's size along that dim
+    return tuple(n if o is None else o for n, o in zip(a.shape[-dims:], sizes))
+
+
+def _bounds(n, out):
+    """PyTorch's adaptive windows along one dim: [floor(i*n/out), ceil((i+1)*n/out))."""
+    i = np.arange(out)
+    return (i * n) // out, -((-(i + 1) * n) // out)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    out = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
+    if out == (1, 1):
+        return input.mean((-2, -1), keepdim=True)
+    h, w = input._data.shape[-2:]
+    return resample(input, window_matrix(*_bounds(h, out[0]), h), window_matrix(*_bounds(w, out[1]), w),
+                    "AdaptiveAvgPool2DBackward0")
+
+
+def adaptive_avg_pool1d(input, output_size):
+    out = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1,) + out).squeeze(-2)
+
+
+class AdaptiveMaxPool2D(Op):
+    """Windows differ in size, so each output position takes its own argmax (few positions in practice)."""
+
+    def forward(ctx, a, out_size, return_indices):
+        (hs, he), (ws, we) = _bounds(a.shape[-2], out_size[0]), _bounds(a.shape[-1], out_size[1])
+        out = np.empty(a.shape[:-2] + out_size, a.dtype)
+        index = np.empty(a.shape[:-2] + out_size, np.int64)
+        for i in range(out_size[0]):
+            for j in range(out_size[1]):
+                window = a[..., hs[i]:he[i], ws[j]:we[j]]
+                k = window.reshape(a.shape[:-2] + (-1,)).argmax(-1)
+                width = we[j] - ws[j]
+                index[..., i, j] = (hs[i] + k // width) * a.shape[-1] + ws[j] + k % width
+        out = np.take_along_axis(a.reshape(a.shape[:-2] + (-1,)), index.reshape(index.shape[:-2] + (-1,)),
+                                 -1).reshape(out.shape)
+        ctx.index, ctx.shape = index, a.shape
+        return (out, index) if return_indices else out
+
+    def backward(ctx, g, *_):
+        lead = int(np.prod(ctx.shape[:-2]))
+        plane = ctx.shape[-2] * ctx.shape[-1]
+        flat = (ctx.index.reshape(lead, -1) + np.arange(lead).reshape(-1, 1) * plane).reshape(-1)
+        total = np.bincount(flat, weights=g.reshape(-1), minlength=lead * plane)
+        return total.astype(g.dtype, copy=False).reshape(ctx.shape)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    out = _adaptive_sizes("adaptive_max_pool2d", input, output_size, 2)
+    return AdaptiveMaxPool2D.apply(input, out_size=out, return_indices=return_indices)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    out = _adaptive_sizes("adaptive_max_pool1d", input, output_size, 1)
+    result = adaptive_max_pool2d(input.unsqueeze(-2), (1,) + out, return_indices)
+    if return_indices:
+        return tuple(r.squeeze(-2) for r in result)
+    return result.squeeze(-2)
+
+
+TENSOR_METHODS = {}
+FUNCTIONS = dict(max_pool1d=max_pool1d, max_pool2d=max_pool2d, avg_pool1d=avg_pool1d,
+                 adaptive_avg_pool1d=adaptive_avg_pool1d, adaptive_max_pool1d=adaptive_max_pool1d)
