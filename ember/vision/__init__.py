@@ -1,2 +1,2 @@
 """Datasets, transforms and image utilities (torchvision)."""
-from . import datasets, transforms, utils
+from . import datasets, io, transforms, utils

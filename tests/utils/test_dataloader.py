@@ -63,7 +63,8 @@ def raises_like(make_ours, make_theirs):
 
 BAD_ARGS = [
     dict(batch_size=-1), dict(batch_size=0), dict(batch_size=2.0), dict(drop_last=1),
-    dict(shuffle=True, sampler=[0, 1]), dict(batch_sampler=[[1]], batch_size=2), dict(batch_sampler=[[1]], shuffle=True),
+    dict(shuffle=True, sampler=[0, 1]), dict(batch_sampler=[[1]], batch_size=2),
+    dict(batch_sampler=[[1]], shuffle=True),
     dict(batch_sampler=[[1]], drop_last=True), dict(batch_size=None, drop_last=True), dict(num_workers=-1),
     dict(timeout=-1), dict(prefetch_factor=2), dict(num_workers=1, prefetch_factor=-1),
     dict(persistent_workers=True), dict(multiprocessing_context="fork"),

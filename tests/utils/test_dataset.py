@@ -91,7 +91,8 @@ def test_add_concatenates():
 def test_concat_errors_match_torch():
     raises_like(lambda: ed.ConcatDataset([]), lambda: td.ConcatDataset([]))
     raises_like(lambda: ed.ConcatDataset([Range(3)]), lambda: td.ConcatDataset([TorchRange()]))
-    ours, theirs = ed.ConcatDataset([ed.TensorDataset(*make(ember))]), td.ConcatDataset([td.TensorDataset(*make(torch))])
+    ours = ed.ConcatDataset([ed.TensorDataset(*make(ember))])
+    theirs = td.ConcatDataset([td.TensorDataset(*make(torch))])
     raises_like(lambda: ours[-11], lambda: theirs[-11])
     raises_like(lambda: ours[10], lambda: theirs[10])
     with pytest.warns(DeprecationWarning):

@@ -1,7 +1,6 @@
 """Samplers: PyTorch's validation, lengths, distributions, and reproducibility through Ember's RNG."""
 import collections
 
-import numpy as np
 import pytest
 
 import ember

@@ -166,7 +166,8 @@ def test_worker_exception_carries_its_traceback():
     with pytest.raises(ValueError) as err:
         next(it)
     msg = str(err.value)
-    assert msg.startswith("Caught ValueError in DataLoader worker process 0.\nOriginal Traceback (most recent call last):")
+    assert msg.startswith("Caught ValueError in DataLoader worker process 0.\n"
+                          "Original Traceback (most recent call last):")
     assert "in __getitem__" in msg and "sample 5 is broken" in msg
     assert next(it).tolist() == [6, 7]  # the loader goes on, as PyTorch's does
 

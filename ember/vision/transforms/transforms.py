@@ -6,8 +6,6 @@ few array operations instead of one PIL image and one call per sample.
 """
 import numbers
 
-import numpy as np
-
 from ... import _backend as B
 from . import functional as F
 from .functional import InterpolationMode
@@ -262,8 +260,9 @@ def batch_transform(transform):
     The function takes a uint8 array (N, H, W) or (N, H, W, C): the images a
     dataset would hand to ``transform`` one by one as PIL images. It returns the
     array the N per-image results would stack into, with the same values bit for
-    bit, and may reuse the memory of the array it is given. Only transforms that are deterministic and know how to do this (their
-    class defines ``_batch``; subclasses are not trusted) take part."""
+    bit, and may reuse the memory of the array it is given. Only transforms that
+    are deterministic and know how to do this take part (their class defines
+    ``_batch``; subclasses are not trusted)."""
     steps = _flatten(transform) if transform is not None else []
     kind = "image"
     for t in steps:
