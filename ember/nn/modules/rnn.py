@@ -14,11 +14,14 @@ from ..._ops.creation import empty
 from ..._ops.join import cat, stack
 from ..._ops.nn_ops import dropout, linear
 from ..._ops.rnn import GRUStep, LSTMStep, RNNStep
+from ..._tensor import Tensor
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+_wrap = Tensor._wrap
 
 
 def _project(x, mode, w_ih, w_hh, b_ih, b_hh):
@@ -49,14 +52,41 @@ def _step(mode, xg, state, w_hh, b_hh, w_hr):
     return h, h
 
 
-def _scan(mode, x, state, weights, reverse):
-    """One layer in one direction over x (L, N, H_in): the outputs (L, N, H_out) and the final state."""
+def _rows(state, start, stop):
+    return tuple(s[start:stop] for s in state) if type(state) is tuple else state[start:stop]
+
+
+def _join(parts):
+    return tuple(cat(list(p)) for p in zip(*parts)) if type(parts[0]) is tuple else cat(parts)
+
+
+def _scan(mode, x, state, weights, reverse, batch_sizes=None):
+    """One layer in one direction over x (L, N, H_in): the outputs (L, N, H_out) and the final state.
+
+    With ``batch_sizes``, x holds packed rows and step t runs the first batch_sizes[t] sequences: the
+    state sheds the rows of sequences that end (forward) or takes in those that start (reverse)."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
-    steps = _project_sequence(x, mode, w_ih, w_hh, b_ih, b_hh)
+    if batch_sizes is None:
+        steps = _project_sequence(x, mode, w_ih, w_hh, b_ih, b_hh)
+    else:
+        steps = _project(x, mode, w_ih, w_hh, b_ih, b_hh).split(batch_sizes)
+        initial, ended, rows = state, [], batch_sizes[0]
+        if reverse:
+            rows = batch_sizes[-1]
+            state = _rows(initial, 0, rows)
     outs = [None] * len(steps)
     for t in reversed(range(len(steps))) if reverse else range(len(steps)):
+        if batch_sizes is not None and batch_sizes[t] != rows:
+            if batch_sizes[t] < rows:
+                ended.append(_rows(state, batch_sizes[t], rows))
+                state = _rows(state, 0, batch_sizes[t])
+            else:
+                state = _join([state, _rows(initial, rows, batch_sizes[t])])
+            rows = batch_sizes[t]
         outs[t], state = _step(mode, steps[t], state, w_hh, b_hh, w_hr)
-    return stack(outs), state
+    if batch_sizes is None:
+        return stack(outs), state
+    return cat(outs), (_join([state] + ended[::-1]) if ended else state)
 
 
 class RNNBase(Module):
@@ -147,8 +177,6 @@ class RNNBase(Module):
         if input.shape[-1] != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
                                f"{input.shape[-1]}")
-        if input.shape[0] == 0:
-            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
 
     def _initial_states(self, hx, batch):
         """hx checked against PyTorch's expected sizes, as one state per layer-direction; zeros without hx."""
@@ -157,8 +185,8 @@ class RNNBase(Module):
         out_size = self.proj_size or self.hidden_size
         if hx is None:
             weight = self._parameters["weight_ih_l0"]._data
-            h = np.zeros_like(weight, shape=(batch, out_size))
-            return [(h, np.zeros_like(weight, shape=(batch, self.hidden_size))) if lstm else h] * n
+            h = _wrap(np.zeros_like(weight, shape=(batch, out_size)))
+            return [(h, _wrap(np.zeros_like(weight, shape=(batch, self.hidden_size)))) if lstm else h] * n
         hs = hx if lstm else (hx,)
         sizes = ((n, batch, out_size), (n, batch, self.hidden_size))
         for i, (h, size) in enumerate(zip(hs, sizes)):
@@ -180,6 +208,8 @@ class RNNBase(Module):
     _dim_word = ""  # PyTorch's RNN says "got 4D tensor instead", LSTM and GRU "got 4D instead"
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         if input.dim() not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got {input.dim()}D"
                              f"{self._dim_word} instead")
@@ -194,28 +224,44 @@ class RNNBase(Module):
         elif self.batch_first:
             input = input.transpose(0, 1)
         self._check_input(input)
-        states = self._initial_states(hx, input.shape[1])
+        if input.shape[0] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        x, hidden = self._layers(input, self._initial_states(hx, input.shape[1]))
+        if not batched:
+            return x.squeeze(1), ((hidden[0].squeeze(1), hidden[1].squeeze(1)) if lstm else hidden.squeeze(1))
+        return (x.transpose(0, 1) if self.batch_first else x), hidden
 
+    def _forward_packed(self, input, hx):
+        lstm = self.mode == "LSTM"
+        data, order, unorder = input.data, input.sorted_indices, input.unsorted_indices
+        if data.dim() != 2:
+            raise RuntimeError(f"input must have 2 dimensions, got {data.dim()}")
+        self._check_input(data)
+        if hx is not None and order is not None:  # the caller's batch order, sorted as the sequences were
+            hx = (hx[0].index_select(1, order), hx[1].index_select(1, order)) if lstm else hx.index_select(1, order)
+        sizes = input.batch_sizes.tolist()
+        x, hidden = self._layers(data, self._initial_states(hx, sizes[0]), sizes)
+        if unorder is not None:
+            hidden = tuple(h.index_select(1, unorder) for h in hidden) if lstm else hidden.index_select(1, unorder)
+        return PackedSequence(x, input.batch_sizes, order, unorder), hidden
+
+    def _layers(self, x, states, batch_sizes=None):
+        """The stacked layers over x: the last layer's outputs and the final states, stacked as h_n (c_n)."""
         directions = 2 if self.bidirectional else 1
-        x, finals = input, []
+        finals = []
         for layer in range(self.num_layers):
             outs = []
             for d in range(directions):
                 k = layer * directions + d
-                out, state = _scan(self.mode, x, states[k], self._layer_weights(k), reverse=d == 1)
+                out, state = _scan(self.mode, x, states[k], self._layer_weights(k), d == 1, batch_sizes)
                 outs.append(out)
                 finals.append(state)
-            x = outs[0] if directions == 1 else cat(outs, 2)
+            x = outs[0] if directions == 1 else cat(outs, -1)
             if self.dropout and self.training and layer + 1 < self.num_layers:
                 x = dropout(x, self.dropout)
-
-        if lstm:
-            hidden = (stack([s[0] for s in finals]), stack([s[1] for s in finals]))
-        else:
-            hidden = stack(finals)
-        if not batched:
-            return x.squeeze(1), ((hidden[0].squeeze(1), hidden[1].squeeze(1)) if lstm else hidden.squeeze(1))
-        return (x.transpose(0, 1) if self.batch_first else x), hidden
+        if self.mode == "LSTM":
+            return x, (stack([s[0] for s in finals]), stack([s[1] for s in finals]))
+        return x, stack(finals)
 
     def extra_repr(self):
         s = f"{self.input_size}, {self.hidden_size}"
