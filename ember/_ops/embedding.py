@@ -6,15 +6,15 @@ from .op import Op
 
 class Embedding(Op):
     def forward(ctx, w, indices, padding_idx, scale_grad_by_freq):
-        ctx.indices, ctx.rows, ctx.padding_idx, ctx.scale = indices, w.shape[0], padding_idx, scale_grad_by_freq
+        ctx.indices, ctx.shape, ctx.padding_idx, ctx.scale = indices, w.shape, padding_idx, scale_grad_by_freq
         return w[indices]
 
     def backward(ctx, g):
         flat = ctx.indices.reshape(-1)
-        g = g.reshape(flat.size, -1)
+        g = g.reshape(flat.size, ctx.shape[1])
         if ctx.scale:  # each row's gradient divided by how often it was looked up
-            g = g / np.bincount(flat, minlength=ctx.rows)[flat].astype(g.dtype).reshape(-1, 1)
-        gw = np.zeros((ctx.rows, g.shape[1]), g.dtype)
+            g = g / np.bincount(flat, minlength=ctx.shape[0])[flat].astype(g.dtype).reshape(-1, 1)
+        gw = np.zeros(ctx.shape, g.dtype)
         np.add.at(gw, flat, g)
         if ctx.padding_idx is not None:
             gw[ctx.padding_idx] = 0

@@ -18,7 +18,7 @@ def _pair(name, what, value):
     if len(values) == 1:
         values *= 2
     if len(values) != 2:
-        omitted = "be omitted, " if what == "stride" else ""
+        omitted = "be omitted, " if what == "stride" else "be "
         raise RuntimeError(f"{name}: {what} must either {omitted}a single int, or a tuple of two ints")
     return values
 
@@ -180,25 +180,29 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return AvgPool2D.apply(input, geometry=geometry, pads=pads, divisor=divisor)
 
 
-def _pool1d(pool2d, input, kernel_size, stride, padding, *rest, **kw):
-    """A 1-D pooling as a 2-D one over a height of 1."""
-    one = lambda v: (1, v) if isinstance(v, int) else (1,) + tuple(v)  # noqa: E731
+def _lift(value, height):
+    """A 1-D pooling argument as the 2-D one over a height of 1."""
+    return (height,) + ((value,) if isinstance(value, int) else tuple(value))
+
+
+def _pool1d(name, pool2d, input, *args):
     if input.ndim not in (2, 3):
-        raise RuntimeError(f"{pool2d.__name__[:-2]}1d() Expected 2D or 3D input tensor, but got {list(input.shape)}")
-    out = pool2d(input.unsqueeze(-2), one(kernel_size), None if stride is None else one(stride), one(padding),
-                 *rest, **kw)
+        raise RuntimeError(f"{name}() Expected 2D or 3D input tensor, but got {list(input.shape)}")
+    out = pool2d(input.unsqueeze(-2), *args)
     if isinstance(out, tuple):
         return tuple(o.squeeze(-2) for o in out)
     return out.squeeze(-2)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    dilation = (1, dilation) if isinstance(dilation, int) else (1,) + tuple(dilation)
-    return _pool1d(max_pool2d, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    return _pool1d("max_pool1d", max_pool2d, input, _lift(kernel_size, 1),
+                   None if stride is None else _lift(stride, 1), _lift(padding, 0), _lift(dilation, 1), ceil_mode,
+                   return_indices)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    return _pool1d(avg_pool2d, input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+    return _pool1d("avg_pool1d", avg_pool2d, input, _lift(kernel_size, 1),
+                   None if stride is None else _lift(stride, 1), _lift(padding, 0), ceil_mode, count_include_pad)
 
 
 # ----------------------------------------------------------------- adaptive

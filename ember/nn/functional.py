@@ -19,7 +19,7 @@ from .._ops.nn_ops import bilinear, dropout, linear, log_softmax, pad, softmax
 from .._ops.normalization import batch_norm, group_norm, layer_norm
 from .._ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
                             avg_pool1d, avg_pool2d, max_pool1d, max_pool2d)
-from .._ops.resample import interpolate
+from .._ops.interpolate import interpolate
 from .._tensor import Tensor
 
 __all__ = [

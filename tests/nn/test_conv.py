@@ -204,7 +204,7 @@ def test_conv_transpose_output_size():
     (dict(groups=2, in_channels=3), "in_channels must be divisible by groups"),
     (dict(groups=2, out_channels=7), "out_channels must be divisible by groups"),
     (dict(groups=0), "groups must be a positive integer"),
-    (dict(padding="foo"), "Invalid padding string 'foo', should be one of {'valid', 'same'}"),
+    (dict(padding="foo"), "Invalid padding string 'foo', should be one of"),  # torch prints a set: any order
     (dict(padding="same", stride=2), "padding='same' is not supported for strided convolutions"),
     (dict(padding_mode="foo"), "padding_mode must be one of"),
 ])
