@@ -16,9 +16,9 @@ bombs). Tensors that share a storage in the file share memory once loaded, as
 in PyTorch.
 """
 import collections
+import io
 import math
 import pickle
-import pickletools
 import re
 import zipfile
 
@@ -51,6 +51,9 @@ class _StorageType:
     def __init__(self, name):
         self.name = name
         self.dtype = np.dtype(_STORAGE_DTYPES[name])
+
+    def __repr__(self):
+        return f"torch.{self.name}"
 
 
 class _Storage:
@@ -166,8 +169,11 @@ class _Unpickler(pickle.Unpickler):
         """``load()``, with every failure reported as a CheckpointError naming the file."""
         try:
             return self.load()
-        except (CheckpointError, MemoryError):
+        except CheckpointError:
             raise
+        except MemoryError:  # the pickle is in memory already: only a lying byte count asks for this much
+            raise CheckpointError(f"{self._name}: corrupt PyTorch checkpoint (a record in it claims more memory "
+                                  "than there is)") from None
         except Exception as e:  # a broken or hostile pickle stream (RecursionError included)
             raise CheckpointError(f"{self._name}: corrupt PyTorch checkpoint ({type(e).__name__}: {e})") from None
 
@@ -223,12 +229,11 @@ def load_zip(fh, name):
             raise CheckpointError(f"{name}: corrupt PyTorch checkpoint (storage {key} is read with two dtypes)")
         return storages[key][1]
 
-    try:
-        fp = archive.open(pickles[0])
+    try:  # read whole, so that its CRC is checked (the unpickler may stop before the end)
+        pkl = io.BytesIO(archive.read(pickles[0]))
     except Exception as e:
         raise CheckpointError(f"{name}: corrupt PyTorch checkpoint ({type(e).__name__}: {e})") from None
-    with fp:
-        return _Unpickler(fp, name, storage).load_checked()
+    return _Unpickler(pkl, name, storage).load_checked()
 
 
 def _check_entries(infos, size, name):
@@ -254,6 +259,8 @@ def _check_entries(infos, size, name):
 def load_legacy(fh, name):
     """A file of pickles: magic number, protocol, system info, the object, its storage keys; then
     each storage as an 8-byte element count and its raw bytes."""
+    fh = io.BytesIO(fh.read())  # in memory, a lying byte count in a pickle allocates nothing
+
     def plain():
         return _Unpickler(fh, name, _no_storage(name)).load_checked()
 
@@ -261,9 +268,13 @@ def load_legacy(fh, name):
     if magic != _LEGACY_MAGIC:
         raise CheckpointError(f"{name}: a pickle file, not a checkpoint (Ember does not unpickle arbitrary files: "
                               "they can run code)")
-    protocol, info = plain(), plain()
-    if protocol != _LEGACY_PROTOCOL or not isinstance(info, dict):
-        raise CheckpointError(f"{name}: unsupported PyTorch legacy format (protocol {protocol!r})")
+    protocol = plain()
+    if protocol != _LEGACY_PROTOCOL:
+        raise CheckpointError(f"{name}: unsupported PyTorch legacy format (protocol {str(protocol)[:20]})")
+    info = plain()
+    if not isinstance(info, dict):
+        raise CheckpointError(f"{name}: corrupt PyTorch checkpoint (its system information is a "
+                              f"{type(info).__name__})")
     byteorder = "little" if info.get("little_endian", True) else "big"
     start = fh.tell()
     claims = {}
