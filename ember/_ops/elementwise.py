@@ -18,7 +18,7 @@ def _kind(a, b):
 
 def _check_divisor(a, b):
     """Integer division by zero is an error in PyTorch, not NumPy's warning and 0."""
-    if _kind(a, b) in "iu" and not np.all(b):
+    if _kind(a, b) in "biu" and not np.all(b):
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -265,11 +265,15 @@ def true_divide(input, other, *, out=None):
     return finish(Div.apply(a, b), out)
 
 
+def _is_bool(x):
+    return x._data.dtype == np.bool_ if isinstance(x, Tensor) else type(x) is bool
+
+
 def _rounded_division_operands(input, other, kernel):
+    """Promoted operands of a rounded division or remainder, which PyTorch has no bool kernel for."""
     a, b = promote(input, other)
-    t = a if isinstance(a, Tensor) else b
-    if t._data.dtype == np.bool_:
-        raise not_implemented(kernel, t)
+    if _is_bool(a) and _is_bool(b):
+        raise not_implemented(kernel, a if isinstance(a, Tensor) else b)
     return a, b
 
 

@@ -50,6 +50,7 @@ def test_rounded_division_dtypes(name, dtype):
     check(lambda m, x: DIVISIONS[name](m, x, 3), [a], grad=False)
     check(lambda m, x: DIVISIONS[name](m, x, -2.5), [a], grad=False)
     check(lambda m, x: DIVISIONS[name](m, 7, x), [nonzero((3,), dtype)], grad=False)
+    check(lambda m, x: DIVISIONS[name](m, 7, x), [a], grad=False)  # zeros among the divisors
 
 
 @pytest.mark.parametrize("name", DIVISIONS)
