@@ -16,11 +16,11 @@ from .common import load_average, per_call, table, us
 
 # (name, layer class, keyword arguments, sequence length, batch, input size)
 CASES = [
-    ("LSTM 1 layer, hidden 128, seq 28, batch 64", "LSTM", dict(hidden_size=128), 28, 64, 28),
-    ("GRU 1 layer, hidden 128, seq 28, batch 64", "GRU", dict(hidden_size=128), 28, 64, 28),
+    ("LSTM 1 layer, hidden 128, seq 28, batch 64", "LSTM", {"hidden_size": 128}, 28, 64, 28),
+    ("GRU 1 layer, hidden 128, seq 28, batch 64", "GRU", {"hidden_size": 128}, 28, 64, 28),
     ("LSTM 2 layers bidirectional, hidden 64, seq 28, batch 64", "LSTM",
-     dict(hidden_size=64, num_layers=2, bidirectional=True), 28, 64, 28),
-    ("RNN tanh, hidden 32, seq 10, batch 8 (small: overhead)", "RNN", dict(hidden_size=32), 10, 8, 16),
+     {"hidden_size": 64, "num_layers": 2, "bidirectional": True}, 28, 64, 28),
+    ("RNN tanh, hidden 32, seq 10, batch 8 (small: overhead)", "RNN", {"hidden_size": 32}, 10, 8, 16),
 ]
 
 

@@ -66,7 +66,9 @@ def state_shapes(mode, n_states, batched, proj=0):
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("layers,bidirectional,batch_first,batched,given_state",
-                         list(itertools.product((1, 2), (False, True), (False, True), (True, False), (False, True))))
+                         [c for c in itertools.product((1, 2), (False, True), (False, True), (True, False),
+                                                       (False, True))
+                          if c[3] or not c[2]])  # batch_first means nothing to unbatched input
 def test_matches_torch(mode, layers, bidirectional, batch_first, batched, given_state):
     e, t = twin(lambda m: MODES[mode](m, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first))
     shape = ((N, L) if batch_first else (L, N)) + (IN,) if batched else (L, IN)
@@ -96,8 +98,7 @@ def test_float64_and_long_sequences(mode):
 
 
 def test_zero_batch():
-    e, t = twin(lambda m: m.nn.GRU(IN, HID, bidirectional=True))
-    out, h = e(ember.zeros(L, 0, IN))
+    out, h = ember.nn.GRU(IN, HID, bidirectional=True)(ember.zeros(L, 0, IN))
     assert tuple(out.shape) == (L, 0, 2 * HID) and tuple(h.shape) == (2, 0, HID)
 
 
@@ -119,8 +120,8 @@ def test_dropout_warns_with_one_layer():
 
 
 CONFIGS = [
-    dict(), dict(num_layers=2, batch_first=True), dict(num_layers=3, bidirectional=True, bias=False),
-    dict(dropout=0.25, num_layers=2), dict(batch_first=True, bidirectional=True, dropout=0.1, num_layers=2),
+    {}, {"num_layers": 2, "batch_first": True}, {"num_layers": 3, "bidirectional": True, "bias": False},
+    {"dropout": 0.25, "num_layers": 2}, {"batch_first": True, "bidirectional": True, "dropout": 0.1, "num_layers": 2},
 ]
 
 
@@ -205,8 +206,7 @@ BAD_MODULES = [
 def test_constructor_errors_match_torch(case):
     with pytest.raises(Exception) as t_err:
         BAD_MODULES[case](torch)
-    with pytest.raises(t_err.type) as e_err:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            BAD_MODULES[case](ember)
+    with pytest.raises(t_err.type) as e_err, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        BAD_MODULES[case](ember)
     assert str(e_err.value) == str(t_err.value)

@@ -13,7 +13,7 @@ from ..._ops.join import cat, stack
 from ..._ops.nn_ops import pad
 from ..._tensor import Tensor
 
-__all__ = ["PackedSequence", "pad_sequence", "pack_padded_sequence", "pad_packed_sequence", "pack_sequence"]
+__all__ = ["PackedSequence", "pack_padded_sequence", "pack_sequence", "pad_packed_sequence", "pad_sequence"]
 
 _wrap = Tensor._wrap
 
