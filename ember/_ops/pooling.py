@@ -93,7 +93,7 @@ class MaxPool2DWithIndices(Op):
 
 def _flat_indices(arg, shape, geometry, pads):
     """Window positions of the maxima as indices into the flattened (H, W) plane."""
-    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = geometry
+    (_, kw), (sh, sw), (dh, dw), (ho, wo) = geometry
     rows = (np.arange(ho) * sh - pads[0]).reshape(-1, 1) + (arg // kw) * dh
     cols = np.arange(wo) * sw - pads[2] + (arg % kw) * dw
     return (rows * shape[-1] + cols).astype(np.int64)

@@ -99,7 +99,8 @@ def test_conv_grads_only_where_needed():
 
 
 @pytest.mark.parametrize("fn,shapes", [
-    (lambda m, x, w, b: F_(m).conv2d(x, w, b, stride=2, padding=1, dilation=(1, 2)), [(2, 2, 5, 6), (3, 2, 2, 2), (3,)]),
+    (lambda m, x, w, b: F_(m).conv2d(x, w, b, stride=2, padding=1, dilation=(1, 2)),
+     [(2, 2, 5, 6), (3, 2, 2, 2), (3,)]),
     (lambda m, x, w: F_(m).conv2d(x, w, groups=2, padding="same"), [(1, 4, 4, 4), (4, 2, 2, 3)]),
     (lambda m, x, w, b: F_(m).conv1d(x, w, b, stride=2), [(2, 2, 7), (3, 2, 3), (3,)]),
     (lambda m, x, w, b: F_(m).conv_transpose2d(x, w, b, stride=2, padding=1, output_padding=1),
@@ -192,7 +193,8 @@ def test_conv_default_init_bounds():
 
 
 def test_conv_transpose_output_size():
-    e, t = ember.nn.ConvTranspose2d(4, 8, 3, stride=2, padding=1), torch.nn.ConvTranspose2d(4, 8, 3, stride=2, padding=1)
+    e = ember.nn.ConvTranspose2d(4, 8, 3, stride=2, padding=1)
+    t = torch.nn.ConvTranspose2d(4, 8, 3, stride=2, padding=1)
     assert e(ember.randn(1, 4, 5, 5), output_size=[10, 10]).shape == (1, 8, 10, 10)
     assert t(torch.randn(1, 4, 5, 5), output_size=[10, 10]).shape == (1, 8, 10, 10)
     with pytest.raises(ValueError, match=r"requested an output size of \[12, 12\], but valid sizes range from "

@@ -83,7 +83,7 @@ def test_batch_norm_load_and_reset():
     state = torch.nn.BatchNorm2d(3).state_dict()
     del state["num_batches_tracked"]
     state._metadata[""]["version"] = 1  # a checkpoint from before the batch count was kept
-    layer.load_state_dict({k: ember.tensor(v.numpy()) for k, v in state.items()} | {})
+    layer.load_state_dict({k: ember.tensor(v.numpy()) for k, v in state.items()})
     layer.reset_running_stats()
     assert layer.running_var.tolist() == [1, 1, 1] and layer.num_batches_tracked.item() == 0
 
@@ -112,7 +112,8 @@ def test_layer_norm_errors_and_layer():
         e_layer, t_layer = ember.nn.LayerNorm((3, 4), **kwargs), torch.nn.LayerNorm((3, 4), **kwargs)
         assert repr(e_layer) == repr(t_layer)
         assert list(e_layer.state_dict()) == list(t_layer.state_dict())
-        check(lambda m, x: (e_layer if m is ember else t_layer)(x), [(2, 3, 4)], rtol=1e-4, atol=1e-5)
+        layers = {ember: e_layer, torch: t_layer}
+        check(lambda m, x: layers[m](x), [(2, 3, 4)], rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("shape,groups", [((2, 6, 4, 4), 3), ((3, 4, 5), 2), ((2, 4), 2), ((2, 6, 3, 3), 1)])

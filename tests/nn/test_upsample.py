@@ -1,4 +1,4 @@
-"""interpolate / Upsample against torch: nearest, nearest-exact, linear, bilinear (align_corners), area; padding layers."""
+"""interpolate and Upsample against torch (nearest, nearest-exact, linear, bilinear, area); padding layers."""
 import numpy as np
 import pytest
 from diff import check, gradcheck64, torch

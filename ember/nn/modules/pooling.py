@@ -30,14 +30,17 @@ class MaxPool2d(_MaxPoolNd):
                             self.return_indices)
 
 
+def _single(v):
+    return (v,) if isinstance(v, int) else tuple(v)
+
+
 class AvgPool1d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__()
         # PyTorch stores the 1-D pool's sizes as 1-tuples
-        one = lambda v: (v,) if isinstance(v, int) else tuple(v)  # noqa: E731
-        self.kernel_size = one(kernel_size)
-        self.stride = one(stride if stride is not None else kernel_size)
-        self.padding = one(padding)
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def extra_repr(self):
