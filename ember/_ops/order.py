@@ -190,7 +190,7 @@ def _arg(reduce, input, dim, keepdim, what):
         return _wrap(np.zeros((), np.int64))
     if a.shape[axis] == 0:
         raise IndexError(f"{what}(): Expected reduction dim {axis} to have non-zero size.")
-    return _wrap(reduce(a, axis=axis, keepdims=keepdim).astype(np.int64, copy=False))
+    return _wrap(np.asarray(reduce(a, axis=axis, keepdims=keepdim), np.int64))  # a 1-D input gives a NumPy scalar
 
 
 def argmax(input, dim=None, keepdim=False):

@@ -36,7 +36,7 @@ def dims(t, dim):
 
 def axis_of(t, dim):
     """One dim as a NumPy axis; a 0-dim tensor counts as a 1-element vector (the forward reshapes it)."""
-    return t._dim(dim) if t._data.ndim else 0
+    return t._dim(dim)
 
 
 def unreduce(g, shape, axes, keepdim):
