@@ -16,7 +16,8 @@ from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
 FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
     _CPU_TYPES[d] for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool))
 
-from . import cuda, nn, optim, utils  # noqa: E402
+from . import backends, cuda, nn, optim, utils  # noqa: E402
+from ._threads import get_num_threads, set_num_threads  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 __version__ = "0.1.0"
