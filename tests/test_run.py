@@ -74,3 +74,56 @@ def test_alias_only_inside_the_run():
     import torch as real
 
     assert real.__name__ == "torch" and hasattr(real, "_C")
+
+
+@pytest.mark.parametrize("body, missing, line", [
+    ("x = torch.ones(2)\ny = x.some_missing_method()\n", "torch.Tensor.some_missing_method", 3),
+    ("p = torch.nn.Parameter(torch.ones(2))\np.some_missing_method()\n", "torch.Tensor.some_missing_method", 3),
+    ("d = torch.distributions.Normal(0.0, 1.0)\n", "torch.distributions", 2),
+    ("import torch.distributions as D\n", "torch.distributions", 2),
+    ("from torch.distributions import Normal\n", "torch.distributions", 2),
+    ("from torch.nn import SomeMissingLayer\n", "torch.nn.SomeMissingLayer", 2),
+    ("from torch import some_missing_function\n", "torch.some_missing_function", 2),
+    ("import torch.nn.functional as F\n\nF.some_missing_function(1)\n", "torch.nn.functional.some_missing_function", 4),
+    ("layer = torch.nn.Linear(2, 2)\nlayer.some_missing_method()\n", "torch.nn.Linear.some_missing_method", 3),
+    ("opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1)\nopt.some_missing_method()\n",
+     "torch.optim.SGD.some_missing_method", 3),
+    ("torch.ones(2).shape.some_missing_method()\n", "torch.Size.some_missing_method", 2),
+    ("def f(x):\n    return x.some_missing_method()\n\n\nf(torch.ones(1))\n", "torch.Tensor.some_missing_method", 3),
+])
+def test_missing_methods_and_submodules_are_named(tmp_path, body, missing, line):
+    path = _script(tmp_path, "import torch\n" + body)
+    proc = _run(path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == f"ember run: {missing} is not supported by Ember yet ({path}, line {line})"
+
+
+def test_missing_torchvision_module_is_named(tmp_path):
+    path = _script(tmp_path, "from torchvision import some_missing_module\n")
+    proc = _run(path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (f"ember run: torchvision.some_missing_module is not supported by Ember yet "
+                                   f"({path}, line 1)")
+
+
+def test_missing_api_in_a_helper_module_names_that_module(tmp_path):
+    helper = _script(tmp_path, "import torch\n\n\ndef build():\n    return torch.some_missing_function()\n",
+                     name="helper.py")
+    path = _script(tmp_path, "import helper\nhelper.build()\n")
+    proc = _run(path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (f"ember run: torch.some_missing_function is not supported by Ember yet "
+                                   f"({helper}, line 5)")
+
+
+def test_mistakes_in_the_users_own_classes_are_not_blamed_on_ember(tmp_path):
+    path = _script(tmp_path, """
+        import torch.nn as nn
+
+        class Net(nn.Module):
+            pass
+
+        Net().some_attribute_the_user_forgot
+    """)
+    proc = _run(path)
+    assert proc.returncode == 1 and "AttributeError" in proc.stderr and "not supported" not in proc.stderr
