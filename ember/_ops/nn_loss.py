@@ -54,6 +54,20 @@ def _to_input_layout(a, shape):
     return np.moveaxis(a.reshape((shape[0],) + shape[2:] + (shape[1],)), -1, 1)
 
 
+_OFFSETS = {}
+
+
+def _row_offsets(n, c):
+    """``[0, c, 2c, ...]``: added to class indices they index the flattened (n, c) array."""
+    key = (n, c)
+    off = _OFFSETS.get(key)
+    if off is None:
+        if len(_OFFSETS) > 64:
+            _OFFSETS.clear()
+        off = _OFFSETS[key] = np.arange(0, n * c, c)
+    return off
+
+
 def _out_of_bounds(t, n_classes, ignore_index):
     bad = t[((t < 0) | (t >= n_classes)) & (t != ignore_index)]
     return IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
@@ -161,6 +175,11 @@ class CrossEntropy(Op):
 
     def forward(ctx, x, t, weight, ignore_index, reduction, smoothing):
         ctx.shape, ctx.reduction, ctx.smoothing, ctx.weight = x.shape, reduction, smoothing, weight
+        ctx.flat = None
+        if (x.ndim == 2 and weight is None and not smoothing and reduction != "none" and ignore_index < 0
+                and type(x) is np.ndarray
+                and t.dtype == np.int64 and t.size and t.view(np.uint64).max() < x.shape[1]):
+            return ctx.forward_common(x, t)
         x2, t2 = _as_rows(x, t)
         n_classes = x2.shape[1]
         t2 = _sample_weights(ctx, t2, n_classes, weight, ignore_index, x.dtype)
@@ -186,11 +205,31 @@ class CrossEntropy(Op):
         ctx.save_for_backward(x)
         return _reduce_samples(ctx, loss, reduction, t.shape if x.ndim > 1 else ())
 
+    def forward_common(ctx, x, t):
+        """The training-loop case (N x C logits, valid int64 targets, no weights or smoothing) with as
+        few NumPy calls as possible: one bounds check covers negative and too-large targets at once
+        (as unsigned integers negatives are huge), and targets are picked from the flat array."""
+        n, c = x.shape
+        z = x - x.max(1, keepdims=True)
+        e = np.exp(z)
+        s = e.sum(1, keepdims=True)
+        flat = t + _row_offsets(n, c)
+        total = (np.log(s).ravel() - z.ravel().take(flat)).sum()
+        e /= s
+        ctx.w = ctx.valid = ctx.rows = None
+        ctx.flat, ctx.t, ctx.p = flat, t, e
+        ctx.save_for_backward(x)
+        if ctx.reduction == "sum":
+            return total
+        ctx.denominator = x.dtype.type(n)
+        return total / ctx.denominator
+
     def coefficients(ctx):
         """The (M, C) coefficients A of the docstring at the top, and their row sums."""
         m, n_classes = ctx.p.shape
         a = np.zeros_like(ctx.p)
-        a[ctx.rows, ctx.t] = (1 - ctx.smoothing) * (1 if ctx.w is None else ctx.w)
+        rows = ctx.rows if ctx.rows is not None else np.arange(m)
+        a[rows, ctx.t] = (1 - ctx.smoothing) * (1 if ctx.w is None else ctx.w)
         if ctx.smoothing:
             spread = ctx.smoothing / n_classes if ctx.valid is None else (
                 ctx.valid.reshape(-1, 1) * (ctx.smoothing / n_classes))
@@ -206,6 +245,10 @@ class CrossEntropy(Op):
             return (p * layout(np.broadcast_to(row_sums, a.shape), ctx.shape) - layout(a, ctx.shape)) * (
                 _input_scale(ctx, g)), None
         f = _row_scale(ctx, g)
+        if ctx.flat is not None:
+            grad = ctx.p * f
+            grad.ravel()[ctx.flat] -= f
+            return grad, None
         if ctx.w is None and not ctx.smoothing:  # the common case: (softmax - onehot) * f
             grad = ctx.p * f
             grad[ctx.rows, ctx.t] -= f if ctx.reduction != "none" else f[:, 0]

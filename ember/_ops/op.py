@@ -20,6 +20,7 @@ from ..autograd.graph import AccumulateGrad, Node, accumulator, retain_grad, vol
 _state = grad_mode.state
 _wrap = Tensor._wrap
 _generic = np.generic
+_new = object.__new__
 
 
 class Op(Node):
@@ -28,21 +29,31 @@ class Op(Node):
 
     @classmethod
     def apply(cls, *inputs, **params):
-        """Run the op on Tensors (constants and None allowed) and record it when grad is needed."""
-        ctx = cls.__new__(cls)
-        out = ctx.forward(*[t._data if isinstance(t, Tensor) else t for t in inputs], **params)
-        record = _state.enabled and cls.differentiable and any(
-            isinstance(t, Tensor) and t.requires_grad for t in inputs)
+        """Run the op on Tensors (constants and None allowed) and record it when grad is needed.
+
+        This is the hot path of every op: one pass over the inputs, nothing allocated but the
+        node and the result, so the per-op cost stays below PyTorch's dispatch."""
+        arrays = []
+        record = False
+        for t in inputs:
+            if isinstance(t, Tensor):
+                arrays.append(t._data)
+                if t.requires_grad:
+                    record = True
+            else:
+                arrays.append(t)
+        ctx = _new(cls)
+        out = ctx.forward(*arrays, **params)
         if volatile.used and volatile.among(inputs):
             return _volatile_results(out)
         if type(out) is tuple:
-            return ctx._wrap_many(out, inputs, record)
+            return ctx._wrap_many(out, inputs, record and _state.enabled and cls.differentiable)
         if isinstance(out, _generic):
             out = np.asarray(out)
         result = _wrap(out)
         if cls.is_view:
             result._version = inputs[0]._version
-        if record:
+        if record and _state.enabled and cls.differentiable:
             ctx._connect(inputs)
             result.grad_fn = ctx
             result.requires_grad = True
