@@ -262,7 +262,7 @@ def true_divide(input, other, *, out=None):
         a = a.to(B.get_default_dtype())
     if isinstance(b, Tensor) and b._data.dtype.kind != "f":
         b = b.to(B.get_default_dtype())
-    return finish(Div.apply(a, b), out)
+    return finish(binary(Div, a, b), out)  # binary turns NumPy's broadcast error into PyTorch's
 
 
 def _is_bool(x):
