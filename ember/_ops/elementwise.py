@@ -73,7 +73,9 @@ class Mul(Op):
 
 
 class Div(Op):
-    def forward(ctx, a, b):
+    def forward(ctx, a, b, dtype=None):
+        if dtype is not None:  # integer operands: NumPy casts them while dividing, in one pass
+            return np.divide(a, b, dtype=dtype)
         ctx.save_for_backward(a, b)
         return a / b
 
@@ -257,11 +259,9 @@ def mul(input, other, *, out=None):
 
 
 def true_divide(input, other, *, out=None):
-    a, b = promote(input, other)  # integer operands divide in the default float dtype
-    if isinstance(a, Tensor) and a._data.dtype.kind != "f":
-        a = a.to(B.get_default_dtype())
-    if isinstance(b, Tensor) and b._data.dtype.kind != "f":
-        b = b.to(B.get_default_dtype())
+    a, b = promote(input, other)
+    if (a if isinstance(a, Tensor) else b)._data.dtype.kind != "f":  # integers divide in the default float dtype
+        return finish(binary(Div, a, b, dtype=B.get_default_dtype().np), out)
     return finish(binary(Div, a, b), out)  # binary turns NumPy's broadcast error into PyTorch's
 
 

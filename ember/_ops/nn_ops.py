@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from .. import _backend as B
+from .._tensor import Tensor
 from . import nn_activation
 from .op import Op, inplace as run_inplace
 
@@ -36,7 +37,10 @@ class Linear(Op):
                 gw = g.reshape(-1, 1) * x.reshape(1, -1)
             else:
                 gw = g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
-        return gx, gw, (g if ctx.has_bias and need[2] else None)  # the engine sums g over the batch dims
+        gb = None
+        if ctx.has_bias and need[2]:  # summed here for the common 2-D case; the engine sums any other shape
+            gb = g.sum(0) if g.ndim == 2 and not isinstance(g, Tensor) else g
+        return gx, gw, gb
 
     def name(self):
         # PyTorch names the node after the kernel its linear dispatched to

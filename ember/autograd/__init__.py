@@ -47,6 +47,13 @@ def _seed_grads(outputs, grad_outputs, create_graph):
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
     """Accumulate the gradient of ``tensors`` into the ``.grad`` of the leaves that produced them
     (or, with ``inputs``, of those tensors only)."""
+    if (inputs is None and grad_tensors is None and grad_variables is None and not create_graph
+            and isinstance(tensors, Tensor) and tensors.grad_fn is not None):
+        data = tensors._data  # a scalar loss: the call of every training step, kept short
+        if data.size == 1 and data.dtype.kind == "f":
+            ones = np.ones(data.shape, data.dtype) if type(data) is np.ndarray else np.ones_like(data)
+            run_backward((tensors,), (ones,), bool(retain_graph), False)
+            return
     tensors = _as_seq(tensors)
     grad_tensors = _as_seq(grad_tensors if grad_tensors is not None else grad_variables) or (None,) * len(tensors)
     if retain_graph is None:
