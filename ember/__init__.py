@@ -16,8 +16,9 @@ from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
 FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
     _CPU_TYPES[d] for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool))
 
-from . import backends, cuda, nn, optim, utils  # noqa: E402
-from ._threads import get_num_threads, set_num_threads  # noqa: E402
+from . import backends, cuda, nn, optim, utils, version  # noqa: E402
+from ._runtime import (are_deterministic_algorithms_enabled, compile, get_float32_matmul_precision,  # noqa: E402
+                       get_num_threads, is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
+                       set_num_threads, use_deterministic_algorithms)
 from .serialization import load, save  # noqa: E402
-
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402

@@ -32,6 +32,7 @@ PROGRAMS = {
     "mnist_cnn": ("mnist_cnn.py", ["--epochs", "1", "--train-size", "640", "--batch-size", "32", "--test-size", "500",
                                    "--test-batch-size", "250", "--save-model"], True, True),
     "vae": ("vae.py", ["--epochs", "2", "--train-size", "1024", "--test-size", "256"], True, True),
+    "tiny_gpt": ("tiny_gpt.py", ["--max-iters", "150", "--eval-iters", "5", "--eval-interval", "75"], False, False),
     "char_lstm": ("char_rnn.py", ["--model", "LSTM", "--steps", "100"], False, False),
     "char_gru": ("char_rnn.py", ["--model", "GRU", "--steps", "100"], False, False),
     "mlp": ("mlp_classifier.py", ["--epochs", "12"], False, False),
@@ -149,6 +150,14 @@ def test_char_rnn(runs, engine, model):
     run = runs(f"char_{model}", engine)
     assert run["Final loss"] < 0.1
     assert run["Sample matches text"] == 1, run.stdout
+
+
+@engines()
+def test_tiny_gpt(runs, engine):
+    run = runs("tiny_gpt", engine)
+    assert run["Initial val loss"] > 2.5
+    assert run["Final val loss"] < 1.3
+    assert re.search(r"^Sample: ['\"]to be", run.stdout, re.MULTILINE), run.stdout
 
 
 @engines()

@@ -1,0 +1,97 @@
+"""Process-wide settings of PyTorch's, as a NumPy engine honours them.
+
+``set_num_threads``/``get_num_threads``: the threads NumPy's BLAS uses for
+matmul and convolution. With threadpoolctl installed (``pip install ember[threads]``) the limit is
+applied to the BLAS and OpenMP pools already loaded into the process, as
+PyTorch's intra-op limit is. Without it the value is only recorded: a BLAS
+library reads its thread count once at start-up, so set ``OMP_NUM_THREADS``
+before starting Python instead.
+
+``use_deterministic_algorithms``, ``set_float32_matmul_precision`` and
+``compile`` are accepted and recorded: Ember's kernels are deterministic,
+its float32 matmul is always full precision, and it runs eagerly, so
+``compile`` hands back the model itself (PyTorch's wrapper would prefix
+the keys of its state_dict with ``_orig_mod.``; Ember's model does not).
+"""
+import operator
+import os
+import warnings
+
+try:
+    import threadpoolctl as _threadpoolctl
+except ImportError:  # optional: without it the setting is recorded only
+    _threadpoolctl = None
+
+_requested = []
+_deterministic = {"mode": False, "warn_only": False}
+_matmul_precision = ["highest"]
+_COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+
+
+def set_num_threads(n):
+    """Limit the threads used for intra-op parallelism (BLAS) to ``n``."""
+    if isinstance(n, bool) or not hasattr(type(n), "__index__"):
+        raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
+    n = operator.index(n)
+    if n <= 0:
+        raise RuntimeError("set_num_threads expects a positive integer")
+    _requested[:] = [n]
+    if _threadpoolctl is not None:
+        _threadpoolctl.threadpool_limits(limits=n)
+
+
+def get_num_threads():
+    """The threads used for intra-op parallelism: the BLAS pool's size where it can be read."""
+    if _threadpoolctl is not None:
+        counts = [pool["num_threads"] for pool in _threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+        if counts:
+            return max(counts)
+    if _requested:
+        return _requested[0]
+    return int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Ask for deterministic algorithms: Ember's always are, so this is recorded only."""
+    if type(mode) is not bool:
+        raise TypeError(f"use_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
+                        f"{type(mode).__name__}")
+    _deterministic.update(mode=mode, warn_only=bool(warn_only))
+
+
+def are_deterministic_algorithms_enabled():
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _deterministic["warn_only"]
+
+
+def set_float32_matmul_precision(precision):
+    """Allow faster, less precise float32 matmul ("high", "medium"); Ember's is always "highest" in fact."""
+    if not isinstance(precision, str):
+        raise RuntimeError(f"set_float32_matmul_precision expects a str, but got {type(precision).__name__}")
+    if precision not in ("highest", "high", "medium"):
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current "
+                      "setFloat32MatmulPrecision call has no effect.", UserWarning, stacklevel=2)
+        return
+    _matmul_precision[0] = precision
+
+
+def get_float32_matmul_precision():
+    return _matmul_precision[0]
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None,
+            disable=False, **kwargs):
+    """PyTorch's graph compiler; Ember runs eagerly, so the model (or function) comes back as it is.
+
+    Like PyTorch, ``compile(**options)`` without a model returns a decorator."""
+    if mode is not None and mode not in _COMPILE_MODES:
+        raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_COMPILE_MODES)}")
+    if model is None:
+        return lambda fn: compile(fn, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                                  options=options, disable=disable, **kwargs)
+    if not callable(model):
+        raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
+    return model
