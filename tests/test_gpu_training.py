@@ -26,7 +26,7 @@ def _train(device, steps=50):
     if device == "cuda":
         model.cuda()
         loss_fn.cuda()
-    opt = ember.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    opt = ember.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)  # the tutorial's rate: no chaotic blow-up
     losses = []
     for i in range(steps):
         xb, yb = x[(i * 8) % 400:(i * 8) % 400 + 8], y[(i * 8) % 400:(i * 8) % 400 + 8]
