@@ -18,7 +18,7 @@ import ember
 
 torch = pytest.importorskip("torch")
 
-EXAMPLES = int(os.environ.get("EMBER_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("EMBER_FUZZ_EXAMPLES", "0")) or None  # None: CI's fixed, repeatable sample
 DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"]
 
 
@@ -228,7 +228,8 @@ def run_chain(data):
     return applied
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES or 150, derandomize=EXAMPLES is None, deadline=None,
+                   suppress_health_check=list(HealthCheck))
 @given(st.data())
 def test_random_op_chains_match_pytorch(data):
     run_chain(data)
