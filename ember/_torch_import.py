@@ -34,8 +34,8 @@ _STORAGE_DTYPES = {
     "BoolStorage": np.bool_,
 }
 _UNSUPPORTED_STORAGES = {"BFloat16Storage": "bfloat16", "ComplexFloatStorage": "complex64",
-                         "ComplexDoubleStorage": "complex128", "QInt8Storage": "quantized", "QUInt8Storage": "quantized",
-                         "QInt32Storage": "quantized", "QUInt4x2Storage": "quantized", "QUInt2x4Storage": "quantized"}
+                         "ComplexDoubleStorage": "complex128",
+                         **{f"{q}Storage": "quantized" for q in ("QInt8", "QUInt8", "QInt32", "QUInt4x2", "QUInt2x4")}}
 _KEY = re.compile(r"[A-Za-z0-9_]{1,64}")
 _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 _LEGACY_PROTOCOL = 1001

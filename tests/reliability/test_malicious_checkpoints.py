@@ -39,7 +39,7 @@ def legacy(obj_pickle, keys=b"\x80\x02]q\x00.", tail=b""):
 
 
 def rebuild(storage_pid, offset, size, stride):
-    """Protocol-2 opcodes for ``_rebuild_tensor_v2(<persistent storage>, offset, size, stride, False, OrderedDict())``."""
+    """Protocol-2 opcodes for ``_rebuild_tensor_v2(<storage>, offset, size, stride, False, OrderedDict())``."""
     return (b"ctorch._utils\n_rebuild_tensor_v2\n(" + storage_pid + b"Q" + pickle.dumps(offset, 2)[2:-1]
             + pickle.dumps(tuple(size), 2)[2:-1] + pickle.dumps(tuple(stride), 2)[2:-1]
             + b"\x89ccollections\nOrderedDict\n)RtR")
