@@ -16,8 +16,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "shared", "datasets"))
 
 
+_root_override = []  # set when running on torchvision, which needs un-gzipped files
+
+
 def mnist_root():
-    return os.environ.get("EMBER_MNIST_ROOT", DEFAULT_ROOT)
+    return _root_override[0] if _root_override else os.environ.get("EMBER_MNIST_ROOT", DEFAULT_ROOT)
+
+
+def unpacked_root():
+    """A copy of MNIST with the IDX files un-gzipped: torchvision reads only those."""
+    import gzip
+    import shutil
+    import tempfile
+
+    src = os.path.join(os.environ.get("EMBER_MNIST_ROOT", DEFAULT_ROOT), "MNIST", "raw")
+    root = os.path.join(tempfile.gettempdir(), "ember-bench-mnist")
+    raw = os.path.join(root, "MNIST", "raw")
+    os.makedirs(raw, exist_ok=True)
+    for name in os.listdir(src):
+        target = os.path.join(raw, name[:-3] if name.endswith(".gz") else name)
+        if not os.path.exists(target):
+            opener = gzip.open if name.endswith(".gz") else open
+            with opener(os.path.join(src, name), "rb") as f, open(target + ".part", "wb") as out:
+                shutil.copyfileobj(f, out)
+            os.replace(target + ".part", target)
+    return root
 
 
 def framework(name, threads):
@@ -33,6 +56,8 @@ def framework(name, threads):
             datasets = transforms = None
     if threads and hasattr(torch, "set_num_threads"):
         torch.set_num_threads(threads)
+    if name == "torch" and datasets is not None:
+        _root_override.append(unpacked_root())
     return torch, datasets, transforms
 
 
