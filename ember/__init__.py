@@ -1,4 +1,12 @@
-"""Ember: PyTorch's API on NumPy."""
+"""Ember: PyTorch's API on NumPy.
+
+``import ember`` loads only what tensors need: dtypes, Tensor with all its
+methods, autograd and the op functions. The library on top (``nn``, ``optim``,
+``utils``, ``vision``, ``save``/``load``, ...) loads on first use through the
+module's ``__getattr__``, so a script pays only for the parts it touches.
+"""
+import importlib as _importlib
+
 from . import _backend
 from ._backend import (Generator, bool, device, double, dtype, float, float16, float32, float64, get_default_dtype,
                        get_rng_state, half, initial_seed, int, int8, int16, int32, int64, long, manual_seed,
@@ -16,9 +24,25 @@ from ._legacy import CPU_TYPES as _CPU_TYPES  # noqa: E402
 FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
     _CPU_TYPES[d] for d in (float32, float64, float16, int64, int32, int16, int8, uint8, bool))
 
-from . import backends, cuda, nn, optim, utils, version  # noqa: E402
 from ._runtime import (are_deterministic_algorithms_enabled, compile, get_float32_matmul_precision,  # noqa: E402
                        get_num_threads, is_deterministic_algorithms_warn_only_enabled, set_float32_matmul_precision,
                        set_num_threads, use_deterministic_algorithms)
-from .serialization import load, save  # noqa: E402
 from .version import __version__  # noqa: E402
+
+# Loaded on first use: subpackages by name, and functions by the module that holds them.
+_SUBMODULES = frozenset({"backends", "compat", "cuda", "nn", "optim", "serialization", "utils", "vision"})
+_FUNCTIONS = {"load": "serialization", "save": "serialization"}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return _importlib.import_module(f"{__name__}.{name}")  # the import binds it here too
+    if name in _FUNCTIONS:
+        value = getattr(_importlib.import_module(f"{__name__}.{_FUNCTIONS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))

@@ -6,7 +6,7 @@ dtypes and carry PyTorch's promotion rules. Everything above this module asks
 it for array modules, dtypes and random numbers instead of importing numpy for
 computing on tensor data.
 """
-import json
+import os
 
 import numpy as np
 
@@ -317,17 +317,27 @@ class Generator:
         if seed < 0:  # PyTorch reads a negative seed as its unsigned 64-bit pattern
             seed += 1 << 64
         self._seed = seed
-        self._rng = np.random.Generator(np.random.PCG64(seed))
+        self.__dict__.pop("_rng", None)  # made on the first draw: see __getattr__
         return self
+
+    def __getattr__(self, name):
+        """Make the NumPy stream when it is first asked for (only then is ``_rng`` missing): importing
+        ``numpy.random`` would otherwise be a large part of ``import ember``."""
+        if name != "_rng" or "_seed" not in self.__dict__:
+            raise AttributeError(f"'Generator' object has no attribute '{name}'")
+        self._rng = np.random.Generator(np.random.PCG64(self._seed))
+        return self._rng
 
     def seed(self):
         """Reseed from the operating system's entropy; return the new seed."""
-        return self.manual_seed(_py_int(np.random.SeedSequence().entropy) % (1 << 63))._seed
+        return self.manual_seed(_py_int.from_bytes(os.urandom(8), "little") >> 1)._seed
 
     def initial_seed(self):
         return self._seed
 
     def get_state(self):
+        import json  # here, not at the top: only checkpoints of the RNG need it
+
         from ._tensor import Tensor
 
         raw = json.dumps(self._rng.bit_generator.state).encode()
@@ -337,6 +347,8 @@ class Generator:
         data = getattr(new_state, "_data", None)
         if data is None or data.dtype != np.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
+        import json
+
         self._rng.bit_generator.state = json.loads(to_numpy(data).tobytes().decode())
         return self
 

@@ -17,15 +17,24 @@ import operator
 import os
 import warnings
 
-try:
-    import threadpoolctl as _threadpoolctl
-except ImportError:  # optional: without it the setting is recorded only
-    _threadpoolctl = None
+_threadpoolctl = ...  # imported on first use: it is optional, and loading it would slow ``import ember``
 
 _requested = []
 _deterministic = {"mode": False, "warn_only": False}
 _matmul_precision = ["highest"]
 _COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
+
+
+def _pools():
+    """threadpoolctl, or None where it is not installed (the setting is then recorded only)."""
+    global _threadpoolctl
+    if _threadpoolctl is ...:
+        try:
+            import threadpoolctl
+        except ImportError:
+            threadpoolctl = None
+        _threadpoolctl = threadpoolctl
+    return _threadpoolctl
 
 
 def set_num_threads(n):
@@ -36,14 +45,16 @@ def set_num_threads(n):
     if n <= 0:
         raise RuntimeError("set_num_threads expects a positive integer")
     _requested[:] = [n]
-    if _threadpoolctl is not None:
-        _threadpoolctl.threadpool_limits(limits=n)
+    pools = _pools()
+    if pools is not None:
+        pools.threadpool_limits(limits=n)
 
 
 def get_num_threads():
     """The threads used for intra-op parallelism: the BLAS pool's size where it can be read."""
-    if _threadpoolctl is not None:
-        counts = [pool["num_threads"] for pool in _threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+    pools = _pools()
+    if pools is not None:
+        counts = [pool["num_threads"] for pool in pools.threadpool_info() if pool["user_api"] == "blas"]
         if counts:
             return max(counts)
     if _requested:

@@ -2,29 +2,23 @@
 
 A file only ever appears under its final name complete and with the expected
 MD5: it is streamed into a temporary file beside it and renamed afterwards.
+
+The network, hashing and archive modules are imported in the functions that use
+them: every MNIST script imports this module, few of them download.
 """
-import gzip
-import hashlib
-import http.client
 import os
-import shutil
-import tempfile
-import urllib.error
-import urllib.request
 
 USER_AGENT = "ember"
 CHUNK = 1 << 20
 TIMEOUT_S = 60
-
-# What a failed fetch from one URL raises: the next mirror may still work.
-FETCH_ERRORS = (urllib.error.URLError, http.client.HTTPException, OSError)
-
 
 class ChecksumError(OSError):
     """A downloaded file's MD5 is not the expected one."""
 
 
 def calculate_md5(fpath, chunk_size=CHUNK):
+    import hashlib
+
     md5 = hashlib.md5(usedforsecurity=False)
     with open(fpath, "rb") as f:
         for chunk in iter(lambda: f.read(chunk_size), b""):
@@ -54,6 +48,8 @@ def _progress(total, desc):
 def _write_atomically(fpath, write):
     """Call ``write(file)`` on a temporary file beside ``fpath``; rename it to ``fpath`` only if
     ``write`` returns without raising, else remove it."""
+    import tempfile
+
     directory = os.path.dirname(fpath) or "."
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=os.path.basename(fpath) + ".", suffix=".part")
     try:
@@ -70,6 +66,9 @@ def download_url(url, root, filename=None, md5=None, max_redirect_hops=3):
 
     Raises URLError/HTTPException/OSError when the fetch fails and ChecksumError
     when the bytes have the wrong MD5; in every case nothing is left behind."""
+    import hashlib
+    import urllib.request
+
     root = os.path.expanduser(root)
     fpath = os.path.join(root, filename or os.path.basename(url))
     os.makedirs(root, exist_ok=True)
@@ -104,6 +103,9 @@ def extract_archive(from_path, to_path=None, remove_finished=False):
         raise RuntimeError(f"Extraction of {from_path} not supported: only .gz files are")
     target = os.path.join(to_path, os.path.basename(from_path)[:-3])
 
+    import gzip
+    import shutil
+
     def decompress(f):
         with gzip.open(from_path, "rb") as src:
             shutil.copyfileobj(src, f, CHUNK)
@@ -126,6 +128,10 @@ def download_from_mirrors(filename, mirrors, root, md5=None):
     """Fetch ``filename`` from the first mirror that serves it with the right MD5, then extract it.
 
     Raises RuntimeError naming what went wrong at each mirror when none does."""
+    import http.client
+    import urllib.error
+
+    fetch_errors = (urllib.error.URLError, http.client.HTTPException, OSError)  # the next mirror may still work
     errors = []
     for mirror in mirrors:
         url = f"{mirror}{filename}"
@@ -133,7 +139,7 @@ def download_from_mirrors(filename, mirrors, root, md5=None):
             print(f"Downloading {url}")
             download_and_extract_archive(url, download_root=root, filename=filename, md5=md5)
             return
-        except FETCH_ERRORS as error:
+        except fetch_errors as error:
             print(f"Failed to download (trying next):\n{error}\n")
             errors.append((mirror, error))
     tried = "".join(f"Tried {mirror}, got:\n{error}\n" for mirror, error in errors)
