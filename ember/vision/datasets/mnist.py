@@ -24,14 +24,16 @@ _IDX_DTYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2
 
 
 def _read_bytes(path):
+    """The file's bytes (decompressed from .gz) in one writable buffer grown in place: the array read
+    from it is a view of it, so a 47 MB image file is never held twice, nor as bytes plus a copy."""
+    data = bytearray()
     try:
-        if path.endswith(".gz"):
-            with gzip.open(path, "rb") as f:
-                return f.read()
-        with open(path, "rb") as f:
-            return f.read()
+        with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                data += chunk
     except (OSError, EOFError, zlib.error) as e:
         raise RuntimeError(f"Could not read {path}: {e}") from None
+    return data
 
 
 def read_idx_array(path):
@@ -51,7 +53,7 @@ def read_idx_array(path):
         raise RuntimeError(f"{path} is {what}: its header promises shape {shape} ({expected} bytes in all) "
                            f"but the file holds {len(data)} bytes")
     array = np.frombuffer(data, dtype, offset=header).reshape(shape)
-    return array.astype(dtype.newbyteorder("="))  # a native, writable copy
+    return array.astype(dtype.newbyteorder("="), copy=False)  # writable; copied only to swap bytes
 
 
 def _check(path, array, ndim):
