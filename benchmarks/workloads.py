@@ -12,6 +12,8 @@ import resource
 import sys
 import time
 
+from .cnn import model as cnn_model  # the classic MNIST example network
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "shared", "datasets"))
 
@@ -170,7 +172,6 @@ def w2(torch, datasets, transforms):
 
 def w3(torch, datasets, transforms, steps=200):
     """The classic MNIST CNN with Adadelta, batch 64: time per step, accuracy after ``steps``."""
-    nn = torch.nn
     F = torch.nn.functional
     torch.manual_seed(0)
     x, y = _preloaded(torch, datasets)
@@ -178,25 +179,7 @@ def w3(torch, datasets, transforms, steps=200):
     mean, std = 0.1307, 0.3081
     x, xt = ((x - mean) / std).view(-1, 1, 28, 28), ((xt[:2000] - mean) / std).view(-1, 1, 28, 28)
     yt = yt[:2000]
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(1, 32, 3, 1)
-            self.conv2 = nn.Conv2d(32, 64, 3, 1)
-            self.dropout1 = nn.Dropout(0.25)
-            self.dropout2 = nn.Dropout(0.5)
-            self.fc1 = nn.Linear(9216, 128)
-            self.fc2 = nn.Linear(128, 10)
-
-        def forward(self, x):
-            x = F.relu(self.conv1(x))
-            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-            x = torch.flatten(self.dropout1(x), 1)
-            x = self.dropout2(F.relu(self.fc1(x)))
-            return F.log_softmax(self.fc2(x), dim=1)
-
-    model = Net()
+    model = cnn_model(torch)
     optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)
     order = torch.randperm(len(x))
     times = []
