@@ -5,6 +5,7 @@ each file plain or gzipped. The images stay one uint8 array; ``__getitems__``
 transforms a whole batch at once when the transform allows it.
 """
 import gzip
+import math
 import os
 import warnings
 import zlib
@@ -47,12 +48,15 @@ def read_idx_array(path):
     if len(data) < header:
         raise RuntimeError(f"{path} is truncated: {len(data)} bytes, less than its {header}-byte header")
     shape = tuple(int.from_bytes(data[4 * (i + 1):4 * (i + 2)], "big") for i in range(ndim))
-    expected = header + int(np.prod(shape)) * dtype.itemsize
+    expected = header + math.prod(shape) * dtype.itemsize  # exact: a lying header cannot overflow it
     if len(data) != expected:
         what = "truncated" if len(data) < expected else "longer than its header says"
         raise RuntimeError(f"{path} is {what}: its header promises shape {shape} ({expected} bytes in all) "
                            f"but the file holds {len(data)} bytes")
-    array = np.frombuffer(data, dtype, offset=header).reshape(shape)
+    try:
+        array = np.frombuffer(data, dtype, offset=header).reshape(shape)
+    except ValueError:  # an empty array whose other dims overflow NumPy's size limit
+        raise RuntimeError(f"{path} has an impossible header: shape {shape} is too large") from None
     return array.astype(dtype.newbyteorder("="), copy=False)  # writable; copied only to swap bytes
 
 
