@@ -15,6 +15,7 @@ import sys
 import time
 
 from .common import load_average, table
+from .footprint import import_times
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -35,15 +36,6 @@ def run_workload(python, name, fw, threads):
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
     return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def import_time(python, module, repeat=7):
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        subprocess.run([python, "-c", f"import {module}"], check=True, cwd=ROOT)
-        times.append(time.perf_counter() - t0)
-    return times
 
 
 def wait_for_quiet(max_wait, threshold=0.7):
@@ -85,8 +77,8 @@ def main(argv=None):
                         collected.setdefault((name, key), {}).setdefault(fw, []).extend(
                             res[key] if isinstance(res[key], list) else [res[key]])
     if "import" in only:
-        collected[("import", "s")] = {"ember": import_time(sys.executable, "ember"),
-                                      "torch": import_time(args.torch_python, "torch")}
+        collected[("import", "s")] = {"ember": import_times(sys.executable, "import ember", 7),
+                                      "torch": import_times(args.torch_python, "import torch", 7)}
     if "numpy" in only and "W1b" in only:
         import numpy as np
 
