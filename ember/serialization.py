@@ -96,10 +96,12 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     ``weights_only`` is accepted and changes nothing: loading is always restricted to tensors and
     plain values. ``map_location`` (device, string, dict or callable) moves the loaded tensors."""
     with _binary(f) as (fh, name):
-        magic = fh.read(4)
+        magic = fh.read(10)
         fh.seek(0)
         try:
-            if magic[:2] == b"PK":
+            if magic[8:10] == b'{"':  # Ember's own layout: its JSON header starts after 8 length bytes
+                obj = parse(_read_all(fh), name)
+            elif magic[:2] == b"PK":
                 from ._torch_import import load_zip
 
                 obj = load_zip(fh, name)

@@ -214,3 +214,19 @@ def test_save_through_symlink_keeps_the_link(tmp_path):
     ember.save(ember.ones(2), tmp_path / "link.pt")
     assert (tmp_path / "link.pt").is_symlink()
     assert ember.load(tmp_path / "real.pt").tolist() == [1.0, 1.0]
+
+
+def test_ember_files_whose_header_length_looks_like_a_pickle_or_zip_load():
+    """The 8 length bytes can begin with 0x80 (a pickle's first byte) or 'PK' (a zip's): still Ember's."""
+    import io
+
+    seen = set()
+    for n in range(1, 400):
+        obj = {"k" * n: ember.ones(1)}
+        buf = io.BytesIO()
+        ember.save(obj, buf)
+        raw = buf.getvalue()
+        if raw[:1] == b"\x80" or raw[:2] == b"PK":
+            seen.add(raw[:1])
+            assert list(ember.load(io.BytesIO(raw))) == list(obj)
+    assert b"\x80" in seen
