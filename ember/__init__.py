@@ -46,3 +46,8 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))
+
+
+# ``from ember import *`` gives the names above and save/load, as ``from torch import *`` does;
+# the subpackages are imported by name.
+__all__ = [name for name in globals() if not name.startswith("_")] + sorted(_FUNCTIONS)

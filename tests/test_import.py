@@ -101,3 +101,10 @@ def test_torch_style_imports_through_the_compat_hook():
               "import torchvision.transforms as T\n"
               "print(json.dumps([torch.__name__, nn.__name__, F.__name__, T.__name__, torch.optim.__name__]))")
     assert got == ["ember", "ember.nn", "ember.nn.functional", "ember.vision.transforms", "ember.optim"]
+
+
+def test_star_import_gives_the_functions_and_save_load():
+    got = run("import json\n"
+              "from ember import *\n"
+              "print(json.dumps([callable(save), callable(load), Tensor.__name__, str(float32), callable(no_grad)]))")
+    assert got == [True, True, "Tensor", "torch.float32", True]
