@@ -30,6 +30,11 @@ METRICS = {
 }
 
 
+# The other workloads are per-op overhead on tiny tensors: one thread each, as extra threads only
+# add synchronisation (and OpenMP spin-waiting starves on 2 shared cores).
+MATRIX_BOUND = ("W2", "W3")
+
+
 def run_workload(python, name, fw, threads):
     cmd = [python, "-m", "benchmarks.workloads", name, fw, str(threads)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=1800)
@@ -55,7 +60,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=2)
     p.add_argument("--only", default="W1,W1b,W2,W3,infer,import,numpy")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="threads for the matrix-bound workloads W2 and W3")
     p.add_argument("--torch-python", default=sys.executable,
                    help="the interpreter with torch (and torchvision for W1) installed")
     p.add_argument("--max-wait", type=float, default=120, help="seconds to wait for a quiet machine")
@@ -70,7 +75,7 @@ def main(argv=None):
         for rep in range(args.repeat):
             for fw in (("ember", "torch") if rep % 2 == 0 else ("torch", "ember")):
                 python = sys.executable if fw == "ember" else args.torch_python
-                res = run_workload(python, name, fw, args.threads)
+                res = run_workload(python, name, fw, args.threads if name in MATRIX_BOUND else 1)
                 print(f"  {name} {fw} run {rep + 1}: " + json.dumps(res)[:160], flush=True)
                 for key, _, _ in METRICS[name]:
                     if key in res:
