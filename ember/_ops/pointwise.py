@@ -234,7 +234,10 @@ class Relu(Op):
 
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return np.where(out <= 0, 0, g)  # NaN inputs pass the gradient, as in PyTorch
+        # A multiply by the mask is branch-free: several times faster than np.where on large
+        # activations. NaN inputs pass the gradient, as in PyTorch; an infinite gradient at an
+        # inactive unit gives NaN here where PyTorch gives 0.
+        return g * ~(out <= 0)
 
 
 # ----------------------------------------------------------------- rounding (zero gradients)
