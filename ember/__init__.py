@@ -14,7 +14,8 @@ from ._backend import (Generator, bool, device, double, dtype, float, float16, f
 from ._backend import can_cast, default_generator, finfo, iinfo, result_type
 from ._tensor import Size, Tensor, is_tensor, numel, tensor
 from ._tensor_str import set_printoptions
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (enable_grad, inference_mode, is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled,
+                       no_grad, set_detect_anomaly, set_grad_enabled)
 from . import autograd
 from . import _ops
 

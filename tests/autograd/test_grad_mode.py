@@ -96,3 +96,16 @@ def test_backward_inside_no_grad_still_works():
     with ember.no_grad():
         y.backward()
     assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_anomaly_and_inference_mode_queries_at_top_level():
+    import ember
+
+    assert ember.is_anomaly_enabled() is False and ember.is_inference_mode_enabled() is False
+    ember.set_detect_anomaly(True)
+    try:
+        assert ember.is_anomaly_enabled() is True
+    finally:
+        ember.set_detect_anomaly(False)
+    with ember.inference_mode():
+        assert ember.is_inference_mode_enabled() is True
