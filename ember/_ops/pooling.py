@@ -80,7 +80,7 @@ class MaxPool2DWithIndices(Op):
             hit = windows[k] == out
             if nan:
                 hit |= np.isnan(windows[k])
-            arg[hit] = k
+            arg -= (arg - k) * hit  # arg = k where hit: arithmetic is branch-free, unlike a masked store
         ctx.arg, ctx.shape, ctx.strides, ctx.geometry, ctx.pads = arg, a.shape, a.strides, geometry, pads
         if not return_indices:
             return out
@@ -88,7 +88,7 @@ class MaxPool2DWithIndices(Op):
 
     def backward(ctx, g, *_):
         arg = ctx.arg
-        return _scatter_windows(lambda k: np.where(arg == k, g, 0), ctx, g.dtype)
+        return _scatter_windows(lambda k: g * (arg == k), ctx, g.dtype)  # a mask multiply, not np.where: faster
 
 
 def _flat_indices(arg, shape, geometry, pads):
