@@ -7,13 +7,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))  # tests import the shared helper as ``diff``
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.path.abspath(os.path.join(HERE, "..", "..", "shared"))
-
-
-def mnist_root():
-    """Where real MNIST is: $EMBER_MNIST_ROOT, else ../shared/datasets beside the checkout."""
-    return os.environ.get("EMBER_MNIST_ROOT", os.path.join(SHARED, "datasets"))
+from paths import mnist_root  # noqa: E402
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import SHARED
+from paths import SHARED
 
 SEED = os.path.join(SHARED, "seed", "seed_tutorial.py")
 pytestmark = pytest.mark.skipif(not os.path.exists(SEED), reason=f"the tutorial script is not at {SEED}")

@@ -19,7 +19,7 @@ import sys
 
 import pytest
 
-from conftest import mnist_root
+from paths import mnist_root
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
