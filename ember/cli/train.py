@@ -19,7 +19,8 @@ def add_parser(sub):
                        description=__doc__.split("\n\n")[0])
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--batch-size", type=int, default=8)
-    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--lr", type=float, default=None,
+                   help="learning rate (default: the tutorial's 1e-3; 0.05 on the small digits fallback)")
     p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
     p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
     p.add_argument("--model", choices=("logreg", "mlp", "cnn"), default="logreg")
@@ -77,6 +78,8 @@ def run(args):
     name = args.dataset or "mnist"
     train_set, test_set, source = data_sources.load(name, args.data_dir, args.download, transforms.ToTensor(),
                                                     explicit=args.dataset is not None)
+    if args.lr is None:  # 1,438 digits give too few steps for the tutorial's rate to get anywhere
+        args.lr = 0.05 if source.startswith("scikit-learn") else 1e-3
     image, _ = train_set[0]
     image_shape = tuple(image.shape)
     classes = 10
