@@ -6,6 +6,12 @@ methods, autograd and the op functions. The library on top (``nn``, ``optim``,
 module's ``__getattr__``, so a script pays only for the parts it touches.
 """
 import importlib as _importlib
+import warnings as _warnings
+
+# NumPy reports IEEE events (log(0) = -inf, 1/0 = inf, overflow in exp) as RuntimeWarnings where
+# PyTorch computes the same values silently. Ember's own modules are silenced; a user's NumPy code
+# keeps its warnings.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.")
 
 from . import _backend
 from ._backend import (Generator, bool, device, double, dtype, float, float16, float32, float64, get_default_dtype,
