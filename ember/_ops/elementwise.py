@@ -166,7 +166,10 @@ class Abs(Op):
 
 class Sign(Op):
     def forward(ctx, a):
-        return np.sign(a)
+        out = np.sign(a, out=np.empty_like(a))  # out= keeps 0-dim results arrays
+        if out.dtype.kind == "f":
+            out[out != out] = 0  # sign(nan) is 0 in PyTorch, nan in NumPy
+        return out
 
     def backward(ctx, g):
         return np.zeros_like(g)

@@ -216,7 +216,12 @@ def masked_fill(input, mask, value):
                            f"{value._data.ndim} dimension(s).")
     a = input._data
     if m.shape != a.shape:
-        shape = np.broadcast_shapes(a.shape, m.shape)
+        try:
+            shape = np.broadcast_shapes(a.shape, m.shape)
+        except ValueError:
+            raise RuntimeError(f"The size of tensor a ({m.shape[-1] if m.ndim else 1}) must match the size of "
+                               f"tensor b ({a.shape[-1] if a.ndim else 1}) at non-singleton dimension "
+                               f"{max(a.ndim, m.ndim) - 1}") from None  # PyTorch names the mask first
         if shape != a.shape:
             input = input.expand(shape)
         m = np.broadcast_to(m, shape)
