@@ -296,9 +296,7 @@ class Tensor:
         return self
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        from .autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def retain_grad(self):
         from .autograd.graph import retain_grad
@@ -450,3 +448,6 @@ def numel(input):
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 
+
+# autograd needs Tensor, so its entry point is bound once Tensor exists (not on every backward call)
+from .autograd import backward as _autograd_backward  # noqa: E402

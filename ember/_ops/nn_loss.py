@@ -176,10 +176,6 @@ class CrossEntropy(Op):
     def forward(ctx, x, t, weight, ignore_index, reduction, smoothing):
         ctx.shape, ctx.reduction, ctx.smoothing, ctx.weight = x.shape, reduction, smoothing, weight
         ctx.flat = None
-        if (x.ndim == 2 and weight is None and not smoothing and reduction != "none" and ignore_index < 0
-                and type(x) is np.ndarray
-                and t.dtype == np.int64 and t.size and t.view(np.uint64).max() < x.shape[1]):
-            return ctx.forward_common(x, t)
         x2, t2 = _as_rows(x, t)
         n_classes = x2.shape[1]
         t2 = _sample_weights(ctx, t2, n_classes, weight, ignore_index, x.dtype)
@@ -205,25 +201,6 @@ class CrossEntropy(Op):
         ctx.save_for_backward(x)
         return _reduce_samples(ctx, loss, reduction, t.shape if x.ndim > 1 else ())
 
-    def forward_common(ctx, x, t):
-        """The training-loop case (N x C logits, valid int64 targets, no weights or smoothing) with as
-        few NumPy calls as possible: one bounds check covers negative and too-large targets at once
-        (as unsigned integers negatives are huge), and targets are picked from the flat array."""
-        n, c = x.shape
-        z = x - x.max(1, keepdims=True)
-        e = np.exp(z)
-        s = e.sum(1, keepdims=True)
-        flat = t + _row_offsets(n, c)
-        total = (np.log(s).ravel() - z.ravel().take(flat)).sum()
-        e /= s
-        ctx.w = ctx.valid = ctx.rows = None
-        ctx.flat, ctx.t, ctx.p = flat, t, e
-        ctx.save_for_backward(x)
-        if ctx.reduction == "sum":
-            return total
-        ctx.denominator = x.dtype.type(n)
-        return total / ctx.denominator
-
     def coefficients(ctx):
         """The (M, C) coefficients A of the docstring at the top, and their row sums."""
         m, n_classes = ctx.p.shape
@@ -245,10 +222,6 @@ class CrossEntropy(Op):
             return (p * layout(np.broadcast_to(row_sums, a.shape), ctx.shape) - layout(a, ctx.shape)) * (
                 _input_scale(ctx, g)), None
         f = _row_scale(ctx, g)
-        if ctx.flat is not None:
-            grad = ctx.p * f
-            grad.ravel()[ctx.flat] -= f
-            return grad, None
         if ctx.w is None and not ctx.smoothing:  # the common case: (softmax - onehot) * f
             grad = ctx.p * f
             grad[ctx.rows, ctx.t] -= f if ctx.reduction != "none" else f[:, 0]
@@ -256,6 +229,44 @@ class CrossEntropy(Op):
             a, row_sums = ctx.coefficients()
             grad = (ctx.p * row_sums - a) * f
         return _to_input_layout(grad, ctx.shape), None  # none for the targets
+
+
+class CrossEntropyRows(CrossEntropy):
+    """The training-loop case of CrossEntropy (N x C logits, int64 targets, no weight, ignore_index or
+    smoothing, 'mean' or 'sum') in as few NumPy calls as possible: one bounds check covers negative and
+    too-large targets at once (as unsigned integers negatives are huge), and targets are picked from
+    the flat array. Anything else, bad targets included, goes the general way, which names the problem."""
+
+    def forward(ctx, x, t, ignore_index, reduction):
+        n, c = x.shape
+        if not t.size or t.view(np.uint64).max() >= c:  # some target is ignored, or out of range
+            return CrossEntropy.forward(ctx, x, t, None, ignore_index, reduction, 0.0)
+        ctx.shape, ctx.reduction, ctx.smoothing, ctx.weight = x.shape, reduction, 0.0, None
+        z = x - _max_reduce(x, 1, keepdims=True)
+        flat = t + _row_offsets(n, c)
+        picked = z.ravel().take(flat)
+        e = np.exp(z, out=z)
+        s = _sum_reduce(e, 1, keepdims=True)
+        total = _sum_reduce(np.log(s).ravel() - picked)
+        e /= s
+        ctx.w = ctx.valid = ctx.rows = None
+        ctx.flat, ctx.t, ctx.p = flat, t, e
+        ctx.save_for_backward(x)
+        if reduction == "sum":
+            return total
+        ctx.denominator = x.dtype.type(n)
+        return total / ctx.denominator
+
+    def backward(ctx, g):
+        if isinstance(g, Tensor) or ctx.flat is None:
+            return CrossEntropy.backward(ctx, g)
+        f = g / ctx.denominator if ctx.reduction == "mean" else g
+        grad = ctx.p * f
+        grad.ravel()[ctx.flat] -= f
+        return grad, None
+
+
+_max_reduce, _sum_reduce = np.maximum.reduce, np.add.reduce  # the reductions without NumPy's Python wrappers
 
 
 # ----------------------------------------------------------------- probability targets
@@ -367,8 +378,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
             input, target = input.to(dtype), target.to(dtype)
         w = _check_weight(input, weight, _n_classes(input))
         return SoftCrossEntropy.apply(input, target, weight=w, reduction=reduction, smoothing=label_smoothing)
+    t = target._data
+    if (weight is None and not label_smoothing and ignore_index < 0 and reduction != "none" and x.ndim == 2
+            and t.dtype == np.int64 and t.ndim == 1 and t.shape[0] == x.shape[0] and type(x) is np.ndarray):
+        return CrossEntropyRows.apply(input, t, ignore_index=ignore_index, reduction=reduction)
     _check_class_target(input, target)
     w = _check_weight(input, weight, _n_classes(input))
-    return CrossEntropy.apply(input, target._data, weight=w, ignore_index=ignore_index, reduction=reduction,
+    return CrossEntropy.apply(input, t, weight=w, ignore_index=ignore_index, reduction=reduction,
                               smoothing=label_smoothing)
 

@@ -19,6 +19,8 @@ from .op import Op, inplace as run_inplace
 class Linear(Op):
     """``x @ W.T + b`` in one node; backward computes only the gradients asked for."""
 
+    fresh_grads = True
+
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
@@ -38,8 +40,10 @@ class Linear(Op):
             else:
                 gw = g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
         gb = None
-        if ctx.has_bias and need[2]:  # summed here for the common 2-D case; the engine sums any other shape
-            gb = g.sum(0) if g.ndim == 2 and not isinstance(g, Tensor) else g
+        if ctx.has_bias and need[2]:
+            # summed here for the common 2-D case, and the engine sums N-D ones into a new array; a 1-D g
+            # is copied, as every gradient of a fresh_grads op must be its own array
+            gb = g if isinstance(g, Tensor) else g.sum(0) if g.ndim == 2 else g.copy() if g.ndim == 1 else g
         return gx, gw, gb
 
     def name(self):

@@ -15,6 +15,7 @@ import weakref
 import numpy as np
 
 from .._backend import from_np
+from .._tensor import Tensor
 from . import grad_mode
 
 _VERSION_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
@@ -34,6 +35,7 @@ class Node:
     _hooks = None  # a _Hooks once a hook is registered on this node or on a tensor it produced
     _as_tensors = False  # set by the engine while backward runs with create_graph=True
     _materialize = True  # gradients of unused outputs arrive as zeros rather than None
+    fresh_grads = False  # True where backward always returns new arrays, one per input, that nothing else holds
 
     def name(self):
         return getattr(type(self), "backward_name", None) or type(self).__name__ + "Backward0"
@@ -149,6 +151,8 @@ class AccumulateGrad(Node):
     A leaf has one such node for its lifetime. The node refers to its leaf weakly: a
     leaf nobody holds any more has no ``.grad`` anyone could read."""
 
+    _owned = False  # whether the gradient waiting for this node is a new array the engine may hand over
+
     def __init__(self, variable):
         self._ref = weakref.ref(variable)
 
@@ -169,12 +173,14 @@ class AccumulateGrad(Node):
         return ()
 
 
-def accumulate_into(t, grad):
-    """``t.grad += grad``, creating ``t.grad`` on first use."""
+def accumulate_into(t, grad, owned=False):
+    """``t.grad += grad``, creating ``t.grad`` on first use. An ``owned`` gradient is a new array
+    nothing else refers to: it becomes ``t.grad`` as it is, where others are copied (the engine
+    may hand one array to several consumers)."""
     if _is_tensor(grad):  # create_graph: the sum keeps grad's graph
         t.grad = grad if t.grad is None else t.grad + grad
     elif t.grad is None:
-        t.grad = _new_tensor(grad.copy())  # the engine may hand one array to several consumers
+        t.grad = _new_tensor(grad if owned and grad.flags.c_contiguous else grad.copy())
     else:
         g = t.grad
         g._data += grad
@@ -191,8 +197,6 @@ def _as_tensor(x):
 
 def _new_tensor(array):
     """Wrap a gradient array; NumPy gives 0-dim results as scalars, which become 0-dim arrays."""
-    from .._tensor import Tensor
-
     return Tensor._wrap(np.asarray(array) if isinstance(array, np.generic) else array)
 
 
@@ -289,33 +293,49 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     buffers = {}
     for (node, idx), g in start:
         _add(buffers, node, idx, g)
+        node._owned = False
     ready = [node for node in {id(n): n for (n, _), _ in start}.values() if node not in deps]
     check_nan = anomaly.enabled
+    # the plain case (no hooks, no anomaly mode, no create_graph, no inputs=) skips the general
+    # bookkeeping node by node: it is what every training step runs
+    plain = not (check_nan or create_graph or targets is not None)
     prev_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph
     try:
         while ready:
             node = ready.pop()
             outs = buffers.pop(node, None)
-            nexts = node.next_functions
-            in_grads = None
-            if outs is not None:  # else no gradient reached it: it only passes the dependency counts on
-                if node._hooks is not None:
-                    outs = _tensor_hooks(node, outs, create_graph)
-                if targets is not None:
-                    for k, g in enumerate(outs):
-                        for i in targets.get((node, k), ()):
-                            results[i] = g
-                if run is None or node in run:
-                    in_grads = _call(node, outs, create_graph, check_nan)
-                    if not retain_graph:
-                        node.release()
-            for k, nxt in enumerate(nexts):
+            if plain and node._hooks is None and outs is not None:
+                if type(node) is AccumulateGrad:
+                    var = node._ref()
+                    if var is not None:
+                        accumulate_into(var, outs[0], node._owned)
+                    node._owned = False
+                    continue
+                in_grads = _call_plain(node, outs)
+                fresh = node.fresh_grads
+                if not retain_graph:
+                    node.release()
+            else:
+                in_grads, fresh = None, False
+                if outs is not None:  # else no gradient reached it: it only passes the dependency counts on
+                    if node._hooks is not None:
+                        outs = _tensor_hooks(node, outs, create_graph)
+                    if targets is not None:
+                        for k, g in enumerate(outs):
+                            for i in targets.get((node, k), ()):
+                                results[i] = g
+                    if run is None or node in run:
+                        in_grads = _call(node, outs, create_graph, check_nan)
+                        if not retain_graph:
+                            node.release()
+            for k, nxt in enumerate(node.next_functions):
                 if nxt is None:
                     continue
                 n = nxt[0]
                 if in_grads is not None and in_grads[k] is not None:
-                    _add(buffers, n, nxt[1], in_grads[k])
+                    # a gradient that is a sum, or a new array from a fresh_grads node, can be handed over
+                    n._owned = _add(buffers, n, nxt[1], in_grads[k]) or fresh
                 left = deps[n] - 1
                 deps[n] = left
                 if left == 0:
@@ -362,10 +382,15 @@ def _leading_to(targets, roots, deps):
 
 
 def _add(buffers, node, idx, g):
+    """Put gradient ``g`` into ``node``'s slot ``idx``, summing with one already there; True if summed."""
     slot = buffers.get(node)
     if slot is None:
         slot = buffers[node] = [None] * node.n_outputs
-    slot[idx] = g if slot[idx] is None else slot[idx] + g
+    if slot[idx] is None:
+        slot[idx] = g
+        return False
+    slot[idx] = slot[idx] + g
+    return True
 
 
 def _tensor_hooks(node, outs, create_graph):
@@ -384,6 +409,23 @@ def _tensor_hooks(node, outs, create_graph):
         if t is not None and t.grad_fn is node and outs[idx] is not None:
             accumulate_into(t, outs[idx])
     return outs
+
+
+def _call_plain(node, outs):
+    """``_call`` for a node without hooks, outside anomaly mode and create_graph."""
+    if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
+        outs = [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
+    grads = node.backward(*outs)
+    if type(grads) is not tuple:
+        grads = (grads,)
+    meta = node._meta
+    if meta is None:
+        return grads
+    if len(grads) != len(meta):
+        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected "
+                           f"{len(meta)}, got {len(grads)})")
+    return tuple([None if g is None or e is None else g if g.shape == m[0] and g.dtype == m[1] else
+                  _conform(g, m) for g, m, e in zip(grads, meta, node.next_functions)])
 
 
 def _call(node, outs, create_graph, check_nan):

@@ -27,7 +27,9 @@ class CrossEntropyLoss(_WeightedLoss):
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
+        b = self._buffers  # see Linear.forward: a dict read is cheaper than Module.__getattr__
+        weight = b["weight"] if "weight" in b else self.weight
+        return F.cross_entropy(input, target, weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
