@@ -5,7 +5,7 @@ from .. import _backend as B
 from .._tensor import Tensor
 from .op import Op, inplace
 from .promotion import (binary, finish, floating, floating_inplace, inplace_binary, not_implemented, promote,
-                        scalar, tensor_operands)
+                        promoted_binary, scalar, tensor_operands)
 from .promotion import broadcast_error  # noqa: F401 - other op families import it from here
 
 _wrap = Tensor._wrap
@@ -264,8 +264,8 @@ def mul(input, other, *, out=None):
 def true_divide(input, other, *, out=None):
     a, b = promote(input, other)
     if (a if isinstance(a, Tensor) else b)._data.dtype.kind != "f":  # integers divide in the default float dtype
-        return finish(binary(Div, a, b, dtype=B.get_default_dtype().np), out)
-    return finish(binary(Div, a, b), out)  # binary turns NumPy's broadcast error into PyTorch's
+        return finish(promoted_binary(Div, a, b, dtype=B.get_default_dtype().np), out)
+    return finish(promoted_binary(Div, a, b), out)
 
 
 def _is_bool(x):

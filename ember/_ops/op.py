@@ -87,15 +87,16 @@ class Op(Node):
 
     def _track_output(self, result, k):
         data = result._data
-        if any(s is data for s in self._saved):
-            self._versions.append((result._version, result._version[0], k, data))
+        for s in self._saved:
+            if s is data:
+                self._versions.append((result._version, result._version[0], k, data))
+                return
 
     def _wrap_many(self, outs, inputs, record):
-        outs = tuple(np.asarray(o) if isinstance(o, _generic) else o for o in outs)
-        results = tuple(_wrap(o) for o in outs)
+        results = tuple([_wrap(np.asarray(o) if isinstance(o, _generic) else o) for o in outs])
         if record:
             self.n_outputs = len(outs)
-            self._out_meta = tuple((o.shape, o.dtype) for o in outs)
+            self._out_meta = tuple([(r._data.shape, r._data.dtype) for r in results])
             self._connect(inputs)
             for k, r in enumerate(results):
                 if r._data.dtype.kind == "f":  # integer outputs (indices) never carry a gradient

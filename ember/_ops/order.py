@@ -108,8 +108,8 @@ class MaxDim(_Pick):
 
     def forward(ctx, a, axis, keepdim=False):
         a, keepdim = _as_vector(a, keepdim)
-        return ctx.picked(a, axis, a.max(axis=axis, keepdims=keepdim), a.argmax(axis=axis, keepdims=keepdim),
-                          keepdim)
+        index = a.argmax(axis=axis, keepdims=keepdim)
+        return ctx.picked(a, axis, _at_index(a, axis, index, keepdim, a.max), index, keepdim)
 
 
 class MinDim(_Pick):
@@ -117,8 +117,17 @@ class MinDim(_Pick):
 
     def forward(ctx, a, axis, keepdim=False):
         a, keepdim = _as_vector(a, keepdim)
-        return ctx.picked(a, axis, a.min(axis=axis, keepdims=keepdim), a.argmin(axis=axis, keepdims=keepdim),
-                          keepdim)
+        index = a.argmin(axis=axis, keepdims=keepdim)
+        return ctx.picked(a, axis, _at_index(a, axis, index, keepdim, a.min), index, keepdim)
+
+
+def _at_index(a, axis, index, keepdim, reduce):
+    """The values of a max/min along ``axis`` from their indices: for a matrix, one gather, which on
+    small arrays costs less than NumPy's reduction; otherwise the reduction itself."""
+    if a.ndim == 2 and not keepdim:
+        rows = np.arange(index.shape[0])
+        return a[rows, index] if axis == 1 else a[index, rows]
+    return reduce(axis=axis, keepdims=keepdim)
 
 
 class Kthvalue(_Pick):

@@ -69,6 +69,11 @@ def tensor_operands(name, input, other):
 def binary(op, a, b, **params):
     """Promote, then apply: the one entry for every broadcasting binary op."""
     a, b = promote(a, b)
+    return promoted_binary(op, a, b, **params)
+
+
+def promoted_binary(op, a, b, **params):
+    """Apply a broadcasting binary op to operands already promoted, with PyTorch's broadcast error."""
     try:
         return op.apply(a, b, **params)
     except ValueError as e:

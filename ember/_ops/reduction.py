@@ -67,10 +67,14 @@ def _int64_if_integral(t, dtype):
 
 # ----------------------------------------------------------------- sum, mean, prod
 
+_add_reduce = np.add.reduce
+
 
 class Sum(Op):
     def forward(ctx, a, axes=None, keepdim=False, dtype=None):
         ctx.shape, ctx.axes, ctx.keepdim = a.shape, axes, keepdim
+        if type(a) is np.ndarray:  # the ufunc's reduce directly: NumPy's Python wrapper costs more on small arrays
+            return _add_reduce(a, axes, dtype, None, keepdim)
         return a.sum(axis=axes, keepdims=keepdim, dtype=dtype)
 
     def backward(ctx, g):
