@@ -239,7 +239,8 @@ class CrossEntropyRows(CrossEntropy):
 
     def forward(ctx, x, t, ignore_index, reduction):
         n, c = x.shape
-        if not t.size or t.view(np.uint64).max() >= c:  # some target is ignored, or out of range
+        u = t.view(np.uint64)
+        if not t.size or u[u.argmax()] >= c:  # some target is ignored, or out of range (argmax: no ufunc reduce)
             return CrossEntropy.forward(ctx, x, t, None, ignore_index, reduction, 0.0)
         ctx.shape, ctx.reduction, ctx.smoothing, ctx.weight = x.shape, reduction, 0.0, None
         z = x - _max_reduce(x, 1, keepdims=True)

@@ -51,7 +51,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             and isinstance(tensors, Tensor) and tensors.grad_fn is not None):
         data = tensors._data  # a scalar loss: the call of every training step, kept short
         if data.size == 1 and data.dtype.kind == "f":
-            ones = np.ones(data.shape, data.dtype) if type(data) is np.ndarray else np.ones_like(data)
+            if type(data) is np.ndarray:  # np.array of a number costs a fraction of np.ones
+                ones = np.array(1, data.dtype).reshape(data.shape)
+            else:
+                ones = np.ones_like(data)  # the array's own library (CuPy)
             run_backward((tensors,), (ones,), bool(retain_graph), False)
             return
     tensors = _as_seq(tensors)
