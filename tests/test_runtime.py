@@ -1,5 +1,9 @@
 """Process-wide settings: set_num_threads (a real BLAS limit with threadpoolctl), determinism, matmul precision,
 compile and the version module, with PyTorch's argument checks."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from diff import torch
@@ -93,3 +97,36 @@ def test_compile_returns_the_model_and_decorates():
 def test_version_module():
     assert ember.version.cuda is None and ember.version.__version__ == ember.__version__
     assert ember.version.debug is torch.version.debug is False
+
+
+_FAULTS = """
+import resource
+import numpy as np
+import ember
+def step():  # like a training step: several multi-megabyte activations alive at once, then all freed
+    blocks = [np.ones(4 << 20, np.uint8) for _ in range(8)]
+    del blocks
+step()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(10):
+    step()
+print(ember._runtime.malloc_tuned, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the malloc thresholds are glibc's (Linux)")
+def test_freed_blocks_are_reused_without_page_faults():
+    """With the thresholds raised, a step's freed activations are reused by the next step; with
+    EMBER_MALLOC_TUNING=0 glibc gives them back to the kernel and the next step faults them in again
+    (8 blocks of 1024 pages each per step)."""
+    def run(**env):
+        out = subprocess.run([sys.executable, "-c", _FAULTS], capture_output=True, text=True, check=True,
+                             env={**os.environ, **env}).stdout.split()
+        return out[0] == "True", int(out[1])
+
+    tuned, faults = run()
+    if not tuned:
+        pytest.skip("not glibc: malloc is left as it is")
+    assert faults < 1000
+    tuned, faults = run(EMBER_MALLOC_TUNING="0")
+    assert not tuned and faults > 10 * 1000
