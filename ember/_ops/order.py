@@ -10,6 +10,7 @@ from .op import Op
 from .reduction import axis_of, dims, unreduce
 
 _wrap = Tensor._wrap
+_new_tuple = tuple.__new__
 
 
 def _as_vector(a, keepdim=False):
@@ -152,7 +153,8 @@ def _pick(op, input, dim, keepdim, what, **params):
     axis = axis_of(input, dim)
     if input._data.ndim and input._data.shape[axis] == 0:
         raise IndexError(f"{what}(): Expected reduction dim {axis} to have non-zero size.")
-    return getattr(return_types, what)(*op.apply(input, axis=axis, keepdim=keepdim, **params))
+    # tuple.__new__ builds the named tuple without its Python-level constructor
+    return _new_tuple(getattr(return_types, what), op.apply(input, axis=axis, keepdim=keepdim, **params))
 
 
 def max(input, dim=None, keepdim=False):

@@ -33,7 +33,8 @@ def promote(a, b):
         dt = B.result_type(a, b)
         return (a if da == dt.np else a.to(dt)), (b if db == dt.np else b.to(dt))
     if ta:
-        b = scalar(b)
+        if isinstance(b, np.generic):  # scalar(b), inlined: this runs for every op with a number
+            b = b.item()
         if type(b) is float and a._data.dtype.kind != "f":
             return a.to(B.get_default_dtype()), b
         if not isinstance(b, (int, float, bool)):
@@ -69,17 +70,23 @@ def tensor_operands(name, input, other):
 def binary(op, a, b, **params):
     """Promote, then apply: the one entry for every broadcasting binary op."""
     a, b = promote(a, b)
-    return promoted_binary(op, a, b, **params)
-
-
-def promoted_binary(op, a, b, **params):
-    """Apply a broadcasting binary op to operands already promoted, with PyTorch's broadcast error."""
     try:
         return op.apply(a, b, **params)
     except ValueError as e:
-        if "broadcast" in str(e):
-            raise broadcast_error(a, b) from None
-        raise
+        raise _shape_error(e, a, b) from None
+
+
+def promoted_binary(op, a, b, **params):
+    """``binary`` for operands already promoted."""
+    try:
+        return op.apply(a, b, **params)
+    except ValueError as e:
+        raise _shape_error(e, a, b) from None
+
+
+def _shape_error(e, a, b):
+    """NumPy's broadcast error as PyTorch words it; other errors as they are."""
+    return broadcast_error(a, b) if "broadcast" in str(e) else e
 
 
 def promote_all(*operands):
