@@ -121,6 +121,7 @@ class Tensor:
                  "__weakref__", "__dict__")
     __array_priority__ = 1000  # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
     _accumulator = None  # a leaf's AccumulateGrad node, set by autograd on first use
+    _base = None  # for a view, the tensor whose memory it shows (PyTorch's ``Tensor._base``)
     _volatile = False  # legacy Variable(volatile=True), see autograd.variable
 
     def __init__(self, *args, device=None, dtype=None):

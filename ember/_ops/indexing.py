@@ -15,7 +15,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.variable import warn_once
-from .op import Op
+from .op import Op, rebase
 
 _state = grad_mode.state
 
@@ -271,6 +271,7 @@ def setitem(self, key, value):
             _check_writable(self, advanced)
             out = (IndexPut if advanced else CopySlices).apply(self, value, key=key, in_place=True)
             self.grad_fn, self._out_idx, self.requires_grad = out.grad_fn, 0, True
+            rebase(self, out.grad_fn)
         else:
             a[key] = v
     except IndexError as e:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import AccumulateGrad, Node, accumulator, retain_grad, volatile
+from ..autograd.graph import AccumulateGrad, Node, accumulator, edge, retain_grad, volatile
 
 _state = grad_mode.state
 _wrap = Tensor._wrap
@@ -52,7 +52,9 @@ class Op(Node):
             out = np.asarray(out)
         result = _wrap(out)
         if cls.is_view:
-            result._version = inputs[0]._version
+            base = inputs[0]
+            result._version = base._version
+            result._base = base if base._base is None else base._base
         if record and _state.enabled and cls.differentiable:
             ctx._connect(inputs)
             result.grad_fn = ctx
@@ -176,7 +178,58 @@ def inplace(op, target, *others, **params):
         target.grad_fn, target._out_idx, target.requires_grad = node, 0, True
         if target._retains:
             retain_grad(target)  # the retained gradient is now the one flowing into this op
+        rebase(target, node)
     return target
+
+
+class ViewWrite(Node):
+    """The base of a view after an in-place op wrote into the view (PyTorch's CopySlices).
+
+    The base's new value is its old value with the view's region replaced by the op's result.
+    Its gradient therefore goes to the old base with that region zeroed, and the region itself
+    goes to the op (``next_functions``: the old base's edge, then the op's node)."""
+
+    def __init__(self, base, view, node):
+        b, v = base._data, view._data
+        self.layout = b.shape, b.dtype, b.strides
+        self.region = v.shape, v.strides, _address(v) - _address(b)
+        self.next_functions = (edge(base), (node, 0))
+        self._meta = ((b.shape, b.dtype), (v.shape, v.dtype))
+
+    def name(self):
+        return "torch::autograd::CopySlices"
+
+    def backward(self, g):
+        if isinstance(g, Tensor):
+            raise RuntimeError("Ember does not support double backward through an in-place write into a view")
+        shape, dtype, strides = self.layout
+        memory = np.empty(int(np.prod(shape)), dtype)
+        whole = np.ndarray(shape, dtype, buffer=memory, strides=strides)  # laid out as the base is
+        whole[...] = g
+        view_shape, view_strides, offset = self.region
+        window = np.ndarray(view_shape, dtype, buffer=memory, offset=offset, strides=view_strides)
+        to_op = window.copy()
+        window[...] = 0
+        return whole, to_op
+
+
+def _address(a):
+    return a.__array_interface__["data"][0]
+
+
+def rebase(view, node):
+    """After ``node`` wrote into ``view`` in place, give the view's base (if it has one) the history
+    of that write, so that gradients through the base see it."""
+    base = view._base
+    if base is None:
+        return
+    b = base._data
+    if type(b) is not np.ndarray or type(view._data) is not np.ndarray:
+        return  # CuPy arrays: not followed yet, the base keeps its old history
+    if np.empty_like(b).strides != b.strides:  # memory the gradient cannot be laid out like
+        raise RuntimeError("Ember cannot follow an in-place write into a view of this tensor for autograd: "
+                           "write into the tensor itself (t[index] = value) or compute the view out of place")
+    base.grad_fn, base._out_idx, base.requires_grad = ViewWrite(base, view, node), 0, True
 
 
 def write_out(result, out):

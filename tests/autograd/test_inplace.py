@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import ember
-from diff import torch
+from diff import check, gradcheck64, torch
 
 
 def outcome(fn):
@@ -160,3 +160,66 @@ def test_version_counter_values():
     v = a.view(3)
     v.add_(1)
     assert a._version_counter == 3 and v._version_counter == 3
+
+
+# ----------------------------------------------------------------- in-place writes into views of non-leaves
+# The base's value changes with the view's, so its gradient must see the write (PyTorch's CopySlices).
+
+VIEW_WRITES = {
+    "row mul_": lambda m, a, w: _base_and_view(a, lambda b: b[1].mul_(3)),
+    "transposed column add_": lambda m, a, w: _base_and_view(a, lambda b: b.t()[0].add_(w[:3])),
+    "flat slice copy_": lambda m, a, w: _base_and_view(a, lambda b: b.view(12)[2:6].copy_(w * 2)),
+    "setitem into a view": lambda m, a, w: _base_and_view(a, lambda b: b[:, 1:3].__setitem__(0, w[:2])),
+    "view of a view relu_": lambda m, a, w: _base_and_view(a, lambda b: b[0][1:3].relu_()),
+    "zero_ of a column": lambda m, a, w: _base_and_view(a, lambda b: b[:, 2].zero_()),
+    "two writes": lambda m, a, w: _base_and_view(a, lambda b: (b[0].mul_(w), b[:, 1].add_(1))),
+}
+
+
+def _base_and_view(a, write):
+    b = a * 2 - 1  # a non-leaf base
+    write(b)
+    return b.sin(), b[1] * 3
+
+
+@pytest.mark.parametrize("case", sorted(VIEW_WRITES))
+def test_in_place_write_into_a_view_reaches_the_base_gradient(case):
+    check(VIEW_WRITES[case], [(3, 4), (4,)])
+
+
+def test_view_write_where_only_the_written_value_needs_grad():
+    # the base needs no grad until a tensor that does is written into its view
+    for m in (torch, ember):
+        w = m.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        b = m.zeros(2, 3)
+        b[1].add_(w * w)
+        (b * m.tensor([[1.0, 1.0, 1.0], [2.0, 3.0, 4.0]])).sum().backward()
+        assert b.grad_fn is not None
+        np.testing.assert_allclose(w.grad.numpy(), [4.0, 12.0, 24.0])
+
+
+def test_view_write_node_is_named_like_pytorchs():
+    a = ember.randn(2, 3, requires_grad=True)
+    b = a * 1
+    b[0].mul_(2)
+    assert b.grad_fn.name() == "torch::autograd::CopySlices"
+    assert b[0]._base is b and b._base is None
+
+
+def test_view_write_gradient_matches_finite_differences():
+    def fn(m, a, w):
+        b = a * a
+        b.t()[1:3].mul_(w)  # a transposed, sliced view: strides unlike the base's
+        return (b.sin() * b).sum()
+
+    gradcheck64(fn, [(4, 3), (4,)])
+
+
+def test_view_write_into_a_convolution_output():
+    # a convolution's output is laid out channel-major in memory: the gradient follows that layout
+    def fn(m, x, w):
+        y = m.nn.functional.conv2d(x, w)
+        y[:, 1].mul_(2)
+        return y * y
+
+    check(fn, [(2, 1, 5, 5), (3, 1, 3, 3)], grad_atol=1e-3)  # sums of terms ~100 in float32
