@@ -125,7 +125,7 @@ class MinDim(_Pick):
 def _at_index(a, axis, index, keepdim, reduce):
     """The values of a max/min along ``axis`` from their indices: for a matrix, one gather, which on
     small arrays costs less than NumPy's reduction; otherwise the reduction itself."""
-    if a.ndim == 2 and not keepdim:
+    if a.ndim == 2 and not keepdim and type(a) is np.ndarray:
         rows = np.arange(index.shape[0])
         return a[rows, index] if axis == 1 else a[index, rows]
     return reduce(axis=axis, keepdims=keepdim)
