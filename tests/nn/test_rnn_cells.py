@@ -169,3 +169,17 @@ def test_sequence_classifier_learns(kind):
         opt.step()
         losses.append(loss.item())
     assert np.mean(losses[:5]) > 1.0 and np.mean(losses[-10:]) < 0.3
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_lstm_layer_gradcheck_and_gradgradcheck(bidirectional):
+    # first and second derivatives through whole layers, both directions
+    lstm = ember.nn.LSTM(3, 2, bidirectional=bidirectional).double()
+    inputs = [rand64(4, 2, 3), rand64(2 if bidirectional else 1, 2, 2), rand64(2 if bidirectional else 1, 2, 2)]
+
+    def fn(x, h, c):
+        out, (hn, cn) = lstm(x, (h, c))
+        return out, hn, cn
+
+    assert ember.autograd.gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
+    assert ember.autograd.gradgradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3)
