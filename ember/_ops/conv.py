@@ -85,19 +85,23 @@ class Convolution(Op):
     are cropped off its output (whose bottom/right edge ``output_padding`` extends)."""
 
     def forward(ctx, x, w, b, stride, pads, dilation, groups, transposed=False, output_padding=(0, 0)):
+        inputs = x, w  # saved as well: a backward with create_graph=True convolves them again
         ctx.one_d = x.ndim == 3
         if ctx.one_d:
             x, w = x[:, :, None], w[:, :, None]
         ctx.geometry = stride, pads, dilation, groups
         ctx.shapes, ctx.transposed, ctx.has_bias = (x.shape, w.shape), transposed, b is not None
         out = _conv_transpose(ctx, x, w, output_padding) if transposed else _conv(ctx, x, w)
+        ctx.save_for_backward(*ctx._saved, *inputs)
         if b is not None:
             out += b.reshape(-1, 1, 1, 1)
         out = out.transpose(1, 0, 2, 3)
         return out[:, :, 0] if ctx.one_d else out
 
     def backward(ctx, g):
-        saved, w = ctx.saved_tensors
+        if ctx._as_tensors:
+            return _conv_grads_as_convolutions(ctx, g)
+        saved, w, _, _ = ctx.saved_tensors
         need = ctx.needs_input_grad
         if ctx.one_d:
             g = g[:, :, None]
@@ -141,6 +145,38 @@ def _conv_grads(ctx, g, cols, w, need):
     if need[1]:
         gw = _weight_grad(g2, cols, groups).reshape(w_shape)
     return gx, gw
+
+
+def _conv_grads_as_convolutions(ctx, g):
+    """The gradients written as convolutions of Tensors, so that they are differentiable in turn
+    (``create_graph=True``: gradient penalties, double backward). For x: the transposed convolution
+    of g by w; for w: the correlation of x with g, channels and batch swapped (stride and dilation
+    trade places); for b: g summed."""
+    stride, pads, dilation, groups = ctx.geometry
+    if ctx.transposed or groups != 1:
+        raise NotImplementedError("Ember supports create_graph=True through conv1d/conv2d with groups=1 only, not "
+                                  "through grouped or transposed convolutions")
+    _, _, x, w = ctx.saved_tensors
+    if ctx.one_d:
+        x, w, g = x.unsqueeze(2), w.unsqueeze(2), g.unsqueeze(2)
+    need = ctx.needs_input_grad
+    kernel, x_size, g_size = w.shape[2:], x.shape[2:], g.shape[2:]
+    gx = gw = gb = None
+    if need[0]:
+        reach = tuple((n - 1) * s + d * (k - 1) + 1 - lo - hi  # what the transposed convolution covers
+                      for n, s, d, k, (lo, hi) in zip(g_size, stride, dilation, kernel, pads))
+        gx = Convolution.apply(g, w, None, stride=stride, pads=pads, dilation=dilation, groups=1, transposed=True,
+                               output_padding=tuple(n - r for n, r in zip(x_size, reach)))
+    if need[1]:
+        gw = Convolution.apply(x.transpose(0, 1), g.transpose(0, 1), None, stride=dilation, pads=pads,
+                               dilation=stride, groups=1)
+        gw = gw[:, :, :kernel[0], :kernel[1]].transpose(0, 1)
+    if ctx.has_bias and need[2]:
+        gb = g.sum((0, 2, 3))
+    if ctx.one_d:
+        gx = None if gx is None else gx.squeeze(2)
+        gw = None if gw is None else gw.squeeze(2)
+    return gx, gw, gb
 
 
 def _conv_transpose(ctx, x, w, output_padding):

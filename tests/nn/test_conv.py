@@ -236,3 +236,42 @@ def test_mnist_cnn_trains_like_torch():
     t_loss.backward()
     for (name, ep), tp in zip(e_net.named_parameters(), t_net.parameters()):
         np.testing.assert_allclose(ep.grad.numpy(), tp.grad.numpy(), rtol=1e-3, atol=1e-5, err_msg=name)
+
+
+# ----------------------------------------------------------------- create_graph: gradients of gradients
+
+GEOMETRIES = [dict(), dict(stride=2, padding=1), dict(dilation=2, padding=2, stride=(1, 2)), dict(padding="same")]
+
+
+@pytest.mark.parametrize("kwargs", GEOMETRIES, ids=str)
+def test_conv2d_gradient_penalty_matches_torch(kwargs):
+    # WGAN-GP's penalty: the norm of d(output)/d(input), itself differentiated
+    def fn(m, x, w, b):
+        y = m.nn.functional.conv2d(x, w, b, **kwargs)
+        gx, = m.autograd.grad((y.tanh() ** 2).sum(), x, create_graph=True)
+        return (gx ** 2).sum()
+
+    check(fn, [(2, 3, 7, 6), (4, 3, 3, 2), (4,)], rtol=1e-4, grad_rtol=1e-3, grad_atol=1e-4)
+
+
+def test_conv1d_gradient_penalty_matches_torch():
+    def fn(m, x, w):
+        gx, = m.autograd.grad((m.nn.functional.conv1d(x, w, stride=2, padding=1) ** 3).sum(), x,
+                              create_graph=True)
+        return (gx ** 2).sum()
+
+    check(fn, [(2, 3, 9), (4, 3, 3)], rtol=1e-4, grad_rtol=1e-3, grad_atol=1e-4)
+
+
+@pytest.mark.parametrize("kwargs", GEOMETRIES[:3], ids=str)
+def test_conv2d_gradgradcheck(kwargs):
+    x, w, b = (ember.tensor(rand(s, "float64"), requires_grad=True) for s in ((1, 2, 5, 4), (3, 2, 2, 2), (3,)))
+    assert ember.autograd.gradgradcheck(lambda x, w, b: F.conv2d(x, w, b, **kwargs), [x, w, b], eps=1e-6,
+                                        atol=1e-5, rtol=1e-3)
+
+
+def test_create_graph_through_grouped_conv_says_it_is_unsupported():
+    x = ember.randn(1, 4, 5, 5, requires_grad=True)
+    y = F.conv2d(x, ember.randn(4, 2, 3, 3), groups=2)
+    with pytest.raises(NotImplementedError, match="groups=1 only"):
+        ember.autograd.grad(y.sum(), x, create_graph=True)
