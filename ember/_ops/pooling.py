@@ -9,6 +9,7 @@ height 1.
 """
 import numpy as np
 
+from .._tensor import Tensor
 from .op import Op
 from .resample import resample, window_matrix
 
@@ -54,14 +55,26 @@ def _zeros_like_layout(shape, strides, dtype):
 
 
 def _scatter_windows(parts, ctx, dtype):
-    """Sum per-kernel-position gradients back into an input-shaped array (the adjoint of slicing)."""
+    """Sum per-kernel-position gradients back into an input-shaped array (the adjoint of slicing).
+
+    With create_graph=True the parts are Tensors, and so is the image they are added into: the
+    slice-adds are recorded, and the gradient is differentiable in turn."""
     shape, (t, b, l, r), geometry = ctx.shape, ctx.pads, ctx.geometry
-    image = _zeros_like_layout(shape[:-2] + (shape[-2] + t + b, shape[-1] + l + r), ctx.strides, dtype)
+    padded = shape[:-2] + (shape[-2] + t + b, shape[-1] + l + r)
+    if ctx._as_tensors:
+        image = Tensor._wrap(np.zeros(padded, dtype))
+    else:
+        image = _zeros_like_layout(padded, ctx.strides, dtype)
     kh, kw = geometry[0]
     for i in range(kh):
         for j in range(kw):
             image[_slices(i, j, geometry)] += parts(i * kw + j)
     return image[..., t:t + shape[-2], l:l + shape[-1]]
+
+
+def _dtype(g):
+    """The NumPy dtype of a gradient, an array or (create_graph=True) a Tensor."""
+    return g._data.dtype if isinstance(g, Tensor) else g.dtype
 
 
 class MaxPool2DWithIndices(Op):
@@ -88,7 +101,7 @@ class MaxPool2DWithIndices(Op):
 
     def backward(ctx, g, *_):
         arg = ctx.arg
-        return _scatter_windows(lambda k: g * (arg == k), ctx, g.dtype)  # a mask multiply, not np.where: faster
+        return _scatter_windows(lambda k: g * (arg == k), ctx, _dtype(g))  # a mask multiply, not np.where: faster
 
 
 def _flat_indices(arg, shape, geometry, pads):
@@ -112,8 +125,8 @@ class AvgPool2D(Op):
         return total / divisor.astype(a.dtype)
 
     def backward(ctx, g):
-        share = g / ctx.divisor.astype(g.dtype)
-        return _scatter_windows(lambda k: share, ctx, g.dtype)
+        share = g / ctx.divisor.astype(_dtype(g))
+        return _scatter_windows(lambda k: share, ctx, _dtype(g))
 
 
 def _divisor(n, k, s, p, out, count_include_pad):

@@ -153,3 +153,26 @@ def test_pool_layers(expr):
     assert list(e_layer.state_dict()) == []
     shape = (2, 3, 9) if "1d" in expr else (2, 3, 9, 8)
     check(lambda m, x: (e_layer if m is ember else t_layer)(x), [shape])
+
+
+# ----------------------------------------------------------------- create_graph: gradients of gradients
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("max_pool2d", dict(kernel_size=2)),
+    ("max_pool2d", dict(kernel_size=3, stride=2, padding=1)),
+    ("avg_pool2d", dict(kernel_size=2)),
+    ("avg_pool2d", dict(kernel_size=3, stride=2, padding=1, count_include_pad=False)),
+], ids=str)
+def test_pooling_gradient_penalty_matches_torch(name, kwargs):
+    def fn(m, x):
+        y = getattr(m.nn.functional, name)(x * x, **kwargs)
+        gx, = m.autograd.grad((y ** 3).sum(), x, create_graph=True)
+        return (gx ** 2).sum()
+
+    check(fn, [(2, 3, 8, 7)], rtol=1e-4, grad_rtol=1e-3, grad_atol=1e-4)
+
+
+def test_avg_pool2d_gradgradcheck():
+    x = ember.tensor(rand((1, 2, 5, 4), "float64"), requires_grad=True)
+    assert ember.autograd.gradgradcheck(lambda x: ember.nn.functional.avg_pool2d(x, 2, stride=1), [x], eps=1e-6,
+                                        atol=1e-5, rtol=1e-3)
