@@ -11,7 +11,10 @@ from .op import Op
 
 
 def _standardize(x, axes, eps):
-    """(x - mean) / sqrt(var + eps) over ``axes`` (biased variance); also 1/std, the mean and the variance."""
+    """(x - mean) / sqrt(var + eps) over ``axes`` (biased variance); also 1/std, the mean and the variance.
+
+    Written with NumPy functions, it also runs on Tensors: backward with create_graph=True recomputes
+    the statistics from the input Tensor, so that second derivatives see how they depend on it."""
     mean = x.mean(axes, keepdims=True)
     xc = x - mean
     var = np.square(xc).mean(axes, keepdims=True)
@@ -59,12 +62,19 @@ class NativeBatchNorm(Op):
                 running_var += momentum * var.reshape(-1) * (n / (n - 1))  # the unbiased variance
         else:
             invstd = (1 / np.sqrt(running_var + x.dtype.type(eps))).astype(x.dtype, copy=False).reshape(shape)
-            xhat = (x - running_mean.reshape(shape)) * invstd
-        ctx.save_for_backward(xhat, invstd, w)
+            ctx.center = running_mean.reshape(shape).copy()
+            xhat = (x - ctx.center) * invstd
+        ctx.eps = eps
+        ctx.save_for_backward(xhat, invstd, w, x)
         return _affine(xhat, w, b, shape)
 
     def backward(ctx, g):
-        xhat, invstd, w = ctx.saved_tensors
+        xhat, invstd, w, x = ctx.saved_tensors
+        if ctx._as_tensors:  # create_graph: the statistics as functions of x (see _standardize)
+            if ctx.training:
+                xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]
+            else:
+                xhat = (x - ctx.center) * invstd
         gxhat = g if w is None else g * w.reshape(invstd.shape)
         gx = None
         if ctx.needs_input_grad[0]:
@@ -99,12 +109,14 @@ class NativeLayerNorm(Op):
     def forward(ctx, x, w, b, n_axes, eps):
         axes = tuple(range(x.ndim - n_axes, x.ndim))
         xhat, invstd, _, _ = _standardize(x, axes, x.dtype.type(eps))
-        ctx.axes, ctx.has_weight, ctx.has_bias = axes, w is not None, b is not None
-        ctx.save_for_backward(xhat, invstd, w)
+        ctx.axes, ctx.has_weight, ctx.has_bias, ctx.eps = axes, w is not None, b is not None, eps
+        ctx.save_for_backward(xhat, invstd, w, x)
         return _affine(xhat, w, b, x.shape[x.ndim - n_axes:])
 
     def backward(ctx, g):
-        xhat, invstd, w = ctx.saved_tensors
+        xhat, invstd, w, x = ctx.saved_tensors
+        if ctx._as_tensors:  # create_graph: the statistics as functions of x (see _standardize)
+            xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]
         gx = None
         if ctx.needs_input_grad[0]:
             gx = _standardize_grad(g if w is None else g * w, xhat, invstd, ctx.axes)
@@ -133,12 +145,15 @@ class NativeGroupNorm(Op):
         grouped = x.reshape(x.shape[0], groups, -1)
         xhat, invstd, _, _ = _standardize(grouped, (2,), x.dtype.type(eps))
         xhat = xhat.reshape(x.shape)
-        ctx.groups, ctx.has_weight, ctx.has_bias = groups, w is not None, b is not None
-        ctx.save_for_backward(xhat, invstd, w)
+        ctx.groups, ctx.has_weight, ctx.has_bias, ctx.eps = groups, w is not None, b is not None, eps
+        ctx.save_for_backward(xhat, invstd, w, x)
         return _affine(xhat, w, b, (-1,) + (1,) * (x.ndim - 2))
 
     def backward(ctx, g):
-        xhat, invstd, w = ctx.saved_tensors
+        xhat, invstd, w, x = ctx.saved_tensors
+        if ctx._as_tensors:  # create_graph: the statistics as functions of x (see _standardize)
+            xhat, invstd = _standardize(x.reshape(x.shape[0], ctx.groups, -1), (2,), ctx.eps)[:2]
+            xhat = xhat.reshape(x.shape)
         gx = None
         if ctx.needs_input_grad[0]:
             gxhat = g if w is None else g * w.reshape((-1,) + (1,) * (g.ndim - 2))

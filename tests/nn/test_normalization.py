@@ -138,3 +138,32 @@ def test_group_norm(shape, groups):
 ])
 def test_norm_gradcheck(fn, shapes):
     gradcheck64(fn, shapes)
+
+
+# ----------------------------------------------------------------- create_graph: gradients of gradients
+# The statistics depend on every input: second derivatives must see that (they did not, silently, before).
+
+NORMS = {
+    "batch_norm": lambda m, x, w: m.nn.functional.batch_norm(x, None, None, w, None, training=True),
+    "batch_norm eval": lambda m, x, w: m.nn.functional.batch_norm(
+        x, m.tensor([0.0, 1.0, 2.0]), m.tensor([1.0, 2.0, 3.0]), w, None, training=False),
+    "layer_norm": lambda m, x, w: m.nn.functional.layer_norm(x, x.shape[-1:], w.repeat(2)[:x.shape[-1]]),
+    "group_norm": lambda m, x, w: m.nn.functional.group_norm(x, 3, w),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NORMS))
+def test_norm_gradient_penalty_matches_torch(name):
+    def fn(m, x, w):
+        y = NORMS[name](m, x * x, w)
+        gx, = m.autograd.grad((y ** 3).sum(), x, create_graph=True)
+        return (gx ** 2).sum()
+
+    check(fn, [(4, 3, 5), (3,)], rtol=1e-4, grad_rtol=1e-3, grad_atol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["batch_norm", "layer_norm", "group_norm"])
+def test_norm_gradgradcheck(name):
+    x, w = (ember.tensor(rand(s, "float64"), requires_grad=True) for s in ((4, 3, 2), (3,)))
+    assert ember.autograd.gradgradcheck(lambda x, w: NORMS[name](ember, x, w), [x, w], eps=1e-6, atol=1e-5,
+                                        rtol=1e-3)
