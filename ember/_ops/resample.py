@@ -52,6 +52,9 @@ class Resample(Op):
         return a
 
     def backward(ctx, g):
+        if ctx._as_tensors:  # create_graph: the map is linear, its adjoint is the same op with transposed matrices
+            return Resample.apply(g, matrices=tuple(None if m is None else m.T for m in ctx.matrices),
+                                  name=ctx.backward_name)
         for k, m in enumerate(ctx.matrices):
             if m is not None:
                 g = _along(g, m.T.astype(g.dtype, copy=False), k - len(ctx.matrices))

@@ -90,3 +90,17 @@ def test_padding_layers(expr):
     shape = (2, 3, 5) if "1d" in expr else (2, 3, 4, 5)
     check(lambda m, x: (e_layer if m is ember else t_layer)(x), [np.arange(np.prod(shape), dtype=np.float32)
                                                                  .reshape(shape)])
+
+
+@pytest.mark.parametrize("kwargs", [dict(mode="bilinear", align_corners=False), dict(mode="bilinear",
+                                    align_corners=True), dict(mode="area", size=(3, 2))], ids=str)
+def test_interpolate_gradient_penalty_matches_torch(kwargs):
+    kwargs = dict(kwargs)
+    size = kwargs.pop("size", None)
+
+    def fn(m, x):
+        y = m.nn.functional.interpolate(x * x, size=size, scale_factor=None if size else 2, **kwargs)
+        gx, = m.autograd.grad((y ** 3).sum(), x, create_graph=True)
+        return (gx ** 2).sum()
+
+    check(fn, [(2, 3, 6, 5)], rtol=1e-4, grad_rtol=1e-3, grad_atol=1e-4)
