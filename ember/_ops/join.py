@@ -89,6 +89,8 @@ def cat(tensors, dim=0, *, out=None, axis=None):
     ref = tensors[0]
     if _skipped(ref._data):
         ref = next((t for t in tensors if not _skipped(t._data)), ref)
+    if any(t._data.ndim == 0 for t in tensors):  # PyTorch names a 0-dim tensor before it checks dim
+        raise _cat_error(tensors, ref, 0)
     d = ref._dim(axis if axis is not None else dim)
     try:
         result = Cat.apply(*tensors, axis=d, dtype=_dtype(tensors))
@@ -146,6 +148,8 @@ def _views(outs, base):
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = tensor._dim(dim)
     size = tensor._data.shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -162,6 +166,8 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     size = input._data.shape[input._dim(dim)]

@@ -204,7 +204,10 @@ def unsqueeze(input, dim):
 
 def transpose(input, dim0, dim1):
     n = input._data.ndim
-    return Transpose.apply(input, dim0=input._dim(dim0, n), dim1=input._dim(dim1, n))
+    dim0, dim1 = input._dim(dim0, n), input._dim(dim1, n)
+    if n == 0:  # PyTorch lets dims 0 and -1 name a 0-dim tensor's one "dim": the result is the tensor
+        return Permute.apply(input, dims=())
+    return Transpose.apply(input, dim0=dim0, dim1=dim1)
 
 
 def t(input):
@@ -251,6 +254,10 @@ def _T(self):
 
 def _mT(self):
     n = self._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+        return Permute.apply(self, dims=())
     if n < 2:
         raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {n}-D tensor.")
     return Transpose.apply(self, dim0=n - 2, dim1=n - 1)
@@ -298,6 +305,8 @@ def broadcast_to(input, size):
 
 
 def narrow(input, dim, start, length):
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = input._dim(dim)
     size = input._data.shape[d]
     start = int(start)
@@ -367,7 +376,7 @@ def flip(input, *dims):
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return Flip.apply(input, dims=tuple(dims))
+    return Flip.apply(input, dims=tuple(dims) if input._data.ndim else ())  # a 0-dim tensor flips to itself
 
 
 def roll(input, shifts, dims=None):

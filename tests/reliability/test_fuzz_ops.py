@@ -113,10 +113,6 @@ KNOWN = [
      "around, Ember raises NumPy's OverflowError", ("add_int", [np.array([1], np.uint8)], 0)),
     ({"sub", "rsub_int"}, _has(torch.bool), "bool subtraction: PyTorch raises RuntimeError, Ember computes or raises "
      "NumPy's TypeError", ("rsub_int", [np.array([True])], 0)),
-    ({"chunk", "split", "narrow", "cat"}, _zero_dim, "0-dim input: PyTorch raises RuntimeError, Ember IndexError",
-     ("chunk", [np.array(1.0, np.float32)], 7)),
-    ({"transpose", "flip", "contiguous_t"}, _zero_dim, "0-dim input: PyTorch returns the tensor, Ember raises",
-     ("transpose", [np.array(1.0, np.float32)], 0)),
     ({"pow", "rpow"}, lambda args, p: not args[-1].dtype.is_floating_point, "integer powers with negative integer "
      "exponents: PyTorch computes them, Ember raises NumPy's ValueError", ("rpow", [np.array([-1])], 0)),
     ({"pow", "topk"}, _has(torch.bool), "bool input: PyTorch raises, Ember computes", ("topk", [np.array([True])], 0)),
