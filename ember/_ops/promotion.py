@@ -74,6 +74,9 @@ def binary(op, a, b, **params):
         return op.apply(a, b, **params)
     except ValueError as e:
         raise _shape_error(e, a, b) from None
+    except OverflowError:  # a Python int outside an integer tensor's range: PyTorch wraps it into the dtype
+        dt = (a if isinstance(a, Tensor) else b)._data.dtype
+        return op.apply(*[np.asarray(x).astype(dt) if type(x) is int else x for x in (a, b)], **params)
 
 
 def promoted_binary(op, a, b, **params):

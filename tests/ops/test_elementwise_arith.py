@@ -237,3 +237,10 @@ def test_error_messages_match_pytorch():
 def test_rounded_division_gradcheck():
     gradcheck64(lambda m, a, b: m.div(a, b, rounding_mode="floor") + a * b, [(2, 3), (3,)], positive=True)
     gradcheck64(lambda m, a, b: m.div(a, b, rounding_mode="trunc") * 2 + a, [(2, 3), (3,)], positive=True)
+
+
+@pytest.mark.parametrize("expr", ["a + (-1)", "a % (-1)", "a // (-1)", "a - 300", "a * (-2)", "(-1) + a", "a + 256"])
+def test_python_int_outside_the_integer_dtype_wraps_around(expr):
+    # PyTorch casts the number into the tensor's dtype (-1 into uint8 is 255); NumPy would raise OverflowError
+    check(lambda m, a: eval(expr), [np.array([0, 1, 5, 200], np.uint8)], grad=False)
+    check(lambda m, a: eval(expr.replace("300", "200")), [np.array([1, -2, 100], np.int8)], grad=False)

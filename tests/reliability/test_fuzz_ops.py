@@ -109,8 +109,6 @@ def _has(dtype):
 # (so the rest of the pool is still checked); test_known_divergence below shows each on its smallest example and
 # is expected to fail until the op is fixed, at which point its entry here should go.
 KNOWN = [
-    ({"add_int", "mod_int", "floordiv_int"}, _has(torch.uint8), "uint8 with a negative Python int: PyTorch wraps "
-     "around, Ember raises NumPy's OverflowError", ("add_int", [np.array([1], np.uint8)], 0)),
     ({"sub", "rsub_int"}, _has(torch.bool), "bool subtraction: PyTorch raises RuntimeError, Ember computes or raises "
      "NumPy's TypeError", ("rsub_int", [np.array([True])], 0)),
     ({"pow", "rpow"}, lambda args, p: not args[-1].dtype.is_floating_point, "integer powers with negative integer "
