@@ -178,6 +178,8 @@ class Sign(Op):
 class Pow(Op):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if getattr(b, "dtype", None) is not None and b.dtype.kind in "iu" and np.asarray(a).dtype.kind in "iu":
+            return _integer_power(a, b)
         return a ** b
 
     def backward(ctx, g):
@@ -250,11 +252,24 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def sub(input, other, *, alpha=1, out=None):
+    _check_subtractable(input, other)
     return finish(binary(Sub, input, other) if alpha == 1 else binary(Sub, input, other, alpha=alpha), out)
 
 
 def rsub(input, other, *, alpha=1):
+    _check_subtractable(input, other)
     return binary(RSub, input, other, alpha=alpha)
+
+
+def _check_subtractable(a, b):
+    """PyTorch defines no subtraction of bools, with bool tensors or with numbers."""
+    bools = [_is_bool(x) for x in (a, b)]
+    if all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if any(_is_bool(x) for x in (a, b) if isinstance(x, Tensor)):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def mul(input, other, *, out=None):
@@ -345,6 +360,17 @@ def sign(input, *, out=None):
     return finish(Sign.apply(input), out)
 
 
+def _integer_power(a, b):
+    """Integers to integer powers, negative exponents included as PyTorch computes them (NumPy refuses):
+    1 and -1 keep their magnitude, every other base gives 0."""
+    negative = b < 0
+    if not negative.any():
+        return a ** b
+    odd = (b % 2).astype(bool)
+    inverse = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, inverse, a ** np.where(negative, 0, b)).astype(np.result_type(a, b), copy=False)
+
+
 def pow(input, exponent, *, out=None):
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         exponent = scalar(exponent)
@@ -384,6 +410,7 @@ def add_(self, other, *, alpha=1):
 
 
 def sub_(self, other, *, alpha=1):
+    _check_subtractable(self, other)
     return inplace_binary(Sub, self, other, **({} if alpha == 1 else {"alpha": alpha}))
 
 

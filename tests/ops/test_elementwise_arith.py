@@ -244,3 +244,15 @@ def test_python_int_outside_the_integer_dtype_wraps_around(expr):
     # PyTorch casts the number into the tensor's dtype (-1 into uint8 is 255); NumPy would raise OverflowError
     check(lambda m, a: eval(expr), [np.array([0, 1, 5, 200], np.uint8)], grad=False)
     check(lambda m, a: eval(expr.replace("300", "200")), [np.array([1, -2, 100], np.int8)], grad=False)
+
+
+@pytest.mark.parametrize("expr", ["a - a", "a - 1", "1 - a", "a - True", "m.rsub(a, 1)", "a.sub(a)",
+                                  "a.clone().sub_(1)", "a.float() - a"])
+def test_bool_subtraction_raises_pytorchs_error(expr):
+    check(lambda m, a: eval(expr), [np.array([True, False])], grad=False)  # torch raises: Ember must, the same type
+
+
+@pytest.mark.parametrize("expr", ["a ** b", "2 ** b", "(-1) ** b", "a.pow(b)"])
+def test_integers_to_negative_integer_tensor_powers(expr):
+    check(lambda m, a, b: eval(expr), [np.array([0, 1, -1, 2, -2, 3]), np.array([-1, -3, -3, -1, -2, 2])],
+          grad=False)

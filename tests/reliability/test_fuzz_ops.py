@@ -109,10 +109,6 @@ def _has(dtype):
 # (so the rest of the pool is still checked); test_known_divergence below shows each on its smallest example and
 # is expected to fail until the op is fixed, at which point its entry here should go.
 KNOWN = [
-    ({"sub", "rsub_int"}, _has(torch.bool), "bool subtraction: PyTorch raises RuntimeError, Ember computes or raises "
-     "NumPy's TypeError", ("rsub_int", [np.array([True])], 0)),
-    ({"pow", "rpow"}, lambda args, p: not args[-1].dtype.is_floating_point, "integer powers with negative integer "
-     "exponents: PyTorch computes them, Ember raises NumPy's ValueError", ("rpow", [np.array([-1])], 0)),
     ({"pow", "topk"}, _has(torch.bool), "bool input: PyTorch raises, Ember computes", ("topk", [np.array([True])], 0)),
     ({"mod_int", "floordiv_int", "fmod", "remainder", "floor_divide"}, _empty, "integer division by zero of an "
      "empty tensor: PyTorch returns the empty result, Ember raises ZeroDivisionError",
