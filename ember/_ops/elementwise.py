@@ -36,7 +36,11 @@ class _Overloaded(Op):
 class Add(Op):
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return a + b if alpha == 1 else a + alpha * b
+        if alpha == 1:
+            return a + b
+        if np.result_type(a, b) == np.bool_:  # bools stay bools, alpha counting as a bool (PyTorch)
+            return np.logical_or(a, np.logical_and(b, bool(alpha)))
+        return a + alpha * b
 
     def backward(ctx, g):
         return g, (g if ctx.alpha == 1 else g * ctx.alpha)
@@ -278,8 +282,11 @@ def mul(input, other, *, out=None):
 
 def true_divide(input, other, *, out=None):
     a, b = promote(input, other)
-    if (a if isinstance(a, Tensor) else b)._data.dtype.kind != "f":  # integers divide in the default float dtype
-        return finish(promoted_binary(Div, a, b, dtype=B.get_default_dtype().np), out)
+    if (a if isinstance(a, Tensor) else b)._data.dtype.kind != "f":
+        # integers divide in the default float dtype, each operand converted on its own: a common integer
+        # type first would wrap values around (uint8 / int64(-1) is -1.0 in PyTorch, not 1/255)
+        x, y = (t if isinstance(t, (Tensor, int, bool)) else p for t, p in ((input, a), (other, b)))
+        return finish(promoted_binary(Div, x, y, dtype=B.get_default_dtype().np), out)
     return finish(promoted_binary(Div, a, b), out)
 
 
@@ -372,6 +379,8 @@ def _integer_power(a, b):
 
 
 def pow(input, exponent, *, out=None):
+    if _is_bool(input) and _is_bool(exponent) and (isinstance(input, Tensor) or isinstance(exponent, Tensor)):
+        raise not_implemented("pow", input if isinstance(input, Tensor) else exponent)
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
         exponent = scalar(exponent)
         if type(exponent) is int:

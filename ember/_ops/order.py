@@ -272,6 +272,8 @@ def argsort(input, dim=-1, descending=False, *, stable=False):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     axis = axis_of(input, dim)
     if not 0 <= k <= (input._data.shape[axis] if input._data.ndim else 1):
         raise RuntimeError("selected index k out of range")

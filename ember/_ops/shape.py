@@ -218,6 +218,8 @@ def t(input):
 
 
 def permute(input, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _wrap_dims(input, _sizes(dims))
     n = input._data.ndim
     if len(dims) != n:

@@ -256,3 +256,9 @@ def test_bool_subtraction_raises_pytorchs_error(expr):
 def test_integers_to_negative_integer_tensor_powers(expr):
     check(lambda m, a, b: eval(expr), [np.array([0, 1, -1, 2, -2, 3]), np.array([-1, -3, -3, -1, -2, 2])],
           grad=False)
+
+
+def test_integer_true_division_converts_each_operand_to_float():
+    # no common integer type first: uint8 / int64(-1) is -1.0, not 1/255
+    check(lambda m, a, b: a / b, [np.array([[0, 3], [1, 200]], np.uint8), np.array(-1)], grad=False)
+    check(lambda m, a, b: a / b, [np.array([200], np.uint8), np.array([-1], np.int8)], grad=False)
