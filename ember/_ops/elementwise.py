@@ -17,8 +17,9 @@ def _kind(a, b):
 
 
 def _check_divisor(a, b):
-    """Integer division by zero is an error in PyTorch, not NumPy's warning and 0."""
-    if _kind(a, b) in "biu" and not np.all(b):
+    """Integer division by zero is an error in PyTorch, not NumPy's warning and 0 (unless there is
+    nothing to divide: an empty operand gives an empty result)."""
+    if _kind(a, b) in "biu" and np.size(a) and np.size(b) and not np.all(b):
         raise RuntimeError("ZeroDivisionError")
 
 

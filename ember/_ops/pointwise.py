@@ -418,7 +418,10 @@ def relu_(self):
 
 def atan2(input, other, *, out=None):
     a, b = tensor_operands("atan2", input, other)
-    return finish(binary(Atan2, floating(a), floating(b)), out)
+    if isinstance(input, Tensor):  # each operand goes to the result's float type on its own, as in true
+        dt = floating(a)._data.dtype  # division: through a common integer type, values would wrap around
+        a, b = input.to(dt), other.to(dt)
+    return finish(binary(Atan2, a, b), out)
 
 
 def atan2_(self, other):

@@ -262,3 +262,14 @@ def test_integer_true_division_converts_each_operand_to_float():
     # no common integer type first: uint8 / int64(-1) is -1.0, not 1/255
     check(lambda m, a, b: a / b, [np.array([[0, 3], [1, 200]], np.uint8), np.array(-1)], grad=False)
     check(lambda m, a, b: a / b, [np.array([200], np.uint8), np.array([-1], np.int8)], grad=False)
+
+
+@pytest.mark.parametrize("expr", ["a % 0", "a // 0", "m.fmod(a, 0)", "m.remainder(a, m.tensor(0))",
+                                  "m.floor_divide(a, 0)"])
+def test_integer_division_by_zero_of_an_empty_tensor_is_empty(expr):
+    check(lambda m, a: eval(expr), [np.zeros((0,), np.int16)], grad=False)
+
+
+def test_atan2_of_integers_converts_each_operand_to_float():
+    check(lambda m, a, b: m.atan2(a, b), [np.array(-1), np.array([0], np.uint8)], grad=False)
+    check(lambda m, a, b: m.atan2(a, b), [np.ones((2, 2), np.int64), np.array(0.5)], grad=False)  # float64 wins

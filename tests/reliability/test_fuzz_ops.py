@@ -109,9 +109,6 @@ def _has(dtype):
 # (so the rest of the pool is still checked); test_known_divergence below shows each on its smallest example and
 # is expected to fail until the op is fixed, at which point its entry here should go.
 KNOWN = [
-    ({"mod_int", "floordiv_int", "fmod", "remainder", "floor_divide"}, _empty, "integer division by zero of an "
-     "empty tensor: PyTorch returns the empty result, Ember raises ZeroDivisionError",
-     ("mod_int", [np.zeros((0,), np.int16)], 1)),
     ({"clamp"}, _has(torch.uint8), "clamp of uint8 by -1: PyTorch wraps the bound to 255, Ember clips to 0",
      ("clamp", [np.array([0, 1, 5], np.uint8)], 0)),
     ({"softmax"}, lambda args, p: not args[0].dtype.is_floating_point, "softmax of integers: PyTorch checks the dim "
