@@ -268,11 +268,11 @@ def rsub(input, other, *, alpha=1):
 
 def _check_subtractable(a, b):
     """PyTorch defines no subtraction of bools, with bool tensors or with numbers."""
-    bools = [_is_bool(x) for x in (a, b)]
-    if all(bools):
+    bool_a, bool_b = _is_bool(a), _is_bool(b)
+    if bool_a and bool_b:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                            "`logical_xor()` operator instead.")
-    if any(_is_bool(x) for x in (a, b) if isinstance(x, Tensor)):
+    if bool_a and isinstance(a, Tensor) or bool_b and isinstance(b, Tensor):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
 

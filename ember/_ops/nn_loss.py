@@ -261,7 +261,7 @@ class CrossEntropyRows(CrossEntropy):
     def backward(ctx, g):
         if isinstance(g, Tensor) or ctx.flat is None:
             return CrossEntropy.backward(ctx, g)
-        f = g / ctx.denominator if ctx.reduction == "mean" else g
+        f = _row_scale(ctx, g)
         grad = ctx.p * f
         grad.ravel()[ctx.flat] -= f
         return grad, None

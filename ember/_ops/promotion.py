@@ -70,26 +70,20 @@ def tensor_operands(name, input, other):
 def binary(op, a, b, **params):
     """Promote, then apply: the one entry for every broadcasting binary op."""
     a, b = promote(a, b)
-    try:
-        return op.apply(a, b, **params)
-    except ValueError as e:
-        raise _shape_error(e, a, b) from None
-    except OverflowError:  # a Python int outside an integer tensor's range: PyTorch wraps it into the dtype
-        dt = (a if isinstance(a, Tensor) else b)._data.dtype
-        return op.apply(*[np.asarray(x).astype(dt) if type(x) is int else x for x in (a, b)], **params)
+    return promoted_binary(op, a, b, **params)
 
 
 def promoted_binary(op, a, b, **params):
-    """``binary`` for operands already promoted."""
+    """``binary`` for operands already promoted: NumPy's errors become PyTorch's behaviour."""
     try:
         return op.apply(a, b, **params)
     except ValueError as e:
-        raise _shape_error(e, a, b) from None
-
-
-def _shape_error(e, a, b):
-    """NumPy's broadcast error as PyTorch words it; other errors as they are."""
-    return broadcast_error(a, b) if "broadcast" in str(e) else e
+        if "broadcast" in str(e):
+            raise broadcast_error(a, b) from None
+        raise
+    except OverflowError:  # a Python int outside an integer tensor's range: PyTorch wraps it into the dtype
+        dt = (a if isinstance(a, Tensor) else b)._data.dtype
+        return op.apply(*[np.asarray(x).astype(dt) if type(x) is int else x for x in (a, b)], **params)
 
 
 def promote_all(*operands):

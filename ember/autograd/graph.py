@@ -413,19 +413,7 @@ def _tensor_hooks(node, outs, create_graph):
 
 def _call_plain(node, outs):
     """``_call`` for a node without hooks, outside anomaly mode and create_graph."""
-    if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
-        outs = [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
-    grads = node.backward(*outs)
-    if type(grads) is not tuple:
-        grads = (grads,)
-    meta = node._meta
-    if meta is None:
-        return grads
-    if len(grads) != len(meta):
-        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected "
-                           f"{len(meta)}, got {len(grads)})")
-    return tuple([None if g is None or e is None else g if g.shape == m[0] and g.dtype == m[1] else
-                  _conform(g, m) for g, m, e in zip(grads, meta, node.next_functions)])
+    return _fitted(node, node.backward(*_materialized(node, outs)))
 
 
 def _call(node, outs, create_graph, check_nan):
@@ -437,8 +425,7 @@ def _call(node, outs, create_graph, check_nan):
             new = fn(tuple(_as_tensor(g) for g in outs))
             if new is not None:
                 outs = [n if create_graph or n is None else n._data for n in new]
-    if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
-        outs = [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
+    outs = _materialized(node, outs)
     if create_graph:
         node._as_tensors = True
         try:
@@ -447,16 +434,7 @@ def _call(node, outs, create_graph, check_nan):
             node._as_tensors = False
     else:
         grads = node.backward(*outs)
-    if type(grads) is not tuple:
-        grads = (grads,)
-    meta = node._meta
-    if meta is not None:
-        if len(grads) != len(meta):
-            raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected "
-                               f"{len(meta)}, got {len(grads)})")
-        # no gradient for inputs that do not need one; the others fit their input
-        grads = tuple([None if g is None or e is None else g if g.shape == m[0] and g.dtype == m[1] else
-                       _conform(g, m) for g, m, e in zip(grads, meta, node.next_functions)])
+    grads = _fitted(node, grads)
     if hooks is not None and hooks.post:
         for fn in hooks.post:
             new = fn(tuple(_as_tensor(g) for g in grads), tuple(_as_tensor(g) for g in outs))
@@ -465,6 +443,28 @@ def _call(node, outs, create_graph, check_nan):
     if check_nan:
         _check_nan(node, grads)
     return grads
+
+
+def _materialized(node, outs):
+    """The gradients of a node's outputs, zeros standing in for outputs no gradient reached."""
+    if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
+        return [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
+    return outs
+
+
+def _fitted(node, grads):
+    """What a node's backward returned, one gradient per input: none for inputs that need none, the
+    others fit to their input's shape and dtype."""
+    if type(grads) is not tuple:
+        grads = (grads,)
+    meta = node._meta
+    if meta is None:
+        return grads
+    if len(grads) != len(meta):
+        raise RuntimeError(f"function {node.name()} returned an incorrect number of gradients (expected "
+                           f"{len(meta)}, got {len(grads)})")
+    return tuple([None if g is None or e is None else g if g.shape == m[0] and g.dtype == m[1] else
+                  _conform(g, m) for g, m, e in zip(grads, meta, node.next_functions)])
 
 
 def _check_nan(node, grads):
