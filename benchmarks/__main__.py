@@ -96,18 +96,27 @@ def main(argv=None):
         y = ds.targets.numpy()
         collected[("numpy", "step_us")] = {"numpy": step_times(x, y)}
         collected[("numpy", "step_us_tracking")] = {"numpy": step_times(x, y, track=True)}
+    if "numpy" in only and "infer" in only:
+        from .numpy_floor import infer_times
+
+        # beside PyTorch's times, so that its ratio is the best any framework on NumPy could reach
+        floor = {"numpy": infer_times()}
+        if "torch" in collected.get(("infer", "call_us"), {}):
+            floor["torch"] = collected[("infer", "call_us")]["torch"]
+        collected[("numpy", "call_us")] = floor
 
     rows, report = [], {}
     labels = {(w, k): (label, goal) for w, ms in METRICS.items() for k, label, goal in ms}
     labels[("import", "s")] = ("import time s", "ember <= 0.15")
     labels[("numpy", "step_us")] = ("W1b step us, hand-written NumPy", "ember <= 2x this")
     labels[("numpy", "step_us_tracking")] = ("W1b step+tracking us, NumPy", "ember <= 2x this")
+    labels[("numpy", "call_us")] = ("batch-1 inference us, hand-written NumPy", "its ratio: the best on NumPy")
     for key, per_fw in collected.items():
         label, goal = labels[key]
         e = summarise(per_fw["ember"]) if "ember" in per_fw else None
         t = summarise(per_fw["torch"]) if "torch" in per_fw else None
         n = summarise(per_fw["numpy"]) if "numpy" in per_fw else None
-        ratio = e[1] / t[1] if e and t and t[1] else None
+        ratio = (e or n)[1] / t[1] if (e or n) and t and t[1] else None
         fmt = lambda v: "-" if v is None else f"{v[0]:.4g} / {v[1]:.4g}"  # noqa: E731
         rows.append((label, fmt(e or n), fmt(t), "-" if ratio is None else f"{ratio:.2f}", goal))
         report[f"{key[0]}.{key[1]}"] = {"ember": e, "torch": t, "numpy": n, "ratio": ratio, "goal": goal}
