@@ -1,11 +1,15 @@
 """Process-wide settings of PyTorch's, as a NumPy engine honours them.
 
-``set_num_threads``/``get_num_threads``: the threads NumPy's BLAS uses for
-matmul and convolution. With threadpoolctl installed (``pip install ember[threads]``) the limit is
-applied to the BLAS and OpenMP pools already loaded into the process, as
-PyTorch's intra-op limit is. Without it the value is only recorded: a BLAS
-library reads its thread count once at start-up, so set ``OMP_NUM_THREADS``
-before starting Python instead.
+``set_num_threads``/``get_num_threads``: the threads for intra-op parallelism.
+NumPy's BLAS uses them for matrix products, and Ember's own pool
+(``ember/_parallel.py``) for large copies and elementwise loops (convolutions,
+pooling, activations), as PyTorch's pool does. The first kernel that pool
+splits limits BLAS to one thread for good, as BLAS threads would slow the pool,
+and the pool splits large products from then on; that limit holds for NumPy code
+of the program's own as well. Both need threadpoolctl (``pip install
+ember[threads]``). Without it the setting is only recorded, the pool does not
+run, and BLAS keeps the threads it started with (set ``OMP_NUM_THREADS`` before
+starting Python to choose).
 
 Memory: glibc's malloc gives each freed block of more than a few megabytes back
 to the kernel, so a training loop would fault its activations and gradients in
@@ -35,6 +39,8 @@ _TRIM_THRESHOLD = 256 << 20
 malloc_tuned = False  # whether the thresholds above were applied to this process
 
 _requested = []
+_default_threads = []
+_blas_single = []
 _deterministic = {"mode": False, "warn_only": False}
 _matmul_precision = ["highest"]
 _COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
@@ -53,7 +59,7 @@ def _pools():
 
 
 def set_num_threads(n):
-    """Limit the threads used for intra-op parallelism (BLAS) to ``n``."""
+    """Use ``n`` threads for intra-op parallelism, as ``torch.set_num_threads`` does."""
     if isinstance(n, bool) or not hasattr(type(n), "__index__"):
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     n = operator.index(n)
@@ -61,20 +67,43 @@ def set_num_threads(n):
         raise RuntimeError("set_num_threads expects a positive integer")
     _requested[:] = [n]
     pools = _pools()
-    if pools is not None:
+    if pools is not None and not blas_is_single_threaded():  # else Ember's pool splits products itself
         pools.threadpool_limits(limits=n)
 
 
 def get_num_threads():
-    """The threads used for intra-op parallelism: the BLAS pool's size where it can be read."""
-    pools = _pools()
-    if pools is not None:
-        counts = [pool["num_threads"] for pool in pools.threadpool_info() if pool["user_api"] == "blas"]
-        if counts:
-            return max(counts)
+    """The threads used for intra-op parallelism."""
+    return intra_op_threads()
+
+
+def intra_op_threads():
+    """What set_num_threads asked for, else as PyTorch defaults: ``OMP_NUM_THREADS`` or the cores this
+    process may run on. Cheap enough to ask on every large op: it queries no thread pool."""
     if _requested:
         return _requested[0]
-    return int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
+    if not _default_threads:
+        env = os.environ.get("OMP_NUM_THREADS", "")
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        _default_threads.append(int(env) if env.isdigit() and int(env) > 0 else cores)
+    return _default_threads[0]
+
+
+def blas_single_threaded():
+    """Limit NumPy's BLAS to one thread, once, for Ember's pool (see ``ember/_parallel.py``); False
+    where that cannot be done: no threadpoolctl, or no BLAS it can control."""
+    if not _blas_single:
+        pools = _pools()
+        ok = False
+        if pools is not None and any(p["user_api"] == "blas" for p in pools.threadpool_info()):
+            pools.threadpool_limits(limits=1, user_api="blas")
+            ok = True
+        _blas_single.append(ok)
+    return _blas_single[0]
+
+
+def blas_is_single_threaded():
+    """Whether blas_single_threaded has limited BLAS (without doing it)."""
+    return bool(_blas_single) and _blas_single[0]
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):

@@ -16,6 +16,7 @@ fastest. Results are handed out as (N, C, H, W) views of it.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .._parallel import matmul, split
 from .op import Op
 
 
@@ -26,7 +27,9 @@ def _unfold(xc, kernel, stride, dilation, out_size):
     s = xc.strides
     view = as_strided(xc, (C, kh, kw, N, ho, wo), (s[0], s[2] * dh, s[3] * dw, s[1], s[2] * sh, s[3] * sw),
                       writeable=False)
-    return np.ascontiguousarray(view).reshape(C * kh * kw, N * ho * wo)
+    cols = np.empty(view.shape, xc.dtype)
+    split(lambda lo, hi: np.copyto(cols[lo:hi], view[lo:hi]), C, cols.size)  # channels on separate threads
+    return cols.reshape(C * kh * kw, N * ho * wo)
 
 
 def _fold(cols, C, N, padded, kernel, stride, dilation, out_size):
@@ -34,9 +37,14 @@ def _fold(cols, C, N, padded, kernel, stride, dilation, out_size):
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
     cols = cols.reshape(C, kh, kw, N, ho, wo)
     image = np.zeros((C, N) + padded, cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            image[:, :, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw] += cols[:, i, j]
+
+    def channels(lo, hi):
+        for i in range(kh):
+            for j in range(kw):
+                image[lo:hi, :, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw] += \
+                    cols[lo:hi, i, j]
+
+    split(channels, C, cols.size)
     return image
 
 
@@ -62,7 +70,7 @@ def _crop(image, pads):
 def _grouped(a, b, groups, trans_a=False):
     """Per-group products of matrices stacked along the rows: (G*m, k) @ (G*k, n) -> (G*m, n)."""
     if groups == 1:
-        return (a.T if trans_a else a) @ b
+        return matmul(a.T if trans_a else a, b)
     a = a.reshape(groups, -1, a.shape[-1])
     b = b.reshape(groups, -1, b.shape[-1])
     out = np.matmul(a.transpose(0, 2, 1) if trans_a else a, b)
@@ -73,7 +81,7 @@ def _weight_grad(g2, cols, groups):
     """Per group, g2 (O, K) times cols (C*kh*kw, K) transposed, with K = N*Ho*Wo long. OpenBLAS runs this
     shape fastest as cols @ g2.T, transposed after."""
     if groups == 1:
-        return (cols @ g2.T).T
+        return matmul(cols, g2.T).T
     out = np.matmul(cols.reshape(groups, -1, cols.shape[-1]), g2.reshape(groups, -1, g2.shape[-1]).transpose(0, 2, 1))
     return out.transpose(0, 2, 1).reshape(g2.shape[0], -1)
 

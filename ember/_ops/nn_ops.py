@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from .. import _backend as B
+from .._parallel import matmul
 from .._tensor import Tensor
 from . import nn_activation
 from .op import Op, inplace as run_inplace
@@ -24,7 +25,7 @@ class Linear(Op):
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
-        out = x @ w.T
+        out = matmul(x, w.T) if x.ndim == 2 else x @ w.T
         if b is not None:
             out += b
         return out
@@ -32,18 +33,24 @@ class Linear(Op):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = g @ w if need[0] else None
+        gx = (matmul(g, w) if g.ndim == 2 else g @ w) if need[0] else None
         gw = None
         if need[1]:
             if x.ndim == 1:  # the outer product of g and x
                 gw = g.reshape(-1, 1) * x.reshape(1, -1)
             else:
-                gw = g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+                gw = matmul(g.reshape(-1, g.shape[-1]).T, x.reshape(-1, x.shape[-1]))
         gb = None
         if ctx.has_bias and need[2]:
-            # summed here for the common 2-D case, and the engine sums N-D ones into a new array; a 1-D g
-            # is copied, as every gradient of a fresh_grads op must be its own array
-            gb = g if isinstance(g, Tensor) else g.sum(0) if g.ndim == 2 else g.copy() if g.ndim == 1 else g
+            # summed here for the common 2-D case (through the ufunc: ndarray.sum's Python wrapper costs
+            # more than the sum at batch 8), and the engine sums N-D ones into a new array; a 1-D g is
+            # copied, as every gradient of a fresh_grads op must be its own array
+            if isinstance(g, Tensor) or g.ndim > 2:
+                gb = g
+            elif g.ndim == 2:
+                gb = _sum_rows(g, 0) if type(g) is np.ndarray else g.sum(0)
+            else:
+                gb = g.copy()
         return gx, gw, gb
 
     def name(self):
@@ -54,6 +61,9 @@ class Linear(Op):
         if self.has_bias:
             return "ViewBackward0"
         return "SqueezeBackward4" if ndim == 1 else "UnsafeViewBackward0"
+
+
+_sum_rows = np.add.reduce
 
 
 def _dtype_error(input, weight, bias):

@@ -9,6 +9,7 @@ height 1.
 """
 import numpy as np
 
+from .._parallel import split
 from .._tensor import Tensor
 from .op import Op
 from .resample import resample, window_matrix
@@ -54,22 +55,30 @@ def _zeros_like_layout(shape, strides, dtype):
     return np.zeros([shape[d] for d in outer_first], dtype).transpose(np.argsort(outer_first))
 
 
-def _scatter_windows(parts, ctx, dtype):
-    """Sum per-kernel-position gradients back into an input-shaped array (the adjoint of slicing).
+def _scatter_windows(parts, ctx, dtype, *operands):
+    """Sum per-kernel-position gradients back into an input-shaped array (the adjoint of slicing):
+    ``parts(k, *operands)`` is the gradient of window position k.
 
-    With create_graph=True the parts are Tensors, and so is the image they are added into: the
-    slice-adds are recorded, and the gradient is differentiable in turn."""
+    The work is split over the intra-op threads along the first axis, each thread taking its rows
+    of the operands. With create_graph=True the parts are Tensors, and so is the image they are
+    added into: the slice-adds are recorded, and the gradient is differentiable in turn."""
     shape, (t, b, l, r), geometry = ctx.shape, ctx.pads, ctx.geometry
     padded = shape[:-2] + (shape[-2] + t + b, shape[-1] + l + r)
     if ctx._as_tensors:
         image = Tensor._wrap(np.zeros(padded, dtype))
+        _add_windows(image, parts, operands, geometry)
     else:
         image = _zeros_like_layout(padded, ctx.strides, dtype)
+        split(lambda lo, hi: _add_windows(image[lo:hi], parts, [x[lo:hi] for x in operands], geometry),
+              padded[0], image.size)
+    return image[..., t:t + shape[-2], l:l + shape[-1]]
+
+
+def _add_windows(image, parts, operands, geometry):
     kh, kw = geometry[0]
     for i in range(kh):
         for j in range(kw):
-            image[_slices(i, j, geometry)] += parts(i * kw + j)
-    return image[..., t:t + shape[-2], l:l + shape[-1]]
+            image[_slices(i, j, geometry)] += parts(i * kw + j, *operands)
 
 
 def _dtype(g):
@@ -83,17 +92,23 @@ class MaxPool2DWithIndices(Op):
         fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
         ap = _padded(a, pads, fill)
         windows = [ap[_slices(i, j, geometry)] for i in range(kh) for j in range(kw)]
-        out = windows[0].copy()
-        for w in windows[1:]:
-            np.maximum(out, w, out=out)  # NaN wins, as in PyTorch
-        # the window position of each maximum: the first one, or the first NaN, as PyTorch picks
-        nan = a.dtype.kind == "f" and np.isnan(out).any()
+        out = np.empty(windows[0].shape, a.dtype)
         arg = np.zeros(out.shape, np.int16 if len(windows) < 2 ** 15 else np.int64)
-        for k in range(len(windows) - 1, -1, -1):
-            hit = windows[k] == out
-            if nan:
-                hit |= np.isnan(windows[k])
-            arg -= (arg - k) * hit  # arg = k where hit: arithmetic is branch-free, unlike a masked store
+
+        def rows(lo, hi):  # rows lo:hi of the first axis (one intra-op thread's share)
+            o, ar, ws = out[lo:hi], arg[lo:hi], [w[lo:hi] for w in windows]
+            np.copyto(o, ws[0])
+            for w in ws[1:]:
+                np.maximum(o, w, out=o)  # NaN wins, as in PyTorch
+            # the window position of each maximum: the first one, or the first NaN, as PyTorch picks
+            nan = a.dtype.kind == "f" and np.isnan(o).any()
+            for k in range(len(ws) - 1, -1, -1):
+                hit = ws[k] == o
+                if nan:
+                    hit |= np.isnan(ws[k])
+                ar -= (ar - k) * hit  # arg = k where hit: arithmetic is branch-free, unlike a masked store
+
+        split(rows, out.shape[0], a.size)
         ctx.arg, ctx.shape, ctx.strides, ctx.geometry, ctx.pads = arg, a.shape, a.strides, geometry, pads
         if not return_indices:
             return out
@@ -101,7 +116,8 @@ class MaxPool2DWithIndices(Op):
 
     def backward(ctx, g, *_):
         arg = ctx.arg
-        return _scatter_windows(lambda k: g * (arg == k), ctx, _dtype(g))  # a mask multiply, not np.where: faster
+        # a mask multiply, not np.where: faster
+        return _scatter_windows(lambda k, g, arg: g * (arg == k), ctx, _dtype(g), g, arg)
 
 
 def _flat_indices(arg, shape, geometry, pads):
@@ -126,7 +142,7 @@ class AvgPool2D(Op):
 
     def backward(ctx, g):
         share = g / ctx.divisor.astype(_dtype(g))
-        return _scatter_windows(lambda k: share, ctx, _dtype(g))
+        return _scatter_windows(lambda k, share: share, ctx, _dtype(g), share)
 
 
 def _divisor(n, k, s, p, out, count_include_pad):

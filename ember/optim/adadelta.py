@@ -1,6 +1,7 @@
 """Adadelta: step sizes from the ratio of running RMS of past updates to that of gradients."""
 import numpy as np
 
+from .._parallel import map_flat
 from .optimizer import Optimizer, check, check_lr, prepared_grad, step_counter, zeros_state
 
 __all__ = ["Adadelta"]
@@ -37,21 +38,26 @@ class Adadelta(Optimizer):
                 counter += 1
                 g = prepared_grad(d, p.grad._data, weight_decay, maximize)
                 sq, acc = state["square_avg"]._data, state["acc_delta"]._data
-                sq *= rho
-                tmp = np.multiply(g, g, out=np.empty_like(sq))  # out= keeps 0-dim results arrays
-                tmp *= 1 - rho
-                sq += tmp
-                np.add(sq, eps, out=tmp)
-                np.sqrt(tmp, out=tmp)
-                delta = np.add(acc, eps, out=np.empty_like(acc))
-                np.sqrt(delta, out=delta)
-                delta /= tmp
-                delta *= g
-                acc *= rho
-                np.multiply(delta, delta, out=tmp)
-                tmp *= 1 - rho
-                acc += tmp
-                delta *= lr
-                d -= delta
+                map_flat(lambda d, g, sq, acc: _update(d, g, sq, acc, lr, rho, eps), d, g, sq, acc)
                 p._version[0] += 1
         return loss
+
+
+def _update(d, g, sq, acc, lr, rho, eps):
+    """One Adadelta update of parameter values ``d``, in place with their running averages."""
+    sq *= rho
+    tmp = np.multiply(g, g, out=np.empty_like(sq))  # out= keeps 0-dim results arrays
+    tmp *= 1 - rho
+    sq += tmp
+    np.add(sq, eps, out=tmp)
+    np.sqrt(tmp, out=tmp)
+    delta = np.add(acc, eps, out=np.empty_like(acc))
+    np.sqrt(delta, out=delta)
+    delta /= tmp
+    delta *= g
+    acc *= rho
+    np.multiply(delta, delta, out=tmp)
+    tmp *= 1 - rho
+    acc += tmp
+    delta *= lr
+    d -= delta
