@@ -44,14 +44,15 @@ def has_module(python, module):
     return subprocess.run([python, "-c", f"import {module}"], capture_output=True, cwd=ROOT).returncode == 0
 
 
-def import_times(python, statement, repeat):
-    """Wall seconds of ``python -c statement`` in ``repeat`` fresh processes, fastest first."""
+def import_times(python, statement, repeat, cwd=ROOT):
+    """Wall seconds of ``python -c statement`` in ``repeat`` fresh processes, fastest first. ``-c`` puts
+    ``cwd`` first on the module path: run from the checkout, it imports the checkout's Ember."""
     env = child_env()
-    subprocess.run([python, "-c", statement], check=True, cwd=ROOT, env=env)  # writes the bytecode once
+    subprocess.run([python, "-c", statement], check=True, cwd=cwd, env=env)  # writes the bytecode once
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run([python, "-c", statement], check=True, cwd=ROOT, env=env)
+        subprocess.run([python, "-c", statement], check=True, cwd=cwd, env=env)
         times.append(time.perf_counter() - t0)
     return sorted(times)
 
@@ -92,6 +93,10 @@ def fresh_venv(python):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# what ``python -m venv`` puts in every environment; ``--without-pip`` leaves them out
+_INSTALLERS = ("pip", "setuptools", "pkg_resources", "_distutils_hack", "distutils-precedence.pth")
+
+
 def venv_sizes(folder):
     """Bytes of the venv in all, then of its site-packages item by item (with its dist-info), largest first."""
     site = subprocess.run([os.path.join(folder, "bin", "python"), "-c",
@@ -104,10 +109,10 @@ def venv_sizes(folder):
     return du(folder), sorted(items.items(), key=lambda kv: -kv[1])
 
 
-def import_rows(cases, repeat):
+def import_rows(cases, repeat, cwd=ROOT):
     rows = []
     for label, python, statement, goal in cases:
-        times = import_times(python, statement, repeat)
+        times = import_times(python, statement, repeat, cwd)
         rows.append((label, f"{times[0]:.3f} / {times[len(times) // 2]:.3f}", goal))
     return rows
 
@@ -144,9 +149,12 @@ def main(argv=None):
             python = os.path.join(folder, "bin", "python")
             rows = import_rows([("venv: python -c pass", python, "pass", ""),
                                 ("venv: import numpy (the floor)", python, "import numpy", ""),
-                                ("venv: import ember", python, "import ember", "ember <= 0.15")], args.repeat)
+                                ("venv: import ember", python, "import ember", "ember <= 0.15")], args.repeat,
+                               cwd=folder)  # the installed Ember, not the checkout's
+        installers = sum(size for name, size in items if name in _INSTALLERS)
         print()
-        print(table([("venv in all", f"{total / MIB:.1f}", "<= 60")] +
+        print(table([("venv in all", f"{total / MIB:.1f}", "<= 60"),
+                     ("  without pip and setuptools", f"{(total - installers) / MIB:.1f}", "")] +
                     [(name, f"{size / MIB:.1f}", "") for name, size in items], ("fresh venv with Ember", "MiB on disk",
                                                                                  "goal")))
         print()
