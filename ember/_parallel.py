@@ -94,16 +94,15 @@ def split(fn, n, work, least=MIN_ELEMENTS):
     if k < 2 or not _in_use.acquire(blocking=False):
         fn(0, n)
         return
+    bounds = [n * i // k for i in range(k + 1)]
+    started = []
     try:
-        bounds = [n * i // k for i in range(k + 1)]
-        workers = _pool(k - 1)
-        for w, lo, hi in zip(workers, bounds[1:-1], bounds[2:]):
+        for w, lo, hi in zip(_pool(k - 1), bounds[1:-1], bounds[2:]):
             w.start(fn, lo, hi)
-        try:
-            fn(bounds[0], bounds[1])
-        finally:
-            errors = [w.join() for w in workers]  # never leave while another thread writes the output
+            started.append(w)
+        fn(bounds[0], bounds[1])
     finally:
+        errors = [w.join() for w in started]  # never leave while another thread writes the output
         _in_use.release()
     for e in errors:
         if e is not None:
