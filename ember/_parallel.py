@@ -71,10 +71,17 @@ _workers_pid = [None]  # workers made before a fork have no threads in the child
 _in_use = _thread.allocate_lock()  # one split at a time: a nested or concurrent one runs on its caller
 
 
+pooled = False  # whether the pool has taken BLAS's threads over (then products are split too)
+
+
 def threads():
     """How many ranges to split a kernel into; the first call that could split switches BLAS."""
+    global pooled
     n = _runtime.intra_op_threads()
-    return n if n > 1 and _runtime.blas_single_threaded() else 1
+    if n < 2 or not _runtime.blas_single_threaded():
+        return 1
+    pooled = True
+    return n
 
 
 def _pool(n):
@@ -111,11 +118,13 @@ def split(fn, n, work, least=MIN_ELEMENTS):
 
 def matmul(a, b):
     """``a @ b`` of two matrices, split by the longer side of the result when the product is large and
-    the pool has taken over BLAS's threads."""
+    the pool has taken BLAS's threads over. (The first test keeps the common case to one lookup: this
+    runs in every linear layer.)"""
+    if not pooled or type(a) is not np.ndarray or type(b) is not np.ndarray:
+        return a @ b
     m, k = a.shape
     n = b.shape[1]
-    if (type(a) is not np.ndarray or type(b) is not np.ndarray or m * n * k < MIN_MACS
-            or not _runtime.blas_is_single_threaded() or _runtime.intra_op_threads() < 2):
+    if m * n * k < MIN_MACS:
         return a @ b
     out = np.empty((m, n), np.result_type(a, b))
     if n >= m:
