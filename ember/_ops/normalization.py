@@ -28,11 +28,10 @@ def _standardize_grad(gxhat, xhat, invstd, axes):
 
 
 def _affine(xhat, w, b, shape):
-    if w is None and b is None:
-        return xhat
-    out = xhat.copy()  # xhat itself is saved for backward
-    if w is not None:
-        out *= w.reshape(shape)
+    """xhat * w + b into a new array (xhat itself is saved for backward)."""
+    if w is None:
+        return xhat if b is None else xhat + b.reshape(shape)
+    out = xhat * w.reshape(shape)
     if b is not None:
         out += b.reshape(shape)
     return out
