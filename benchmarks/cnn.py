@@ -42,6 +42,26 @@ def model(m):
     return Net()
 
 
+def bn_model(m):
+    """A CIFAR-10-style network: three conv 3x3 (padding 1) + BatchNorm + ReLU + max-pool blocks, then a
+    linear layer, on 3x32x32 images."""
+    nn, F = m.nn, m.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.convs = nn.ModuleList([nn.Conv2d(c, d, 3, padding=1) for c, d in ((3, 32), (32, 64), (64, 128))])
+            self.norms = nn.ModuleList([nn.BatchNorm2d(d) for d in (32, 64, 128)])
+            self.fc = nn.Linear(128 * 4 * 4, 10)
+
+        def forward(self, x):
+            for conv, norm in zip(self.convs, self.norms):
+                x = F.max_pool2d(F.relu(norm(conv(x))), 2)
+            return self.fc(m.flatten(x, 1))
+
+    return Net()
+
+
 def stepper(m, batch):
     rng = np.random.default_rng(0)
     net = model(m)

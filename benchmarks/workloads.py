@@ -12,7 +12,7 @@ import resource
 import sys
 import time
 
-from .cnn import model as cnn_model  # the classic MNIST example network
+from .cnn import bn_model, model as cnn_model  # the classic MNIST example network, a CIFAR-style one
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "shared", "datasets"))
@@ -194,6 +194,24 @@ def w3(torch, datasets, transforms, steps=200):
     return {"step_ms": times[5:], "accuracy": _accuracy(torch, model, xt, yt)}
 
 
+def w4(torch, datasets, transforms, steps=40):
+    """A CIFAR-style CNN with BatchNorm (benchmarks.cnn.bn_model), SGD momentum, batch 64 of random
+    3x32x32 images: time per step."""
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    model = bn_model(torch)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x, y = torch.randn(64, 3, 32, 32), torch.randint(0, 10, (64,))
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        optimizer.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        optimizer.step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return {"step_ms": times[5:]}
+
+
 def infer(torch, datasets, transforms, calls=3000):
     """Batch-1 forward of the W2 MLP under no_grad: microseconds per call."""
     torch.manual_seed(0)
@@ -210,7 +228,7 @@ def infer(torch, datasets, transforms, calls=3000):
     return {"call_us": runs}
 
 
-WORKLOADS = {"W1": w1, "W1b": w1b, "W2": w2, "W3": w3, "infer": infer}
+WORKLOADS = {"W1": w1, "W1b": w1b, "W2": w2, "W3": w3, "W4": w4, "infer": infer}
 
 
 def main(argv):
