@@ -61,7 +61,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=2)
     p.add_argument("--only", default="W1,W1b,W2,W3,W4,infer,import,numpy")
-    p.add_argument("--threads", type=int, default=2, help="threads for the matrix-bound workloads W2 and W3")
+    p.add_argument("--threads", type=int, default=2, help="threads for the matrix-bound workloads W2, W3 and W4")
     p.add_argument("--torch-python", default=sys.executable,
                    help="the interpreter with torch (and torchvision for W1) installed")
     p.add_argument("--max-wait", type=float, default=120, help="seconds to wait for a quiet machine")

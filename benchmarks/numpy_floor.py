@@ -1,5 +1,6 @@
 """The W1b step and the batch-1 inference written by hand in NumPy: the floors a NumPy framework
 can approach."""
+import contextlib
 import time
 
 import numpy as np
@@ -40,7 +41,7 @@ def infer_times(calls=3000):
     BLAS thread, as the inference workload runs: no framework can do it on NumPy in less."""
     try:
         from threadpoolctl import threadpool_limits
-    except ImportError:  # without it the thread count cannot be set here; the row says so in its goal
+    except ImportError:  # without it BLAS keeps its threads, which do not split these products anyway
         threadpool_limits = None
     rng = np.random.default_rng(0)
     sizes = [(512, 784), (512, 512), (10, 512)]
@@ -53,16 +54,12 @@ def infer_times(calls=3000):
         h = np.maximum(h @ ws[1].T + bs[1], 0)
         return h @ ws[2].T + bs[2]
 
-    limit = threadpool_limits(1) if threadpool_limits else None
-    try:
-        runs = []
+    runs = []
+    with threadpool_limits(1) if threadpool_limits else contextlib.nullcontext():
         for rep in range(6):
             t0 = time.perf_counter()
             for _ in range(calls):
                 forward()
             if rep:
                 runs.append((time.perf_counter() - t0) / calls * 1e6)
-    finally:
-        if limit is not None:
-            limit.unregister()
     return runs

@@ -71,17 +71,10 @@ _workers_pid = [None]  # workers made before a fork have no threads in the child
 _in_use = _thread.allocate_lock()  # one split at a time: a nested or concurrent one runs on its caller
 
 
-pooled = False  # whether the pool has taken BLAS's threads over (then products are split too)
-
-
 def threads():
     """How many ranges to split a kernel into; the first call that could split switches BLAS."""
-    global pooled
     n = _runtime.intra_op_threads()
-    if n < 2 or not _runtime.blas_single_threaded():
-        return 1
-    pooled = True
-    return n
+    return n if n > 1 and _runtime.blas_single_threaded() else 1
 
 
 def _pool(n):
@@ -120,7 +113,7 @@ def matmul(a, b):
     """``a @ b`` of two matrices, split by the longer side of the result when the product is large and
     the pool has taken BLAS's threads over. (The first test keeps the common case to one lookup: this
     runs in every linear layer.)"""
-    if not pooled or type(a) is not np.ndarray or type(b) is not np.ndarray:
+    if not _runtime.blas_limited or type(a) is not np.ndarray or type(b) is not np.ndarray:
         return a @ b
     m, k = a.shape
     n = b.shape[1]

@@ -40,7 +40,8 @@ malloc_tuned = False  # whether the thresholds above were applied to this proces
 
 _requested = []
 _default_threads = []
-_blas_single = []
+blas_limited = False  # whether blas_single_threaded has limited NumPy's BLAS to one thread
+_blas_tried = False
 _deterministic = {"mode": False, "warn_only": False}
 _matmul_precision = ["highest"]
 _COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs")
@@ -67,7 +68,7 @@ def set_num_threads(n):
         raise RuntimeError("set_num_threads expects a positive integer")
     _requested[:] = [n]
     pools = _pools()
-    if pools is not None and not blas_is_single_threaded():  # else Ember's pool splits products itself
+    if pools is not None and not blas_limited:  # else Ember's pool splits products itself
         pools.threadpool_limits(limits=n)
 
 
@@ -91,19 +92,14 @@ def intra_op_threads():
 def blas_single_threaded():
     """Limit NumPy's BLAS to one thread, once, for Ember's pool (see ``ember/_parallel.py``); False
     where that cannot be done: no threadpoolctl, or no BLAS it can control."""
-    if not _blas_single:
+    global blas_limited, _blas_tried
+    if not _blas_tried:
+        _blas_tried = True
         pools = _pools()
-        ok = False
         if pools is not None and any(p["user_api"] == "blas" for p in pools.threadpool_info()):
             pools.threadpool_limits(limits=1, user_api="blas")
-            ok = True
-        _blas_single.append(ok)
-    return _blas_single[0]
-
-
-def blas_is_single_threaded():
-    """Whether blas_single_threaded has limited BLAS (without doing it)."""
-    return bool(_blas_single) and _blas_single[0]
+            blas_limited = True
+    return blas_limited
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):

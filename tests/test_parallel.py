@@ -151,7 +151,8 @@ def test_a_forked_child_gets_a_pool_of_its_own(pool_threads):
 
 
 def test_without_threadpoolctl_the_pool_stays_off(monkeypatch):
-    monkeypatch.setattr(_runtime, "_blas_single", [])
+    monkeypatch.setattr(_runtime, "_blas_tried", False)
+    monkeypatch.setattr(_runtime, "blas_limited", False)
     monkeypatch.setattr(_runtime, "_threadpoolctl", None)
     assert _parallel.threads() == 1
     seen = []
