@@ -1,8 +1,12 @@
 """Make ``import torch`` / ``import torchvision`` resolve to Ember, for code written for PyTorch.
 
 ``ember.compat.install()`` (in a notebook, or done by ``ember run``) adds an
-import hook: ``torch`` is ``ember``, ``torch.nn`` is ``ember.nn``,
-``torchvision.datasets`` is ``ember.vision.datasets`` and so on. A module Ember
+import hook: ``torch.nn`` is ``ember.nn``, ``torchvision.datasets`` is
+``ember.vision.datasets`` and so on. ``torch`` itself (and ``torch.version``)
+is a thin view of ``ember`` that forwards every name to it but reports the
+PyTorch release whose API Ember follows as ``__version__``
+(``ember.version.pytorch_api``), so version checks in PyTorch programs take
+their modern paths; ``ember.__version__`` stays Ember's own. A module Ember
 does not have fails to import with a message naming it. ``uninstall()``
 removes the hook and the aliases again; nothing outside the process changes.
 """
@@ -10,6 +14,9 @@ import importlib
 import importlib.abc
 import importlib.util
 import sys
+import types
+
+from .version import pytorch_api
 
 # Where torch's module names live in Ember when the path is not simply torch.X -> ember.X.
 RENAMES = {
@@ -39,6 +46,32 @@ class NotSupportedError(ImportError):
     """Raised when a script reaches a part of PyTorch's API that Ember lacks."""
 
 
+class TorchView(types.ModuleType):
+    """``torch`` (or ``torch.version``) under the alias: reads, writes and deletes of names go to the
+    Ember module, except for the names the view holds itself: ``__version__`` (PyTorch's), the
+    ``version`` view and the module's own import bookkeeping (``__spec__``, ``__loader__``, ...)."""
+
+    def __init__(self, name, module):
+        super().__init__(name, module.__doc__)
+        vars(self).update(_module=module, __version__=pytorch_api)
+
+    def __getattr__(self, name):  # only reached for names the view does not hold itself
+        return getattr(vars(self)["_module"], name)
+
+    def __setattr__(self, name, value):
+        types.ModuleType.__setattr__(self._target(name), name, value)
+
+    def __delattr__(self, name):
+        types.ModuleType.__delattr__(self._target(name), name)
+
+    def _target(self, name):
+        own = name.startswith("__") or name in vars(self)
+        return self if own else vars(self)["_module"]
+
+    def __dir__(self):
+        return sorted(set(dir(vars(self)["_module"])) | {"__version__"})
+
+
 class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, fullname, path=None, target=None):
         target_name = ember_name(fullname)
@@ -49,11 +82,18 @@ class _Alias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def create_module(self, spec):
         target = ember_name(spec.name)
         try:
-            return importlib.import_module(target)
+            module = importlib.import_module(target)
         except ModuleNotFoundError as e:
             if e.name and (e.name == target or target.startswith(e.name + ".")):
                 raise NotSupportedError(f"{spec.name} is not supported by Ember yet", name=spec.name) from None
             raise
+        if spec.name == "torch":  # made here with it, so that ``torch.version`` as an attribute is a view too
+            view = TorchView("torch", module)
+            vars(view)["version"] = TorchView("torch.version", module.version)
+            return view
+        if spec.name == "torch.version":  # its parent ``torch`` is always imported first
+            return vars(sys.modules["torch"])["version"]
+        return module
 
     def exec_module(self, module):
         pass  # the Ember module is already initialised
@@ -77,7 +117,8 @@ def uninstall():
     if _hook in sys.meta_path:
         sys.meta_path.remove(_hook)
     for name in [n for n in sys.modules if ember_name(n)]:
-        if getattr(sys.modules[name], "__name__", "").startswith("ember"):
+        module = sys.modules[name]
+        if isinstance(module, TorchView) or getattr(module, "__name__", "").startswith("ember"):
             del sys.modules[name]
     while _aliased:
         name, module = _aliased.pop()

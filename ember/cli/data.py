@@ -1,11 +1,16 @@
-"""Finding the training data for ``ember train``: MNIST-style datasets, or a bundled fallback."""
+"""Finding the training data for ``ember train``: MNIST-style datasets, or the bundled digits."""
+import contextlib
+import io
 import os
 import sys
 
 DATASETS = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST", "digits": None}
+DIGITS = os.path.join(os.path.dirname(__file__), "digits", "digits.npz")
+DIGITS_NAME = "Ember's bundled 8x8 digits"
 
 
 def cache_dir():
+    """The user cache for datasets: ``$XDG_CACHE_HOME/ember/datasets`` (``~/.cache`` by default)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "ember", "datasets")
 
@@ -27,57 +32,82 @@ def _found(root, folder):
 
 
 def load(name, data_dir, download, transform, explicit):
-    """Return (train_set, test_set, description). Falls back to scikit-learn's digits only when the
-    dataset was not asked for explicitly and cannot be found or downloaded."""
+    """Return (train_set, test_set, description).
+
+    Falls back to the bundled digits only when the dataset was not asked for explicitly and can be
+    neither found nor downloaded; the reason is then printed as one line on stderr."""
     from ..vision import datasets
 
     if name == "digits":
-        return digits() + ("scikit-learn's 8x8 digits",)
+        return digits() + (DIGITS_NAME,)
     folder = DATASETS[name]
     cls = getattr(datasets, folder)
-    for label, root in search_roots(data_dir):
+    for _, root in search_roots(data_dir):
         if _found(root, folder):
             return cls(root, train=True, transform=transform), cls(root, train=False, transform=transform), (
                 f"{folder} from {root}")
     target = data_dir or os.environ.get("EMBER_DATA") or cache_dir()
-    error = None
+    reason = f"{folder} not found in " + ", ".join(root for _, root in search_roots(data_dir))
     if download:
         try:
-            os.makedirs(target, exist_ok=True)
-            train = cls(target, train=True, transform=transform, download=True)
-            return train, cls(target, train=False, transform=transform), f"{folder} downloaded to {target}"
-        except Exception as e:  # offline, mirrors down, checksum mismatch: explained below
-            error = e
-    where = ", ".join(r for _, r in search_roots(data_dir))
-    reason = f"{folder} not found in {where}" + (f" and could not be downloaded ({_short(error)})" if error else "")
+            train, test = _download(cls, os.path.join(target, folder, "raw"), target, transform)
+            return train, test, f"{folder} downloaded to {target}"
+        except Exception as e:  # offline, mirrors down, checksum mismatch: all end in the fallback below
+            reason += f", and downloading it failed: {_reason(e)}"
     if explicit:
         raise SystemExit(f"ember train: {reason}. Put the IDX files under <dir>/{folder}/raw/ and pass "
                          f"--data-dir <dir>, or use --download with network access.")
+    print(f"{reason}; training on {DIGITS_NAME} instead.", file=sys.stderr)
+    return digits() + (f"{DIGITS_NAME} (fallback)",)
+
+
+def _download(cls, raw_folder, root, transform):
+    """Download into ``root`` without the per-mirror chatter; on failure remove the folders this call
+    made, so a failed attempt leaves nothing behind."""
+    made = _missing_parents(raw_folder)
     try:
-        train, test = digits()
-    except ImportError:
-        raise SystemExit(f"ember train: {reason}, and the fallback dataset needs scikit-learn "
-                         "(pip install 'ember[cli]').") from None
-    print(f"{reason}; training on scikit-learn's bundled 8x8 digits instead.", file=sys.stderr)
-    return train, test, "scikit-learn's 8x8 digits (fallback)"
+        with contextlib.redirect_stdout(io.StringIO()):  # the reason is reported once, by the caller
+            train = cls(root, train=True, transform=transform, download=True)
+        return train, cls(root, train=False, transform=transform)
+    except Exception:
+        for folder in made:  # deepest first; a folder holding a partial download is kept
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        raise
 
 
-def _short(error):
-    text = str(error).strip().splitlines()
-    return text[0][:200] if text else type(error).__name__
+def _missing_parents(path):
+    """``path`` and its ancestors that do not exist yet, deepest first."""
+    missing = []
+    path = os.path.abspath(path)
+    while not os.path.exists(path):
+        missing.append(path)
+        path = os.path.dirname(path)
+    return missing
+
+
+def _reason(error):
+    """What went wrong, on one line: the errors each mirror gave (a download failure lists them one per
+    line after "got:"), else the whole message joined."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    causes = [line for previous, line in zip(lines, lines[1:]) if previous.endswith("got:")]
+    return "; ".join(dict.fromkeys(causes or lines)) or type(error).__name__
 
 
 def digits(test_fraction=0.2, seed=0):
-    """scikit-learn's bundled handwritten digits (1797 images, 8x8, 10 classes) as tensor datasets."""
+    """The bundled handwritten digits (1797 images, 8x8, 10 classes) as (train, test) TensorDatasets.
+
+    Images are float32 in [0, 1] with shape N x 1 x 8 x 8, as ToTensor gives; a fixed permutation
+    (``seed``) holds out ``test_fraction`` of them for testing."""
     import numpy as np
-    from sklearn.datasets import load_digits
 
     import ember
+
     from ..utils.data import TensorDataset
 
-    bunch = load_digits()
-    images = (bunch.images / 16.0).astype(np.float32)[:, None]  # N x 1 x 8 x 8, in [0, 1] like ToTensor
-    labels = bunch.target.astype(np.int64)
+    with np.load(DIGITS) as archive:
+        images = (archive["images"] / np.float32(16)).astype(np.float32)[:, None]
+        labels = archive["labels"]
     order = np.random.default_rng(seed).permutation(len(labels))
     n_test = int(len(labels) * test_fraction)
     test, train = order[:n_test], order[n_test:]

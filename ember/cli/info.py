@@ -1,32 +1,46 @@
-"""``ember info``: versions, devices and where datasets are looked for."""
-import importlib
+"""``ember info``: versions, devices and where datasets are looked for.
+
+Versions come from the installed packages' metadata (importlib.metadata), so nothing is imported
+to read them: the command stays fast however heavy the optional packages are."""
+import importlib.metadata
 import platform
 
 from .data import search_roots
 
+# The optional packages Ember uses, by the module name code imports (a distribution's name can differ:
+# Pillow provides PIL, cupy-cuda12x provides cupy).
+OPTIONAL = ("PIL", "matplotlib", "tqdm", "threadpoolctl", "cupy", "mpi4py")
 
-def add_parser(sub):
-    p = sub.add_parser("info", help="print versions, devices and dataset locations")
+
+def add_parser(sub, formatter):
+    p = sub.add_parser("info", help="print versions, devices and dataset locations", formatter_class=formatter,
+                       description="Print the versions of Ember, Python, NumPy and the optional packages Ember "
+                                   "uses, the devices it can run on, its thread count and where `ember train` "
+                                   "looks for datasets.")
     p.set_defaults(func=run)
 
 
-def _version(name):
-    try:
-        return getattr(importlib.import_module(name), "__version__", "installed")
-    except ImportError:
-        return "not installed"
+def versions(modules):
+    """{module: "distribution version"} read from package metadata, or "not installed"."""
+    providers = importlib.metadata.packages_distributions()
+    found = {}
+    for module in modules:
+        dists = providers.get(module, [])
+        found[module] = ", ".join(f"{d} {importlib.metadata.version(d)}" if d.lower() != module.lower() else
+                                  importlib.metadata.version(d) for d in dict.fromkeys(dists)) or "not installed"
+    return found
 
 
 def run(args):
     import ember
 
-    print(f"ember        {ember.__version__}")
-    print(f"python       {platform.python_version()} ({platform.machine()})")
-    for name in ("numpy", "PIL", "matplotlib", "tqdm", "sklearn", "cupy", "mpi4py"):
-        print(f"{name:<12} {_version(name)}")
-    print(f"devices      cpu" + (f", cuda x{ember.cuda.device_count()}" if ember.cuda.is_available() else
-                                 " (no CUDA device usable: cupy missing or no GPU)"))
-    print(f"threads      {ember.get_num_threads() if hasattr(ember, 'get_num_threads') else 'default'}")
+    print(f"{'ember':<14} {ember.__version__} (PyTorch API {ember.version.pytorch_api})")
+    print(f"{'python':<14} {platform.python_version()} ({platform.machine()})")
+    for name, version in versions(("numpy",) + OPTIONAL).items():
+        print(f"{name:<14} {version}")
+    print("devices        cpu" + (f", cuda x{ember.cuda.device_count()}" if ember.cuda.is_available() else
+                                  " (no CUDA device usable: cupy missing or no GPU)"))
+    print(f"{'threads':<14} {ember.get_num_threads()}")
     print("datasets are looked for in, in order:")
     for label, path in search_roots(None):
         print(f"  {label:<12} {path}")

@@ -1,16 +1,21 @@
-"""The pictures ``ember train`` leaves under --out (matplotlib, optional)."""
+"""The pictures ``ember train`` leaves under --out (matplotlib, optional).
+
+Figures are drawn with matplotlib's object API straight to PNG files: no pyplot, so no GUI backend
+is chosen or started and the process's matplotlib state is left as it was."""
+import importlib.util
+
 import numpy as np
 
 
-def _pyplot():
-    try:
-        import matplotlib
+def available():
+    """Whether matplotlib is installed (found without importing it)."""
+    return importlib.util.find_spec("matplotlib") is not None
 
-        matplotlib.use("Agg")  # files only: no display is needed
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return None
-    return plt
+
+def _figure(**kwargs):
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
 
 
 def _smooth(values, window):
@@ -23,40 +28,35 @@ def _smooth(values, window):
 
 def curves(path, losses, accuracies, steps_per_epoch, title):
     """Training loss and accuracy per step (smoothed over about a tenth of an epoch)."""
-    plt = _pyplot()
-    if plt is None:
-        return False
     window = max(1, steps_per_epoch // 10)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
-    for ax, values, label in ((ax1, losses, "loss"), (ax2, accuracies, "accuracy (%)")):
+    fig = _figure(figsize=(11, 4), layout="tight")
+    for ax, values, label in zip(fig.subplots(1, 2), (losses, accuracies), ("loss", "accuracy (%)")):
         smooth = _smooth(values, window)
         ax.plot(np.arange(len(smooth)) / steps_per_epoch, smooth)
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
     fig.suptitle(title)
-    fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return True
 
 
 def predictions(path, images, labels, predicted, title, columns=8):
-    """A grid of test images, each titled with its predicted label (red where wrong)."""
-    plt = _pyplot()
-    if plt is None:
-        return False
-    n = len(images)
-    rows = (n + columns - 1) // columns
-    fig, axes = plt.subplots(rows, columns, figsize=(columns * 1.2, rows * 1.4))
-    for ax, k in zip(np.ravel(axes), range(rows * columns)):
-        ax.axis("off")
-        if k < n:
-            ax.imshow(images[k], cmap="gray")
-            ok = predicted[k] == labels[k]
-            ax.set_title(str(predicted[k]), color="black" if ok else "red", fontsize=10)
+    """A grid of test images, each titled with its predicted label (red where wrong).
+
+    The grid is one mosaic image in one set of axes: a set of axes per image would take most of the
+    command's time to lay out."""
+    n, h, w = images.shape
+    rows = -(-n // columns)
+    gap_x, gap_y = max(1, w // 4), max(2, h // 2)  # the vertical gap holds the label
+    mosaic = np.full((rows * (h + gap_y), columns * (w + gap_x) - gap_x), np.nan)  # NaN shows as background
+    fig = _figure(figsize=(columns * 1.2, rows * 1.4 + 0.5), layout="tight")
+    ax = fig.subplots()
+    for k in range(n):
+        top, left = (k // columns) * (h + gap_y) + gap_y, (k % columns) * (w + gap_x)
+        mosaic[top:top + h, left:left + w] = images[k]
+        ax.text(left + w / 2 - 0.5, top - 0.7, str(predicted[k]), ha="center", va="bottom", fontsize=10,
+                color="black" if predicted[k] == labels[k] else "red")
+    ax.imshow(mosaic, cmap="gray", interpolation="nearest")
+    ax.axis("off")
     fig.suptitle(title)
-    fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return True

@@ -1,46 +1,48 @@
-"""``ember train``: the founding tutorial's logistic regression on MNIST, every setting a flag.
-
-Defaults are the tutorial's: logistic regression, cross-entropy, SGD with
-lr 1e-3, batch size 8, 5 epochs. The run leaves the weights, the loss and
-accuracy curves and a grid of predictions under ``--out``.
-"""
+"""``ember train``: the founding tutorial's logistic regression on MNIST, every setting a flag."""
+import argparse
 import json
 import os
-import sys
 import time
 
 from . import data as data_sources
 
+DESCRIPTION = """\
+Train the founding tutorial's model: logistic regression on MNIST with cross-entropy,
+SGD at lr 1e-3, batch size 8, 5 epochs. MNIST is looked for in --data-dir, $EMBER_DATA
+and the user cache, then downloaded; when that fails too, training falls back to the
+8x8 digits bundled with Ember. The run leaves the weights (model.pt), metrics.json and,
+with matplotlib, loss/accuracy curves and a grid of predictions under --out."""
+
 OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta")
 
 
-def add_parser(sub):
+def add_parser(sub, formatter):
     p = sub.add_parser("train", help="train the tutorial's model (logistic regression on MNIST by default)",
-                       description=__doc__.split("\n\n")[0])
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--batch-size", type=int, default=8)
+                       description=DESCRIPTION, formatter_class=formatter)
+    p.add_argument("--epochs", type=int, default=5, help="passes over the training set")
+    p.add_argument("--batch-size", type=int, default=8, help="images per step")
     p.add_argument("--lr", type=float, default=None,
                    help="learning rate (default: the tutorial's 1e-3; 0.05 on the small digits fallback)")
     p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum")
-    p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
-    p.add_argument("--model", choices=("logreg", "mlp", "cnn"), default="logreg")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd", help="optimizer from ember.optim")
+    p.add_argument("--model", choices=("logreg", "mlp", "cnn"), default="logreg",
+                   help="logistic regression, a 2-hidden-layer MLP, or the classic MNIST CNN")
     p.add_argument("--dataset", choices=tuple(data_sources.DATASETS), default=None,
-                   help="default: mnist, falling back to scikit-learn's digits when MNIST is unavailable")
-    p.add_argument("--data-dir", default=None, help="folder holding MNIST/raw/ (or FashionMNIST/raw/)")
-    p.add_argument("--download", action=argparse_bool(), default=True,
-                   help="download the dataset when it is not found (default: on)")
+                   help="default: mnist, falling back to the bundled 8x8 digits when MNIST is unavailable")
+    p.add_argument("--data-dir", default=None,
+                   help="folder holding MNIST/raw/ (or FashionMNIST/raw/); searched before $EMBER_DATA and "
+                        "the user cache")
+    p.add_argument("--download", action=argparse.BooleanOptionalAction, default=True,
+                   help="download the dataset when it is not found")
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed for the weights and the shuffling")
     p.add_argument("--out", default="runs/train", help="folder for weights, metrics and plots")
-    p.add_argument("--print-every", type=int, default=0, help="also print a log line every N steps")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--print-every", type=int, default=0, help="also print a log line every N steps (0: never)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=True,
+                   help="a progress bar per epoch (tqdm: a widget in notebooks, text on terminals and in logs)")
+    p.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
+                   help="draw curves.png and predictions.png (needs matplotlib)")
     p.set_defaults(func=run)
-
-
-def argparse_bool():
-    import argparse
-
-    return argparse.BooleanOptionalAction
 
 
 def _optimizer(args, params):
@@ -54,14 +56,15 @@ def _optimizer(args, params):
 
 
 def _progress(iterable, total, desc, enabled):
-    if enabled:
-        try:
-            from tqdm import tqdm
-
-            return tqdm(iterable, total=total, desc=desc, unit="batch", leave=True, dynamic_ncols=True)
-        except ImportError:
-            pass
-    return iterable
+    """A tqdm bar over ``iterable``, or None when bars are off or tqdm is missing. tqdm.auto picks the
+    notebook widget inside Jupyter and a text bar elsewhere, terminal or log file alike."""
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(iterable, total=total, desc=desc, unit="batch", dynamic_ncols=True)
 
 
 def run(args):
@@ -79,7 +82,7 @@ def run(args):
     train_set, test_set, source = data_sources.load(name, args.data_dir, args.download, transforms.ToTensor(),
                                                     explicit=args.dataset is not None)
     if args.lr is None:  # 1,438 digits give too few steps for the tutorial's rate to get anywhere
-        args.lr = 0.05 if source.startswith("scikit-learn") else 1e-3
+        args.lr = 0.05 if source.startswith(data_sources.DIGITS_NAME) else 1e-3
     image, _ = train_set[0]
     image_shape = tuple(image.shape)
     classes = 10
@@ -95,12 +98,11 @@ def run(args):
           f"{args.epochs} epochs")
 
     losses, accuracies = [], []
-    show = not args.no_progress and sys.stderr.isatty() or os.environ.get("EMBER_PROGRESS") == "1"
     start = time.perf_counter()
     model.train()
     for epoch in range(args.epochs):
-        bar = _progress(train_loader, len(train_loader), f"epoch {epoch + 1}/{args.epochs}", show)
-        for i, (images, labels) in enumerate(bar):
+        bar = _progress(train_loader, len(train_loader), f"epoch {epoch + 1}/{args.epochs}", args.progress)
+        for i, (images, labels) in enumerate(train_loader if bar is None else bar):
             optimizer.zero_grad()
             outputs = model(images)
             loss = loss_fn(outputs, labels)
@@ -108,7 +110,7 @@ def run(args):
             optimizer.step()
             losses.append(loss.item())
             accuracies.append((outputs.argmax(1) == labels).sum().item() / len(labels) * 100)
-            if show and i % 50 == 0:
+            if bar is not None and i % 50 == 0:
                 bar.set_postfix(loss=f"{sum(losses[-50:]) / len(losses[-50:]):.4f}",
                                 acc=f"{sum(accuracies[-50:]) / len(accuracies[-50:]):.1f}%", refresh=False)
             if args.print_every and (i + 1) % args.print_every == 0:
@@ -145,13 +147,17 @@ def _write_outputs(args, model, losses, accuracies, steps_per_epoch, shown, accu
                "train_seconds": round(train_time, 2), "final_loss": losses[-1] if losses else None}
     with open(os.path.join(args.out, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=2)
-    title = f"{args.model} on {source}"
-    drew = plots.curves(os.path.join(args.out, "curves.png"), losses, accuracies, steps_per_epoch, title) if (
-        losses) else False
-    if shown is not None:
-        images, labels, predicted = shown
-        pics = images.numpy().reshape(len(images), *images.shape[-2:]) if images.dim() >= 3 else images.numpy()
-        drew = plots.predictions(os.path.join(args.out, "predictions.png"), pics, labels.tolist(),
-                                 predicted.tolist(), f"{title}: test accuracy {accuracy:.2f}%") and drew
-    print(f"wrote {args.out}/model.pt, metrics.json" + (", curves.png, predictions.png" if drew else
-                                                         " (install matplotlib for plots)"))
+    written = ["model.pt", "metrics.json"]
+    if args.plots and plots.available():
+        title = f"{args.model} on {source}"
+        if losses:
+            plots.curves(os.path.join(args.out, "curves.png"), losses, accuracies, steps_per_epoch, title)
+            written.append("curves.png")
+        if shown is not None:
+            images, labels, predicted = shown
+            pics = images.numpy().reshape(len(images), *images.shape[-2:])
+            plots.predictions(os.path.join(args.out, "predictions.png"), pics, labels.tolist(), predicted.tolist(),
+                              f"{title}: test accuracy {accuracy:.2f}%")
+            written.append("predictions.png")
+    missing = " (no plots: matplotlib is not installed)" if args.plots and not plots.available() else ""
+    print(f"wrote {', '.join(os.path.join(args.out, name) for name in written)}{missing}")
