@@ -13,6 +13,7 @@ OPTIONAL = ("PIL", "matplotlib", "tqdm", "threadpoolctl", "cupy", "mpi4py")
 
 
 def add_parser(sub, formatter):
+    """Add ``ember info`` to the ``ember`` command's subparsers."""
     p = sub.add_parser("info", help="print versions, devices and dataset locations", formatter_class=formatter,
                        description="Print the versions of Ember, Python, NumPy and the optional packages Ember "
                                    "uses, the devices it can run on, its thread count and where `ember train` "
@@ -32,6 +33,7 @@ def versions(modules):
 
 
 def run(args):
+    """Print the report; returns the exit status."""
     import ember
 
     print(f"{'ember':<14} {ember.__version__} (PyTorch API {ember.version.pytorch_api})")

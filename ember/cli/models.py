@@ -14,6 +14,7 @@ class LogisticRegression(nn.Module):
 
 
 def mlp(input_size, num_classes, hidden=512):
+    """Two hidden ReLU layers of ``hidden`` units on the flattened image."""
     return nn.Sequential(nn.Flatten(), nn.Linear(input_size, hidden), nn.ReLU(), nn.Linear(hidden, hidden),
                          nn.ReLU(), nn.Linear(hidden, num_classes))
 
@@ -30,6 +31,7 @@ def cnn(image_shape, num_classes):
 
 
 def build(name, image_shape, num_classes):
+    """The model ``--model name`` stands for, sized for images of ``image_shape`` (C, H, W)."""
     size = 1
     for s in image_shape:
         size *= s

@@ -17,6 +17,7 @@ OPTIMIZERS = ("sgd", "adam", "adamw", "rmsprop", "adagrad", "adadelta")
 
 
 def add_parser(sub, formatter):
+    """Add ``ember train`` and its options to the ``ember`` command's subparsers."""
     p = sub.add_parser("train", help="train the tutorial's model (logistic regression on MNIST by default)",
                        description=DESCRIPTION, formatter_class=formatter)
     p.add_argument("--epochs", type=int, default=5, help="passes over the training set")
@@ -68,6 +69,7 @@ def _progress(iterable, total, desc, enabled):
 
 
 def run(args):
+    """Train, evaluate and write the outputs as ``args`` say; returns the exit status."""
     import ember
     import ember.nn as nn
     from ember.utils.data import DataLoader

@@ -7,8 +7,13 @@ from .. import _backend as B
 from .._tensor import Tensor
 from .transforms.functional import pil_image_module, pil_to_tensor
 
+__all__ = ["ImageReadMode", "read_image", "write_png"]
+
 
 class ImageReadMode(enum.Enum):
+    """The channels ``read_image`` converts an image to; UNCHANGED keeps the file's own (a palette or
+    other mode becomes RGB, or RGBA where it has transparency)."""
+
     UNCHANGED = 0
     GRAY = 1
     GRAY_ALPHA = 2

@@ -7,6 +7,8 @@ from .. import _backend as B
 from .._tensor import Tensor
 from .transforms.functional import pil_image_module
 
+__all__ = ["make_grid", "save_image"]
+
 
 def _as_batch(tensor):
     """A list or tensor of images as one (B, C, H, W) array; one channel becomes three."""

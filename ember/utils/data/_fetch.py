@@ -17,6 +17,7 @@ class MapFetcher:
             self.get = lambda indices: [dataset[i] for i in indices]
 
     def fetch(self, index):
+        """The collated samples at ``index`` (a list of indices under automatic batching)."""
         return self.collate_fn(self.get(index))
 
 
@@ -31,6 +32,7 @@ class IterableFetcher:
         self.ended = False
 
     def fetch(self, index):
+        """The next collated batch (or sample); ``index`` only says how many samples a batch holds."""
         if self.ended:
             raise StopIteration
         if not self.auto_collation:

@@ -63,6 +63,7 @@ class ExceptionWrapper:
         self.where = where
 
     def reraise(self):
+        """Raise the worker's exception again here, its message holding the worker's traceback."""
         msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             msg = KeyErrorMessage(msg)
@@ -86,6 +87,8 @@ def seed_worker(base_seed, worker_id):
 
 def worker_loop(conn, inherited, fetcher_cls, dataset, auto_collation, collate_fn, drop_last, base_seed,
                 init_fn, worker_id, num_workers, parent_pid):
+    """A worker process's life: seed, run ``init_fn``, then answer (epoch, idx, index) tasks from ``conn``
+    with fetched batches until told to stop (None) or the main process is gone."""
     global _worker_info
     for c in inherited:  # the main process's ends of the pipes, copied here by fork: only it may hold them
         c.close()

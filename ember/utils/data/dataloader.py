@@ -101,6 +101,8 @@ class DataLoader:
 
     @property
     def multiprocessing_context(self):
+        """How worker processes start: None (the platform's default), or a start method's name or context
+        (checked when set; setting one needs ``num_workers > 0``)."""
         return self._mp_context
 
     @multiprocessing_context.setter

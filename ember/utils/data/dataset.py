@@ -93,6 +93,7 @@ class ConcatDataset(Dataset):
 
     @staticmethod
     def cumsum(sequence):
+        """The running totals of the datasets' lengths: where each dataset ends in the concatenation."""
         return list(itertools.accumulate(len(d) for d in sequence))
 
     def __init__(self, datasets):
@@ -116,6 +117,7 @@ class ConcatDataset(Dataset):
 
     @property
     def cummulative_sizes(self):
+        """The old, misspelt name of ``cumulative_sizes``; warns with DeprecationWarning."""
         warnings.warn("cummulative_sizes attribute is renamed to cumulative_sizes", DeprecationWarning,
                       stacklevel=2)
         return self.cumulative_sizes
