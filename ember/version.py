@@ -52,7 +52,7 @@ class TorchVersion(str):
     __gt__, __ge__ = _comparison(operator.gt), _comparison(operator.ge)
 
 
-# The PyTorch release whose API and behaviour Ember follows (its tests compare against it). Under the
-# alias (``ember run``, ``ember.compat.install()``) ``torch.__version__`` is this, so version checks in
-# PyTorch programs take their modern paths; ``ember.__version__`` stays Ember's own.
+#: The PyTorch release whose API and behaviour Ember follows (its tests compare against it). Under the
+#: alias (``ember run``, ``ember.compat.install()``) ``torch.__version__`` is this, so version checks in
+#: PyTorch programs take their modern paths; ``ember.__version__`` stays Ember's own.
 pytorch_api = TorchVersion("2.13.0")

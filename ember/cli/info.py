@@ -7,6 +7,11 @@ import platform
 
 from .data import search_roots
 
+DESCRIPTION = """\
+Print the versions of Ember, Python, NumPy and the optional packages Ember uses (read
+from the packages' metadata, without importing them), the devices Ember can run on,
+its thread count, and where `ember train` looks for datasets."""
+
 # The optional packages Ember uses, by the module name code imports (a distribution's name can differ:
 # Pillow provides PIL, cupy-cuda12x provides cupy).
 OPTIONAL = ("PIL", "matplotlib", "tqdm", "threadpoolctl", "cupy", "mpi4py")
@@ -15,9 +20,7 @@ OPTIONAL = ("PIL", "matplotlib", "tqdm", "threadpoolctl", "cupy", "mpi4py")
 def add_parser(sub, formatter):
     """Add ``ember info`` to the ``ember`` command's subparsers."""
     p = sub.add_parser("info", help="print versions, devices and dataset locations", formatter_class=formatter,
-                       description="Print the versions of Ember, Python, NumPy and the optional packages Ember "
-                                   "uses, the devices it can run on, its thread count and where `ember train` "
-                                   "looks for datasets.")
+                       description=DESCRIPTION)
     p.set_defaults(func=run)
 
 

@@ -38,7 +38,7 @@ def add_parser(sub, formatter):
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
     p.add_argument("--seed", type=int, default=0, help="seed for the weights and the shuffling")
     p.add_argument("--out", default="runs/train", help="folder for weights, metrics and plots")
-    p.add_argument("--print-every", type=int, default=0, help="also print a log line every N steps (0: never)")
+    p.add_argument("--print-every", type=int, default=0, help="also print a log line every N steps; 0 prints none")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=True,
                    help="a progress bar per epoch (tqdm: a widget in notebooks, text on terminals and in logs)")
     p.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
