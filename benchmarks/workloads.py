@@ -13,6 +13,7 @@ import sys
 import time
 
 from .cnn import bn_model, model as cnn_model  # the classic MNIST example network, a CIFAR-style one
+from .sequence import gpt, lstm_lm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "shared", "datasets"))
@@ -212,6 +213,51 @@ def w4(torch, datasets, transforms, steps=40):
     return {"step_ms": times[5:]}
 
 
+def _timed_steps(step, steps):
+    """Milliseconds per call of ``step``, the first five (warm-up) left out."""
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1e3)
+    return times[5:]
+
+
+def w5(torch, datasets, transforms, steps=25):
+    """A 2-layer LSTM language model (benchmarks.sequence.lstm_lm: hidden 256) on random tokens, sequence
+    64, batch 32, Adam, the gradient clipped as the word-language-model example does: time per step."""
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    model = lstm_lm(torch)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    tokens = torch.randint(0, 512, (32, 65))
+    x, y = tokens[:, :-1], tokens[:, 1:]
+
+    def step():
+        optimizer.zero_grad()
+        F.cross_entropy(model(x).reshape(-1, 512), y.reshape(-1)).backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 0.25)
+        optimizer.step()
+    return {"step_ms": _timed_steps(step, steps)}
+
+
+def w6(torch, datasets, transforms, steps=25):
+    """A GPT-style stack written as minGPT writes it (benchmarks.sequence.gpt: 4 layers, d 128, context 64)
+    on random characters, batch 32, AdamW: time per step."""
+    F = torch.nn.functional
+    torch.manual_seed(0)
+    model = gpt(torch)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.1)
+    tokens = torch.randint(0, 65, (32, 65))
+    x, y = tokens[:, :-1], tokens[:, 1:]
+
+    def step():
+        optimizer.zero_grad()
+        F.cross_entropy(model(x).reshape(-1, 65), y.reshape(-1)).backward()
+        optimizer.step()
+    return {"step_ms": _timed_steps(step, steps)}
+
+
 def infer(torch, datasets, transforms, calls=3000):
     """Batch-1 forward of the W2 MLP under no_grad: microseconds per call."""
     torch.manual_seed(0)
@@ -228,7 +274,7 @@ def infer(torch, datasets, transforms, calls=3000):
     return {"call_us": runs}
 
 
-WORKLOADS = {"W1": w1, "W1b": w1b, "W2": w2, "W3": w3, "W4": w4, "infer": infer}
+WORKLOADS = {"W1": w1, "W1b": w1b, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "infer": infer}
 
 
 def main(argv):

@@ -22,6 +22,7 @@ to one thread's; a product's ranges are BLAS calls of their own, deterministic
 for a given thread count.
 """
 import _thread
+import math
 import os
 import threading
 
@@ -125,6 +126,14 @@ def matmul(a, b):
     else:
         split(lambda lo, hi: np.matmul(a[lo:hi], b, out=out[lo:hi]), m, m * n * k, MIN_MACS)
     return out
+
+
+def matmul_rows(a, b):
+    """``a @ b`` of a batch ``a`` (..., m, k) and one matrix ``b`` (k, n), as one product of all of a's rows.
+    NumPy's stacked matmul does not fold the batch for BLAS: (32, 64, 128) @ (128, 384) took ~200 ms that
+    way against ~5 ms folded, here."""
+    out = matmul(a.reshape(math.prod(a.shape[:-1]), a.shape[-1]), b)
+    return out.reshape(a.shape[:-1] + (out.shape[-1],))
 
 
 def large(a):

@@ -52,6 +52,19 @@ def test_large_kernels_match_torch_on_the_pool(hand_offs):
     assert hand_offs[0] >= 6  # unfold, the product, ReLU and pooling forward; fold, products and scatter back
 
 
+def test_gelu_on_the_pool_matches_torch(hand_offs):
+    check(lambda m, x: m.nn.functional.gelu(x), [(16, 64, 512)], rtol=1e-5, atol=1e-5)
+    assert hand_offs[0] >= 2  # forward and backward each split
+    check(lambda m, x: m.nn.functional.gelu(x), [(16, 64, 512)], dtype="float64", rtol=1e-12, atol=1e-12)
+
+
+def test_batched_linear_and_matmul_fold_the_batch_into_one_product():
+    # a batch by one matrix is one 2-D product of the stacked rows; values and gradients as torch's
+    check(lambda m, x, w, b: m.nn.functional.linear(x, w, b), [(4, 6, 5, 7), (3, 7), (3,)], rtol=1e-5, atol=1e-5)
+    check(lambda m, x, w: m.matmul(x, w), [(2, 3, 4, 5), (5, 6)], rtol=1e-5, atol=1e-5)
+    check(lambda m, x, w: m.matmul(x, w), [(2, 0, 5), (5, 6)])
+
+
 def _grads(x, w, b, threads):
     ember.set_num_threads(threads)
     ts = [ember.tensor(a, requires_grad=True) for a in (x, w, b)]

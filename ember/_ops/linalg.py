@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .._parallel import matmul_rows
 from .._tensor import Tensor
 from .elementwise import mul
 from .op import Op, write_out
@@ -45,7 +46,7 @@ def matmul_grads(g, a, b, need_a=True, need_b=True):
             gb = gb.reshape(gb.shape[:-1])
         return ga, gb
     if need_a:
-        ga = g @ _mT(b)
+        ga = matmul_rows(g, _mT(b)) if b.ndim == 2 and g.ndim > 2 else g @ _mT(b)
     if need_b:
         if b.ndim == 2 and a.ndim > 2:  # one (k, n) result instead of a batch of them summed afterwards
             rows = math.prod(a.shape[:-1])
@@ -63,7 +64,7 @@ class MatMul(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return a @ b
+        return matmul_rows(a, b) if b.ndim == 2 and a.ndim > 2 else a @ b
 
     def backward(ctx, g):
         a, b = ctx.saved_tensors

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .._parallel import large, map_rows
 from .._tensor import Tensor
 from . import pointwise
 from .op import Op, inplace as run_inplace
@@ -92,6 +93,9 @@ class Gelu(Op):
         ctx.save_for_backward(a)
         if approximate == "tanh":
             return 0.5 * a * (1 + np.tanh(_SQRT_2_PI * (a + 0.044715 * a * a * a)))
+        if large(a):  # row ranges over the intra-op threads, each pass staying in cache
+            ctx.cdf = np.empty_like(a)
+            return map_rows(_gelu_rows, np.empty_like(a), a, ctx.cdf)
         ctx.cdf = 0.5 * (1 + erf(a * _SQRT1_2))
         return a * ctx.cdf
 
@@ -100,9 +104,31 @@ class Gelu(Op):
         if ctx.approximate == "tanh":
             t = np.tanh(_SQRT_2_PI * (a + 0.044715 * a * a * a))
             return g * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * a * a))
+        if large(g) and g.shape == a.shape:
+            return map_rows(_gelu_grad_rows, np.empty_like(g), g, a, ctx.cdf)
         # a Tensor here (create_graph) gets a cdf that is itself differentiable
         cdf = ctx.cdf if type(a) is type(ctx.cdf) else 0.5 * (1 + erf(a * _SQRT1_2))
         return g * (cdf + a * _INV_SQRT_2PI * np.exp(-0.5 * a * a))
+
+
+def _gelu_rows(out, x, cdf):
+    """``cdf = Phi(x)``, ``out = x * cdf``, written into the given rows."""
+    np.multiply(x, _SQRT1_2, out=cdf)
+    cdf[...] = erf(cdf)
+    cdf += 1
+    cdf *= 0.5
+    return np.multiply(x, cdf, out=out)
+
+
+def _gelu_grad_rows(grad, g, x, cdf):
+    """``grad = g * (Phi(x) + x * phi(x))``, in place."""
+    np.multiply(x, x, out=grad)
+    grad *= -0.5
+    np.exp(grad, out=grad)
+    grad *= x
+    grad *= _INV_SQRT_2PI
+    grad += cdf
+    return np.multiply(grad, g, out=grad)
 
 
 class Silu(Op):

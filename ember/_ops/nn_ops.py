@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from .. import _backend as B
-from .._parallel import matmul
+from .._parallel import matmul, matmul_rows
 from .._tensor import Tensor
 from . import nn_activation
 from .op import Op, inplace as run_inplace
@@ -25,7 +25,7 @@ class Linear(Op):
     def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
-        out = matmul(x, w.T) if x.ndim == 2 else x @ w.T
+        out = matmul(x, w.T) if x.ndim == 2 else matmul_rows(x, w.T) if x.ndim > 2 else x @ w.T
         if b is not None:
             out += b
         return out
@@ -33,7 +33,7 @@ class Linear(Op):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
-        gx = (matmul(g, w) if g.ndim == 2 else g @ w) if need[0] else None
+        gx = (matmul(g, w) if g.ndim == 2 else matmul_rows(g, w) if g.ndim > 2 else g @ w) if need[0] else None
         gw = None
         if need[1]:
             if x.ndim == 1:  # the outer product of g and x

@@ -210,3 +210,22 @@ def test_constructor_errors_match_torch(case):
         warnings.simplefilter("ignore")
         BAD_MODULES[case](ember)
     assert str(e_err.value) == str(t_err.value)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_lstm_layer_is_one_node_with_torchs_name(bidirectional):
+    # a whole layer-direction is one node, named as PyTorch names its CPU LSTM layer; the values and
+    # gradients of that path are compared with torch by the tests above
+    e, t = twin(lambda m: m.nn.LSTM(IN, HID, num_layers=2, bidirectional=bidirectional))
+    x = rand((L, N, IN))
+    e_out, t_out = e(ember.tensor(x))[0], t(torch.tensor(x))[0]
+    assert e_out.grad_fn.name() == type(t_out.grad_fn).__name__
+    # a long sequence: one node per layer-direction, not one per step
+    out = e(ember.randn(200, N, IN))[0]
+    nodes, stack = set(), [out.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is not None and id(node) not in nodes:
+            nodes.add(id(node))
+            stack.extend(nxt[0] for nxt in node.next_functions if nxt is not None)
+    assert len(nodes) < 40

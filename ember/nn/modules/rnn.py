@@ -14,6 +14,7 @@ from ..._ops.creation import empty
 from ..._ops.join import cat, stack
 from ..._ops.nn_ops import dropout, linear
 from ..._ops.rnn import GRUStep, LSTMStep, RNNStep
+from ..._ops.rnn_layer import LSTMLayer
 from ..._tensor import Tensor
 from .. import init
 from ..parameter import Parameter
@@ -66,6 +67,12 @@ def _scan(mode, x, state, weights, reverse, batch_sizes=None):
     With ``batch_sizes``, x holds packed rows and step t runs the first batch_sizes[t] sequences: the
     state sheds the rows of sequences that end (forward) or takes in those that start (reverse)."""
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
+    if mode == "LSTM" and batch_sizes is None and w_hr is None:  # the common case: the whole layer in one op
+        length, batch, size = x.shape
+        xg = _project(x.reshape(length * batch, size), mode, w_ih, w_hh, b_ih, b_hh)
+        out, h, c = LSTMLayer.apply(xg.reshape(length, batch, xg.shape[-1]), state[0], state[1], w_hh,
+                                    reverse=reverse)
+        return out, (h, c)
     if batch_sizes is None:
         steps = _project_sequence(x, mode, w_ih, w_hh, b_ih, b_hh)
     else:
