@@ -142,6 +142,7 @@ class Tensor:
                 raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {sizes.index(bad) + 1} "
                                 f"with error \"type must be tuple of ints,but got {type(bad).__name__}\"")
             arr = np.empty(sizes if args else (0,), dt.np)
+        device = device or B.default_device()
         if device is not None:
             arr = B.to_device(arr, device)
         Tensor._init(self, arr)
@@ -434,6 +435,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     # data that is already an array gets copied; lists were just converted and need no second copy
     fresh = not isinstance(data, (Tensor, _np_array, np.generic))
     arr = arr.astype(arr.dtype if dtype is None else B.to_dtype(dtype).np, copy=not fresh)
+    device = device or B.default_device()
     if device is not None:
         arr = B.to_device(arr, device)
     t = Tensor._wrap(arr)

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from .._backend import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.variable import warn_once
@@ -53,7 +54,7 @@ class Slice(Index):
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a.shape, key
         out = a[key]
-        if type(out) is not np.ndarray:  # NumPy gives a scalar for a single element; a 0-dim view it must be
+        if isinstance(out, np.generic):  # NumPy gives a scalar for a single element; a 0-dim view it must be
             out = a[(*key, ...) if type(key) is tuple else (key, ...)]
         return out
 
@@ -63,7 +64,7 @@ class Unindex(Op):
 
     def forward(ctx, g, shape, key, accumulate):
         ctx.key = key
-        out = np.zeros(shape, g.dtype)
+        out = get_array_module(g).zeros(shape, g.dtype)
         if accumulate:
             np.add.at(out, key, g)
         else:
@@ -103,7 +104,7 @@ class Blank(Op):
 
     def forward(ctx, g, key):
         ctx.key = key
-        out = np.array(g)  # a copy, and an array even when NumPy handed a 0-dim gradient as a scalar
+        out = get_array_module(g).array(g)  # a copy, and an array even when NumPy handed a 0-dim gradient as a scalar
         out[key] = 0
         return out
 
@@ -167,8 +168,9 @@ def _array_index(arr):
     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
 
 
-def _item(k):
-    """One element of a key as NumPy takes it; the flag says whether it is an advanced index."""
+def _item(k, xp):
+    """One element of a key as the array module ``xp`` takes it; the flag says whether it is an advanced
+    index. Index arrays given as NumPy arrays or lists move to ``xp``."""
     if k is None or k is Ellipsis or type(k) is int:
         return k, False
     if type(k) is slice:
@@ -187,9 +189,9 @@ def _item(k):
             return int(arr), False  # a 0-dim integer tensor selects, as an int does
         return _array_index(arr), True
     if isinstance(k, np.ndarray):
-        return _array_index(k), True
+        return _array_index(xp.asarray(k)), True
     if isinstance(k, (list, tuple)):
-        return _array_index(np.asarray([x._data if isinstance(x, Tensor) else x for x in k])), True
+        return _array_index(xp.asarray([x._data if isinstance(x, Tensor) else x for x in k])), True
     if isinstance(k, (np.integer, np.bool_)):
         return k, isinstance(k, np.bool_)
     if isinstance(k, float):
@@ -200,13 +202,14 @@ def _item(k):
     raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
 
 
-def parse_key(key):
-    """A PyTorch index as a NumPy key, and whether it holds advanced indices (so reads copy)."""
+def parse_key(key, array):
+    """A PyTorch index as a key into ``array``, and whether it holds advanced indices (so reads copy)."""
+    xp = get_array_module(array)
     if type(key) is list and _seq_as_tuple(key):
         key = tuple(key)
     if type(key) is not tuple:
-        return _item(key)
-    items = [_item(k) for k in key]
+        return _item(key, xp)
+    items = [_item(k, xp) for k in key]
     return tuple(k for k, _ in items), any(adv for _, adv in items)
 
 
@@ -243,7 +246,7 @@ def getitem(self, key):
     if t is int or t is slice and key.step is None:  # the common keys go to NumPy as they are
         advanced = False
     else:
-        key, advanced = parse_key(key)
+        key, advanced = parse_key(key, self._data)
     try:
         return (Index if advanced else BasicIndex).apply(self, key=key)
     except IndexError as e:
@@ -255,7 +258,7 @@ def getitem(self, key):
 
 
 def setitem(self, key, value):
-    key, advanced = parse_key(key)
+    key, advanced = parse_key(key, self._data)
     if isinstance(value, Tensor):
         v = value._data
     elif isinstance(value, (int, float, bool, np.generic)):

@@ -241,7 +241,7 @@ class Pad(Op):
             ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, a[crop].shape))
             return np.pad(a[crop], widths, constant_values=value)
         # other modes copy input elements around: pad their flat indices the same way to find where each went
-        xp = np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
+        xp = B.get_array_module(a)
         ctx.sources = np.pad(xp.arange(a.size).reshape(a.shape)[crop], widths, mode=_NP_PAD_MODES[mode])
         return a.reshape(-1)[ctx.sources]
 

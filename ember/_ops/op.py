@@ -13,6 +13,7 @@ input's shape and dtype.
 """
 import numpy as np
 
+from .._backend import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.graph import AccumulateGrad, Node, accumulator, edge, retain_grad, volatile
@@ -107,10 +108,6 @@ class Op(Node):
                         self._track_output(r, k)
         return results
 
-    def _zeros_like_output(self, k):
-        shape, dt = self._out_meta[k]
-        return np.zeros(shape, dt)
-
     def _written_into(self, target, before, out):
         """This op's result ``out`` is about to overwrite ``target`` (an in-place op): a copy of
         target's old value replaces it among the saved inputs, and a saved result becomes
@@ -132,6 +129,12 @@ class Op(Node):
 
     def backward(self, *grads):
         raise RuntimeError(f"the derivative for '{type(self).__name__}' is not implemented")
+
+
+def array_of(x):
+    """The array of a Tensor, or ``x`` itself: what a backward formula computes a constant from (a
+    mask, an index) whether it was handed arrays or, under ``create_graph``, Tensors."""
+    return getattr(x, "_data", x)
 
 
 def _volatile_results(out):
@@ -203,18 +206,21 @@ class ViewWrite(Node):
         if isinstance(g, Tensor):
             raise RuntimeError("Ember does not support double backward through an in-place write into a view")
         shape, dtype, strides = self.layout
-        memory = np.empty(int(np.prod(shape)), dtype)
-        whole = np.ndarray(shape, dtype, buffer=memory, strides=strides)  # laid out as the base is
+        xp = get_array_module(g)
+        as_strided = xp.lib.stride_tricks.as_strided
+        memory = xp.empty(int(np.prod(shape)), dtype)
+        whole = as_strided(memory, shape, strides)  # laid out as the base is
         whole[...] = g
         view_shape, view_strides, offset = self.region
-        window = np.ndarray(view_shape, dtype, buffer=memory, offset=offset, strides=view_strides)
+        window = as_strided(memory[offset // memory.itemsize:], view_shape, view_strides)
         to_op = window.copy()
         window[...] = 0
         return whole, to_op
 
 
 def _address(a):
-    return a.__array_interface__["data"][0]
+    data = a.data
+    return data.ptr if hasattr(data, "ptr") else a.__array_interface__["data"][0]  # CuPy's memory, or NumPy's
 
 
 def rebase(view, node):
@@ -224,9 +230,7 @@ def rebase(view, node):
     if base is None:
         return
     b = base._data
-    if type(b) is not np.ndarray or type(view._data) is not np.ndarray:
-        return  # CuPy arrays: not followed yet, the base keeps its old history
-    if np.empty_like(b).strides != b.strides:  # memory the gradient cannot be laid out like
+    if get_array_module(b).empty_like(b).strides != b.strides:  # memory the gradient cannot be laid out like
         raise RuntimeError("Ember cannot follow an in-place write into a view of this tensor for autograd: "
                            "write into the tensor itself (t[index] = value) or compute the view out of place")
     base.grad_fn, base._out_idx, base.requires_grad = ViewWrite(base, view, node), 0, True

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from .._backend import get_array_module
 from .._parallel import large, map_rows
 from .._tensor import Tensor
 from .op import Op, inplace
@@ -220,7 +221,7 @@ class Sigmoid(Op):
 class Erf(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.asarray(_erf(a), dtype=a.dtype)
+        return get_array_module(a).asarray(_erf(a), dtype=a.dtype)
 
     def backward(ctx, g):
         (a,) = ctx.saved_tensors

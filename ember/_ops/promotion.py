@@ -17,7 +17,7 @@ def to_tensor(x, like):
     """A constant (list, array, number) as a Tensor on ``like``'s device."""
     if isinstance(x, Tensor):
         return x
-    arr = np.asarray(x)
+    arr = B.get_array_module(like._data).asarray(x)
     if arr.dtype.kind == "f":
         arr = arr.astype(B.get_default_dtype().np)
     return _wrap(arr)
@@ -83,7 +83,7 @@ def promoted_binary(op, a, b, **params):
         raise
     except OverflowError:  # a Python int outside an integer tensor's range: PyTorch wraps it into the dtype
         dt = (a if isinstance(a, Tensor) else b)._data.dtype
-        return op.apply(*[np.asarray(x).astype(dt) if type(x) is int else x for x in (a, b)], **params)
+        return op.apply(*[np.asarray(x).astype(dt)[()] if type(x) is int else x for x in (a, b)], **params)
 
 
 def promote_all(*operands):

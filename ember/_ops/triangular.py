@@ -1,6 +1,7 @@
 """Triangles and diagonals of matrices: tril/triu (causal attention masks), diag, trace."""
 import numpy as np
 
+from .._backend import get_array_module
 from .indexing import run
 from .op import Op, inplace
 
@@ -50,11 +51,11 @@ def triu_(self, diagonal=0):
     return inplace(Triu, self, diagonal=int(diagonal))
 
 
-def _diagonal_index(shape, k):
-    """Row and column indices of diagonal ``k`` of a matrix of ``shape``."""
+def _diagonal_index(shape, k, xp):
+    """Row and column indices (arrays of ``xp``) of diagonal ``k`` of a matrix of ``shape``."""
     rows, cols = shape
     length = max(0, min(rows + min(k, 0), cols - max(k, 0)))
-    i = np.arange(length)
+    i = xp.arange(length)
     return i - min(k, 0), i + max(k, 0)
 
 
@@ -78,7 +79,7 @@ class DiagEmbed(Op):
         n = v.shape[0] + abs(k)
         ctx.k, shape = k, shape or (n, n)
         out = np.zeros_like(v, shape=shape)
-        out[_diagonal_index(shape, k)] = v
+        out[_diagonal_index(shape, k, get_array_module(out))] = v
         return out
 
     def backward(ctx, g):
@@ -98,7 +99,7 @@ def diag(input, diagonal=0):
 class Trace(Op):
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(a.trace())  # integers sum to int64, as in PyTorch
+        return get_array_module(a).asarray(a.trace())  # integers sum to int64, as in PyTorch
 
     def backward(ctx, g):
         return run(DiagEmbed, np.broadcast_to(g, (min(ctx.shape),)), k=0, shape=ctx.shape)

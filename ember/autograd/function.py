@@ -7,8 +7,6 @@ Tensors and records a graph of its own when the engine runs with create_graph.
 """
 import functools
 
-import numpy as np
-
 from .._tensor import Tensor
 from . import grad_mode
 from .graph import Node, edge, sum_to
@@ -56,12 +54,6 @@ class BackwardFunction(FunctionCtx, Node):
     @property
     def saved_tensors(self):
         return self._check_saved()  # Tensors already, create_graph or not
-
-    def _zeros_like_output(self, k):
-        shape, dt = self._out_meta[k]
-        if shape is None:  # not a tensor output
-            return None
-        return np.zeros(shape, dt)
 
     def backward(self, *grads):
         if not self._as_tensors:

@@ -14,7 +14,7 @@ import weakref
 
 import numpy as np
 
-from .._backend import from_np
+from .._backend import from_np, get_array_module
 from .._tensor import Tensor
 from . import grad_mode
 
@@ -448,7 +448,10 @@ def _call(node, outs, create_graph, check_nan):
 def _materialized(node, outs):
     """The gradients of a node's outputs, zeros standing in for outputs no gradient reached."""
     if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
-        return [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
+        like = next((g for g in outs if g is not None), None)
+        xp = get_array_module(getattr(like, "_data", like))
+        return [g if g is not None else None if node._out_meta[k][0] is None else xp.zeros(*node._out_meta[k])
+                for k, g in enumerate(outs)]
     return outs
 
 
