@@ -107,7 +107,7 @@ class Convolution(Op):
         return out[:, :, 0] if ctx.one_d else out
 
     def backward(ctx, g):
-        if ctx._as_tensors:
+        if ctx.create_graph:
             return _conv_grads_as_convolutions(ctx, g)
         saved, w, _, _ = ctx.saved_tensors
         need = ctx.needs_input_grad

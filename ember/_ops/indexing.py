@@ -17,16 +17,9 @@ from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.variable import warn_once
 from .op import Op, rebase
+from .promotion import expand_error
 
 _state = grad_mode.state
-
-
-def run(op, *inputs, **params):
-    """Apply ``op`` inside a backward formula: recorded when the gradients are Tensors
-    (``create_graph=True``), a plain array computation otherwise."""
-    if any(isinstance(x, Tensor) for x in inputs):
-        return op.apply(*inputs, **params)
-    return op.forward(op.__new__(op), *inputs, **params)
 
 
 # ----------------------------------------------------------------- the ops
@@ -42,7 +35,7 @@ class Index(Op):
         return a[key]
 
     def backward(ctx, g):
-        return run(Unindex, g, shape=ctx.shape, key=ctx.key, accumulate=ctx.accumulate)
+        return ctx.run(Unindex, g, shape=ctx.shape, key=ctx.key, accumulate=ctx.accumulate)
 
 
 class Slice(Index):
@@ -72,7 +65,7 @@ class Unindex(Op):
         return out
 
     def backward(ctx, gg):
-        return run(Index, gg, key=ctx.key)
+        return ctx.run(Index, gg, key=ctx.key)
 
 
 class Put(Op):
@@ -91,9 +84,9 @@ class Put(Op):
     def backward(ctx, g):
         ga = gv = None
         if ctx.needs_input_grad[0]:
-            ga = g if ctx.accumulate else run(Blank, g, key=ctx.key)
+            ga = g if ctx.accumulate else ctx.run(Blank, g, key=ctx.key)
         if ctx.needs_input_grad[1]:
-            gv = run(Index, g, key=ctx.key)
+            gv = ctx.run(Index, g, key=ctx.key)
             if gv.ndim < len(ctx.vshape):  # v had leading 1s that the write dropped
                 gv = gv.reshape(ctx.vshape)
         return ga, gv
@@ -109,7 +102,7 @@ class Blank(Op):
         return out
 
     def backward(ctx, gg):
-        return run(Blank, gg, key=ctx.key)
+        return ctx.run(Blank, gg, key=ctx.key)
 
 
 class BasicIndex(Slice):
@@ -284,8 +277,6 @@ def setitem(self, key, value):
         if advanced:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to "
                                f"indexing result of shape {list(target)}") from None
-        from .shape import expand_error
-
         raise expand_error(np.shape(v), target) from None
     self._version[0] += 1
 

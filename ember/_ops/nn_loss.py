@@ -157,7 +157,7 @@ class NllLoss(Op):
     def backward(ctx, g):
         a = ctx.xp.zeros(ctx.rows_shape, ctx.dtype)
         a[ctx.rows, ctx.t] = -1 if ctx.w is None else -ctx.w
-        if isinstance(g, Tensor):
+        if ctx.create_graph:
             return _to_input_layout(a, ctx.shape) * _input_scale(ctx, g), None
         return _to_input_layout(a * _row_scale(ctx, g), ctx.shape), None
 
@@ -209,7 +209,7 @@ class CrossEntropy(Op):
         return a, a.sum(1, keepdims=True)
 
     def backward(ctx, g):
-        if isinstance(g, Tensor):  # create_graph: a softmax that is differentiable in x
+        if ctx.create_graph:  # a softmax that is differentiable in x
             (x,) = ctx.saved_tensors
             a, row_sums = ctx.coefficients()
             p = x.softmax(1 if len(ctx.shape) > 1 else 0)
@@ -254,7 +254,7 @@ class CrossEntropyRows(CrossEntropy):
         return total / ctx.denominator
 
     def backward(ctx, g):
-        if isinstance(g, Tensor) or ctx.flat is None:
+        if ctx.create_graph or ctx.flat is None:
             return CrossEntropy.backward(ctx, g)
         f = _row_scale(ctx, g)
         grad = ctx.p * f

@@ -45,7 +45,7 @@ class Linear(Op):
             # summed here for the common 2-D case (through the ufunc: ndarray.sum's Python wrapper costs
             # more than the sum at batch 8), and the engine sums N-D ones into a new array; a 1-D g is
             # copied, as every gradient of a fresh_grads op must be its own array
-            if isinstance(g, Tensor) or g.ndim > 2:
+            if ctx.create_graph or g.ndim > 2:
                 gb = g
             elif g.ndim == 2:
                 gb = _sum_rows(g, 0) if type(g) is np.ndarray else g.sum(0)

@@ -130,6 +130,13 @@ class Op(Node):
     def backward(self, *grads):
         raise RuntimeError(f"the derivative for '{type(self).__name__}' is not implemented")
 
+    def run(self, op, *inputs, **params):
+        """Apply ``op`` inside this node's backward: recorded when backward builds a graph
+        (``create_graph``), a plain array computation otherwise."""
+        if self.create_graph:
+            return op.apply(*inputs, **params)
+        return op.forward(_new(op), *inputs, **params)
+
 
 def array_of(x):
     """The array of a Tensor, or ``x`` itself: what a backward formula computes a constant from (a
@@ -203,7 +210,7 @@ class ViewWrite(Node):
         return "torch::autograd::CopySlices"
 
     def backward(self, g):
-        if isinstance(g, Tensor):
+        if self.create_graph:
             raise RuntimeError("Ember does not support double backward through an in-place write into a view")
         shape, dtype, strides = self.layout
         xp = get_array_module(g)

@@ -12,7 +12,7 @@ import numpy as np
 from .._backend import get_array_module
 from .._parallel import split
 from .._tensor import Tensor
-from .op import Op
+from .op import Op, array_of
 from .resample import resample, window_matrix
 
 
@@ -65,7 +65,7 @@ def _scatter_windows(parts, ctx, dtype, *operands):
     added into: the slice-adds are recorded, and the gradient is differentiable in turn."""
     shape, (t, b, l, r), geometry = ctx.shape, ctx.pads, ctx.geometry
     padded = shape[:-2] + (shape[-2] + t + b, shape[-1] + l + r)
-    if ctx._as_tensors:
+    if ctx.create_graph:
         image = Tensor._wrap(get_array_module(operands[0]._data).zeros(padded, dtype))
         _add_windows(image, parts, operands, geometry)
     else:
@@ -84,7 +84,7 @@ def _add_windows(image, parts, operands, geometry):
 
 def _dtype(g):
     """The NumPy dtype of a gradient, an array or (create_graph=True) a Tensor."""
-    return g._data.dtype if isinstance(g, Tensor) else g.dtype
+    return array_of(g).dtype
 
 
 class MaxPool2DWithIndices(Op):

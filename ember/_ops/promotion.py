@@ -60,6 +60,26 @@ def broadcast_error(a, b):
     return RuntimeError(f"shapes {sa} and {sb} cannot be broadcast together")
 
 
+def expand_error(shape, target):
+    """PyTorch's error for sizes that ``shape`` cannot be broadcast (expanded) to."""
+    shape, target = list(shape), list(target)
+    if len(target) < len(shape):
+        return RuntimeError(f"expand(torch.FloatTensor{{{shape}}}, size={target}): the number of sizes provided "
+                            f"({len(target)}) must be greater or equal to the number of dimensions in the tensor "
+                            f"({len(shape)})")
+    lead = len(target) - len(shape)
+    for i, s in enumerate(target):
+        if i < lead:
+            if s < 0:
+                return RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing "
+                                    f"dimension {i}")
+        elif s != shape[i - lead] and shape[i - lead] != 1 and s != -1:
+            return RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                                f"({shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: {target}.  "
+                                f"Tensor sizes: {shape}")
+    return RuntimeError(f"cannot expand {shape} to {target}")
+
+
 def tensor_operands(name, input, other):
     """Promoted operands of a function PyTorch defines for two tensors only (maximum, atan2, ...)."""
     if not isinstance(other, Tensor):

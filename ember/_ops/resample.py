@@ -55,7 +55,7 @@ class Resample(Op):
         return a
 
     def backward(ctx, g):
-        if ctx._as_tensors:  # create_graph: the map is linear, its adjoint is the same op with transposed matrices
+        if ctx.create_graph:  # create_graph: the map is linear, its adjoint is the same op with transposed matrices
             return Resample.apply(g, matrices=tuple(None if m is None else m.T for m in ctx.matrices),
                                   name=ctx.backward_name)
         for k, m in enumerate(ctx.matrices):

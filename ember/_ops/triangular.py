@@ -2,7 +2,6 @@
 import numpy as np
 
 from .._backend import get_array_module
-from .indexing import run
 from .op import Op, inplace
 
 
@@ -17,7 +16,7 @@ class Tril(Op):
         return np.tril(a, diagonal)
 
     def backward(ctx, g):
-        return run(Tril, g, diagonal=ctx.diagonal)
+        return ctx.run(Tril, g, diagonal=ctx.diagonal)
 
 
 class Triu(Op):
@@ -26,7 +25,7 @@ class Triu(Op):
         return np.triu(a, diagonal)
 
     def backward(ctx, g):
-        return run(Triu, g, diagonal=ctx.diagonal)
+        return ctx.run(Triu, g, diagonal=ctx.diagonal)
 
 
 def tril(input, diagonal=0):
@@ -69,7 +68,7 @@ class Diagonal(Op):
         return a.diagonal(k).copy()
 
     def backward(ctx, g):
-        return run(DiagEmbed, g, k=ctx.k, shape=ctx.shape)
+        return ctx.run(DiagEmbed, g, k=ctx.k, shape=ctx.shape)
 
 
 class DiagEmbed(Op):
@@ -83,7 +82,7 @@ class DiagEmbed(Op):
         return out
 
     def backward(ctx, g):
-        return run(Diagonal, g, k=ctx.k)
+        return ctx.run(Diagonal, g, k=ctx.k)
 
 
 def diag(input, diagonal=0):
@@ -102,7 +101,7 @@ class Trace(Op):
         return get_array_module(a).asarray(a.trace())  # integers sum to int64, as in PyTorch
 
     def backward(ctx, g):
-        return run(DiagEmbed, np.broadcast_to(g, (min(ctx.shape),)), k=0, shape=ctx.shape)
+        return ctx.run(DiagEmbed, np.broadcast_to(g, (min(ctx.shape),)), k=0, shape=ctx.shape)
 
 
 def trace(input):

@@ -56,7 +56,7 @@ class BackwardFunction(FunctionCtx, Node):
         return self._check_saved()  # Tensors already, create_graph or not
 
     def backward(self, *grads):
-        if not self._as_tensors:
+        if not self.create_graph:
             grads = tuple(None if g is None else Tensor._wrap(g) for g in grads)
         result = self._forward_cls.backward(self, *grads)
         result = result if isinstance(result, tuple) else (result,)
@@ -76,7 +76,7 @@ class BackwardFunction(FunctionCtx, Node):
                     raise TypeError(f"function {self.name()} returned a gradient of type {type(g).__name__} at "
                                     f"position {i + 1}; expected a Tensor or None")
                 self._check_shape(i, g)
-                g = g if self._as_tensors else g._data
+                g = g if self.create_graph else g._data
             out.append(g)
         return tuple(out)
 

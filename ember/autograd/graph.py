@@ -33,7 +33,9 @@ class Node:
     _versions = ()  # (version counter, version at save, source, array) per saved tensor; see saved_tensors
     _meta = None  # (shape, dtype) per input, which the engine makes each gradient match
     _hooks = None  # a _Hooks once a hook is registered on this node or on a tensor it produced
-    _as_tensors = False  # set by the engine while backward runs with create_graph=True
+    # True while backward runs with create_graph=True: gradients and saved_tensors are then Tensors, and
+    # a formula computes with Ember ops (or NumPy functions on Tensors) so that it records a graph
+    create_graph = False
     _materialize = True  # gradients of unused outputs arrive as zeros rather than None
     fresh_grads = False  # True where backward always returns new arrays, one per input, that nothing else holds
 
@@ -54,7 +56,7 @@ class Node:
     @property
     def saved_tensors(self):
         saved = self._check_saved()
-        return tuple(map(self._tensor_of, saved)) if self._as_tensors else saved
+        return tuple(map(self._tensor_of, saved)) if self.create_graph else saved
 
     def _check_saved(self):
         """What forward saved, after checking it is still there and unmodified."""
@@ -427,11 +429,11 @@ def _call(node, outs, create_graph, check_nan):
                 outs = [n if create_graph or n is None else n._data for n in new]
     outs = _materialized(node, outs)
     if create_graph:
-        node._as_tensors = True
+        node.create_graph = True
         try:
             grads = node.backward(*[_as_tensor(g) for g in outs])
         finally:
-            node._as_tensors = False
+            node.create_graph = False
     else:
         grads = node.backward(*outs)
     grads = _fitted(node, grads)
