@@ -416,13 +416,11 @@ class Generator:
     def initial_seed(self):
         return self._seed
 
-    def get_state(self):
+    def _state_bytes(self):
+        """The stream's state as uint8 array (``get_state``, which ember._ops.random attaches, wraps it)."""
         import json  # here, not at the top: only checkpoints of the RNG need it
 
-        from ._tensor import Tensor
-
-        raw = json.dumps(self._rng.bit_generator.state).encode()
-        return Tensor._wrap(np.frombuffer(raw, np.uint8).copy())
+        return np.frombuffer(json.dumps(self._rng.bit_generator.state).encode(), np.uint8).copy()
 
     def set_state(self, new_state):
         data = getattr(new_state, "_data", None)

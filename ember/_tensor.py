@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from . import _backend as B
+from ._tensor_str import tensor_repr
 
 _new = object.__new__
 _np_array = np.ndarray
@@ -297,23 +298,9 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        _autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    def retain_grad(self):
-        from .autograd.graph import retain_grad
-
-        retain_grad(self)
-
     @property
     def retains_grad(self):
         return self._retains
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
-        from .autograd.graph import register_tensor_hook
-
-        return register_tensor_hook(self, hook)
 
     # ------------------------------------------------------------ conversion
     def numpy(self, force=False):
@@ -385,8 +372,6 @@ class Tensor:
         return str(self)
 
     def __repr__(self, *, tensor_contents=None):
-        from ._tensor_str import tensor_repr
-
         return tensor_repr(self)
 
     def __reduce_ex__(self, proto):
@@ -403,18 +388,6 @@ class Tensor:
         memo[id(self)] = new
         return new
 
-    # ------------------------------------------------------------ NumPy protocols
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """Let NumPy ufuncs on Tensors run as Ember ops. Backward formulas rely on it:
-        written with NumPy, they record a graph when given Tensors (create_graph=True)."""
-        from ._ops.numpy_protocol import array_ufunc
-
-        return array_ufunc(ufunc, method, inputs, kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        from ._ops.numpy_protocol import array_function
-
-        return array_function(func, args, kwargs)
 
 
 def _rebuild(array, requires_grad, cls=Tensor):
@@ -450,7 +423,3 @@ def numel(input):
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
-
-
-# autograd needs Tensor, so its entry point is bound once Tensor exists (not on every backward call)
-from .autograd import backward as _autograd_backward  # noqa: E402

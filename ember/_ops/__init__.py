@@ -8,11 +8,11 @@ the registry as it is. Converting one means moving each entry to a ``@declare`` 
 """
 from .._tensor import Tensor
 from . import (comparison, conv, conversion, creation, elementwise, embedding, fill, fused, indexing, join, linalg,
-               nn_ops, normalization, order, pointwise, pooling, random, reduction, registry, scatter, shape,
-               triangular)
+               nn_ops, normalization, numpy_protocol, order, pointwise, pooling, random, reduction, registry,
+               scatter, shape, triangular)
 
 FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, order, linalg, shape, join, indexing, scatter,
-            creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, triangular]
+            creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, triangular, numpy_protocol]
 for _family in FAMILIES:
     registry.TENSOR_METHODS.update(getattr(_family, "TENSOR_METHODS", {}))
     registry.FUNCTIONS.update(getattr(_family, "FUNCTIONS", {}))

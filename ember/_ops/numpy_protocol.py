@@ -32,7 +32,8 @@ def _fn(name):
     return registry.FUNCTIONS[name]
 
 
-def array_ufunc(ufunc, method, inputs, kwargs):
+def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+    """NumPy ufuncs on Tensors run as Ember ops."""
     name = _UFUNCS.get(ufunc.__name__)
     if method != "__call__" or name is None:
         return NotImplemented  # NumPy then raises TypeError naming the ufunc
@@ -65,10 +66,14 @@ _FUNCTIONS = {
 }
 
 
-def array_function(func, args, kwargs):
+def __array_function__(self, func, types, args, kwargs):
+    """NumPy functions on Tensors run as Ember ops."""
     impl = _FUNCTIONS.get(func)
     if impl is None:
         raise RuntimeError(f"Ember cannot differentiate through numpy.{func.__name__} (double backward of an op "
                            "whose derivative is not written in differentiable operations)")
     args = [Tensor._wrap(x) if isinstance(x, np.ndarray) else x for x in args]
     return impl(*args, **kwargs)
+
+
+TENSOR_METHODS = dict(__array_ufunc__=__array_ufunc__, __array_function__=__array_function__)

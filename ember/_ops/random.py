@@ -307,3 +307,12 @@ TENSOR_METHODS = dict(bernoulli=bernoulli, multinomial=multinomial, uniform_=uni
 FUNCTIONS = dict(rand=rand, randn=randn, randint=randint, randperm=randperm, rand_like=rand_like,
                  randn_like=randn_like, randint_like=randint_like, normal=normal, bernoulli=bernoulli,
                  multinomial=multinomial)
+
+
+def _get_state(self):
+    """``Generator.get_state()``: the stream's state as a uint8 tensor (the Generator itself lives
+    below Tensor, in the backend)."""
+    return _wrap(self._state_bytes())
+
+
+B.Generator.get_state = _get_state
