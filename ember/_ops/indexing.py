@@ -16,7 +16,7 @@ from .._backend import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.variable import warn_once
-from .op import Op, rebase
+from .op import Op, check_writable, rebase
 from .promotion import expand_error
 
 _state = grad_mode.state
@@ -264,7 +264,7 @@ def setitem(self, key, value):
     grad = _state.enabled and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad)
     try:
         if grad:
-            _check_writable(self, advanced)
+            check_writable(self, through_view=not advanced)
             out = (IndexPut if advanced else CopySlices).apply(self, value, key=key, in_place=True)
             self.grad_fn, self._out_idx, self.requires_grad = out.grad_fn, 0, True
             rebase(self, out.grad_fn)
@@ -279,20 +279,6 @@ def setitem(self, key, value):
                                f"indexing result of shape {list(target)}") from None
         raise expand_error(np.shape(v), target) from None
     self._version[0] += 1
-
-
-def _check_writable(t, advanced):
-    """PyTorch refuses in-place writes into leaves that require grad, and into views of them."""
-    node = t.grad_fn
-    if node is None:
-        if t.requires_grad:
-            raise RuntimeError(f"a {'' if advanced else 'view of a '}leaf Variable that requires grad is being used "
-                               "in an in-place operation.")
-        return
-    while isinstance(node, Op) and node.is_view:
-        node = node.next_functions[0][0] if node.next_functions[0] is not None else None
-    if node is not None and node is not t.grad_fn and node.name() == "torch::autograd::AccumulateGrad":
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 TENSOR_METHODS = dict(__getitem__=getitem, __setitem__=setitem)

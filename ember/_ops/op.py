@@ -16,7 +16,7 @@ import numpy as np
 from .._backend import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import AccumulateGrad, Node, accumulator, edge, retain_grad, volatile
+from ..autograd.graph import AccumulateGrad, Node, connect, edge, retain_grad, volatile
 
 _state = grad_mode.state
 _wrap = Tensor._wrap
@@ -57,36 +57,12 @@ class Op(Node):
             result._version = base._version
             result._base = base if base._base is None else base._base
         if record and _state.enabled and cls.differentiable:
-            ctx._connect(inputs)
+            connect(ctx, inputs)
             result.grad_fn = ctx
             result.requires_grad = True
             if ctx._saved is not None:
                 ctx._track_output(result, 0)
         return result
-
-    def _connect(self, inputs):
-        """Link this node to the inputs' nodes; note their shapes and dtypes, and the versions of
-        the ones forward saved (to detect in-place changes before backward). One loop: it runs per op."""
-        saved = self._saved
-        edges, meta, versions = [], [], []
-        for t in inputs:
-            if not isinstance(t, Tensor):
-                edges.append(None)
-                meta.append(None)
-                continue
-            data = t._data
-            fn = t.grad_fn
-            edges.append((fn, t._out_idx) if fn is not None else (accumulator(t), 0) if t.requires_grad else None)
-            meta.append((data.shape, data.dtype))
-            if saved is not None:
-                for s in saved:
-                    if s is data:
-                        versions.append((t._version, t._version[0], t, data))
-                        break
-        self.next_functions = tuple(edges)
-        self._meta = tuple(meta)
-        if saved is not None:
-            self._versions = versions
 
     def _track_output(self, result, k):
         data = result._data
@@ -100,7 +76,7 @@ class Op(Node):
         if record:
             self.n_outputs = len(outs)
             self._out_meta = tuple([(r._data.shape, r._data.dtype) for r in results])
-            self._connect(inputs)
+            connect(self, inputs)
             for k, r in enumerate(results):
                 if r._data.dtype.kind == "f":  # integer outputs (indices) never carry a gradient
                     r.grad_fn, r._out_idx, r.requires_grad = self, k, True
@@ -162,15 +138,22 @@ def _views_leaf(node):
     return False
 
 
+def check_writable(target, through_view=False):
+    """PyTorch refuses in-place writes into a leaf that requires grad, and into views of one
+    (``through_view``: the write goes through a view of ``target``, as ``t[0] = v`` does)."""
+    if target.grad_fn is None:
+        if target.requires_grad:
+            raise RuntimeError(f"a {'view of a ' if through_view else ''}leaf Variable that requires grad is being "
+                               "used in an in-place operation.")
+    elif _views_leaf(target.grad_fn):
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
 def inplace(op, target, *others, **params):
     """Run ``op`` and write its result into ``target`` (``x.add_(y)``), as PyTorch's in-place ops do:
     the result is cast to target's dtype, target's version advances, and its grad_fn becomes this op."""
     if _state.enabled and target.requires_grad:
-        if target.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if _views_leaf(target.grad_fn):
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
+        check_writable(target)
     before = (target.grad_fn, target._out_idx, target.requires_grad)
     result = op.apply(target, *others, **params)
     rd, td = result._data, target._data

@@ -9,7 +9,7 @@ import functools
 
 from .._tensor import Tensor
 from . import grad_mode
-from .graph import Node, edge, sum_to
+from .graph import Node, connect, sum_to
 
 
 class FunctionCtx:
@@ -150,8 +150,7 @@ def _connect(ctx, args, outputs):
     for t in ctx._dirty:
         if t.grad_fn is None and t.requires_grad:
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-    ctx.next_functions = tuple(edge(t) for t in tensors)
-    ctx._meta = tuple((t._data.shape, t._data.dtype) for t in tensors)
+    connect(ctx, tensors)
     ctx.n_outputs = len(outputs)
     ctx._out_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else (None, None)
                           for o in outputs)

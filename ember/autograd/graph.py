@@ -219,6 +219,32 @@ def edge(t):
     return None
 
 
+def connect(node, inputs):
+    """Link ``node`` to the nodes of its inputs (Tensors; None or constants for the others); note their
+    shapes and dtypes, and the versions of the ones forward saved as arrays (to detect in-place changes
+    before backward). One loop: it runs for every op that records."""
+    saved = node._saved
+    edges, meta, versions = [], [], []
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            edges.append(None)
+            meta.append(None)
+            continue
+        data = t._data
+        fn = t.grad_fn
+        edges.append((fn, t._out_idx) if fn is not None else (accumulator(t), 0) if t.requires_grad else None)
+        meta.append((data.shape, data.dtype))
+        if saved is not None:
+            for s in saved:
+                if s is data:
+                    versions.append((t._version, t._version[0], t, data))
+                    break
+    node.next_functions = tuple(edges)
+    node._meta = tuple(meta)
+    if saved is not None:
+        node._versions = versions
+
+
 def register_tensor_hook(t, fn):
     """``Tensor.register_hook``: ``fn(grad)`` runs when the gradient of ``t`` is computed."""
     if not t.requires_grad:
