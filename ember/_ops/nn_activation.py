@@ -9,6 +9,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import pointwise
+from .pointwise import logistic
 from .op import Op, inplace as run_inplace
 
 _SQRT1_2 = 1 / math.sqrt(2)
@@ -16,11 +17,6 @@ _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_PI = math.sqrt(2 / math.pi)
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def sigmoid(a):
-    """The logistic function on arrays (or Tensors): tanh cannot overflow where exp(-a) would."""
-    return 0.5 + 0.5 * np.tanh(0.5 * a)
 
 
 def erf(a):
@@ -108,11 +104,11 @@ class Gelu(Op):
 class Silu(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return a * sigmoid(a)
+        return a * logistic(a)
 
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        s = sigmoid(a)
+        s = logistic(a)
         return g * (s * (1 + a * (1 - s)))
 
 
@@ -151,7 +147,7 @@ class LogSigmoid(Op):
 
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return g * sigmoid(-a)
+        return g * logistic(-a)
 
 
 # ----------------------------------------------------------------- functions

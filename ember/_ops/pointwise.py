@@ -263,10 +263,15 @@ class Tanh(Op):
         return g * (1 - out * out)
 
 
+def logistic(a):
+    """The logistic function on arrays (or Tensors): tanh cannot overflow where exp(-a) would."""
+    return 0.5 + 0.5 * np.tanh(0.5 * a)
+
+
 @declare("sigmoid", floating_function)
 class Sigmoid(Op):
     def forward(ctx, a):
-        out = 1 / (1 + np.exp(-a))  # exp overflows to inf for very negative a, giving exactly 0
+        out = logistic(a)
         ctx.save_for_backward(out)
         return out
 

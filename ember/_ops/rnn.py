@@ -13,7 +13,7 @@ from the input Tensors and the formula records a graph through them.
 import numpy as np
 
 from .join import Cat
-from .nn_activation import sigmoid
+from .pointwise import logistic
 from .op import Op
 
 
@@ -45,9 +45,9 @@ def _lstm(xg, h, c, w, wr):
     """One LSTM step: the new (h, c) and the activations backward needs."""
     gates = xg + h @ w.T
     n = c.shape[-1]
-    i_f = sigmoid(gates[:, :2 * n])
+    i_f = logistic(gates[:, :2 * n])
     g = np.tanh(gates[:, 2 * n:3 * n])
-    o = sigmoid(gates[:, 3 * n:])
+    o = logistic(gates[:, 3 * n:])
     c2 = i_f[:, n:] * c + i_f[:, :n] * g
     tc = np.tanh(c2)
     m = o * tc
@@ -89,7 +89,7 @@ def _gru(xg, h, w, b):
     if b is not None:
         hg = hg + b
     n = h.shape[-1]
-    rz = sigmoid(xg[:, :2 * n] + hg[:, :2 * n])
+    rz = logistic(xg[:, :2 * n] + hg[:, :2 * n])
     r, z = rz[:, :n], rz[:, n:]
     hn = hg[:, 2 * n:]
     cand = np.tanh(xg[:, 2 * n:] + r * hn)
