@@ -1,5 +1,5 @@
 """PyTorch's legacy tensor types (``FloatTensor``, ``cuda.LongTensor``, ...) and their names."""
-from . import _backend as B
+from . import _arraylib as B
 from ._tensor import Tensor
 
 _NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",

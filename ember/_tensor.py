@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from . import _backend as B
+from . import _arraylib as B
 from ._tensor_str import tensor_repr
 
 _new = object.__new__

@@ -13,7 +13,7 @@ import types
 
 import numpy as np
 
-from ember import _backend as B
+from ember import _arraylib as B
 
 
 class StrictArray(np.ndarray):

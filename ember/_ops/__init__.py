@@ -7,12 +7,13 @@ method) and ``FUNCTIONS`` (name -> ``ember`` function): listed in FAMILIES, it i
 the registry as it is. Converting one means moving each entry to a ``@declare`` above its op.
 """
 from .._tensor import Tensor
-from . import (comparison, conv, conversion, creation, elementwise, embedding, fill, fused, indexing, join, linalg,
-               nn_ops, normalization, numpy_protocol, order, pointwise, pooling, random, reduction, registry,
-               scatter, shape, triangular)
+from . import (arithmetic, comparison, conv, conversion, creation, embedding, fill, fused_arithmetic, indexing, join,
+               linalg, math_functions, nn_ops, normalization, numpy_protocol, order, pooling, random, reduction,
+               registry, scatter, shape, triangular)
 
-FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, order, linalg, shape, join, indexing, scatter,
-            creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, triangular, numpy_protocol]
+FAMILIES = [arithmetic, math_functions, comparison, fill, fused_arithmetic, reduction, order, linalg, shape, join,
+            indexing, scatter, creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, triangular,
+            numpy_protocol]
 for _family in FAMILIES:
     registry.TENSOR_METHODS.update(getattr(_family, "TENSOR_METHODS", {}))
     registry.FUNCTIONS.update(getattr(_family, "FUNCTIONS", {}))

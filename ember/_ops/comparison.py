@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from .op import Op, inplace
 from .promotion import (binary, cast_error, finish, inplace_binary, nary, not_implemented, promote, promote_all,

@@ -15,7 +15,7 @@ fastest. Results are handed out as (N, C, H, W) views of it.
 """
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._parallel import matmul, split
 from .op import Op
 

@@ -1,7 +1,7 @@
 """dtype and device conversion: ``to``, ``type``, ``float()``, ``cuda()``, ``clone``."""
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._legacy import legacy_type_name, resolve_type
 from .._tensor import Tensor
 from .op import Op

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor, tensor
 from .op import write_out
 

@@ -1,7 +1,7 @@
 """Embedding lookup: rows of a weight matrix picked by integer indices."""
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .op import Op
 
 

@@ -1,7 +1,7 @@
 """Writing values into a tensor in place: ``zero_``, ``fill_``, ``copy_``."""
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from .op import Op, inplace

@@ -1,18 +1,18 @@
-"""Indexing: ``t[key]``, ``t[key] = v``, gather/scatter, index_select/index_add, masked ops, nonzero.
+"""Indexing: ``t[key]`` and ``t[key] = v``, and the two op shapes every indexing op is built from.
 
-Every op here is one of two shapes. *Reading* ops (``t[key]``, gather,
-index_select, take, masked_select) are ``a[key]`` for some NumPy key; their
-gradient puts the output gradient back at ``key`` into zeros (``Unindex``).
-*Writing* ops (``t[key] = v``, scatter, index_add, masked_fill) are ``Put``:
-``a`` with ``v`` written or added at ``key``; their gradient is the output
-gradient with ``key`` blanked for ``a`` and read at ``key`` for ``v``. The
-ops differ only in how they build the key, and in their names.
+*Reading* ops (``t[key]`` here; gather, index_select, take, masked_select in scatter.py) are
+``a[key]`` for some array key; their gradient puts the output gradient back at ``key`` into
+zeros (``Unindex``). *Writing* ops (``t[key] = v`` here; scatter, index_add, masked_fill in
+scatter.py) are ``Put``: ``a`` with ``v`` written or added at ``key``; their gradient is the
+output gradient with ``key`` blanked for ``a`` and read at ``key`` for ``v``. The ops differ
+only in how they build the key, and in their names. Index arrays given as lists or NumPy arrays
+move to the indexed tensor's array module.
 """
 import warnings
 
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.variable import warn_once
@@ -128,7 +128,9 @@ class BasicIndex(Slice):
         return last
 
 
-class CopySlices(Put):
+class BasicPut(Put):
+    """``t[key] = v`` with a basic key, recorded: PyTorch names its node CopySlices."""
+
     backward_name = "torch::autograd::CopySlices"
 
 
@@ -265,7 +267,7 @@ def setitem(self, key, value):
     try:
         if grad:
             check_writable(self, through_view=not advanced)
-            out = (IndexPut if advanced else CopySlices).apply(self, value, key=key, in_place=True)
+            out = (IndexPut if advanced else BasicPut).apply(self, value, key=key, in_place=True)
             self.grad_fn, self._out_idx, self.requires_grad = out.grad_fn, 0, True
             rebase(self, out.grad_fn)
         else:

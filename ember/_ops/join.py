@@ -1,7 +1,7 @@
 """Joining and splitting: cat, stack, hstack/vstack, split, chunk, unbind."""
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .op import Op, write_out
 
 

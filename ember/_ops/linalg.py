@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._tensor import Tensor
-from .elementwise import mul
+from .arithmetic import mul
 from .op import Op, array_of, write_out
 from .promotion import broadcast_error, not_implemented
 

@@ -8,8 +8,8 @@ import math
 import numpy as np
 
 from .._tensor import Tensor
-from . import pointwise
-from .pointwise import logistic
+from . import math_functions
+from .math_functions import logistic
 from .op import Op, inplace as run_inplace
 
 _SQRT1_2 = 1 / math.sqrt(2)
@@ -26,7 +26,7 @@ def erf(a):
     if isinstance(a, Tensor):
         return a.erf()
     if a.dtype == np.float64:
-        return pointwise.Erf().forward(a)
+        return math_functions.Erf().forward(a)
     x = np.abs(a)
     t = 1 / (1 + a.dtype.type(0.3275911) * x)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
@@ -159,10 +159,10 @@ def _run(op, input, inplace, **params):
 
 def relu(input, inplace=False):
     """``F.relu``: ``torch.relu`` (a pointwise op) with PyTorch's ``inplace`` flag."""
-    return pointwise.relu_(input) if inplace else pointwise.relu(input)
+    return math_functions.relu_(input) if inplace else math_functions.relu(input)
 
 
-relu_ = pointwise.relu_
+relu_ = math_functions.relu_
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):

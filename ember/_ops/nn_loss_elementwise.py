@@ -4,11 +4,11 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
-from .elementwise import binary
-from .pointwise import logistic
+from .. import _arraylib as B
+from .math_functions import logistic
 from .nn_loss import check_reduction, legacy_reduction
 from .op import Op
+from .promotion import binary
 
 
 def softplus(a):

@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._parallel import matmul
 from .._tensor import Tensor
 from . import nn_activation

@@ -6,7 +6,7 @@ runs as the matching Ember op, so the formula records a graph of its own.
 """
 import numpy as np
 
-from .._backend import from_np
+from .._arraylib import from_np
 from .._tensor import Tensor
 from . import registry
 

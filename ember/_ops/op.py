@@ -5,15 +5,18 @@ arrays; ``backward(ctx, *grads)`` turns output gradients into one gradient per
 input. The instance is both the context that forward saves into and the graph
 node that backward runs on, so recording an op costs one object.
 
-Backward formulas work on arrays, or on Tensors when the engine runs with
-``create_graph=True`` (Tensors answer the NumPy functions the formulas call),
-so the same formula gives first and higher derivatives. Gradients need not be
+Backward formulas work on arrays, or, when ``ctx.create_graph`` is True (the
+engine runs with ``create_graph=True``), on Tensors, which answer the NumPy
+functions the formulas call: the same formula gives first and higher
+derivatives. ``ctx.run(OtherOp, ...)`` applies another op inside backward,
+recorded only under ``create_graph``. Arrays a formula allocates come from the
+array module of its inputs (``get_array_module``), never from NumPy directly. Gradients need not be
 reduced over broadcast dimensions or cast: the engine makes each one match its
 input's shape and dtype.
 """
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.graph import AccumulateGrad, Node, connect, edge, retain_grad, volatile

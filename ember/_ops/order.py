@@ -4,9 +4,9 @@ Those that return values with their indices give the named tuples of ``ember.ret
 import numpy as np
 
 from .. import return_types
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._tensor import Tensor
-from .elementwise import maximum, minimum
+from .arithmetic import maximum, minimum
 from .op import Op, array_of
 from .reduction import axis_of, dims, unreduce
 

@@ -9,7 +9,7 @@ height 1.
 """
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._parallel import split
 from .._tensor import Tensor
 from .op import Op, array_of

@@ -1,7 +1,7 @@
 """Type promotion, broadcasting errors, and the ``out=``/in-place plumbing that elementwise ops share."""
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from .op import inplace, write_out
 

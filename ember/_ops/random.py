@@ -7,12 +7,12 @@ directly, no float64 detour), so a seed gives the same numbers on every device.
 """
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from .creation import finish, shape_of, size_error
-from .elementwise import broadcast_error
 from .op import Op
+from .promotion import broadcast_error
 
 _wrap = Tensor._wrap
 

@@ -8,7 +8,7 @@ gradient applies their transposes.
 """
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .op import Op
 
 

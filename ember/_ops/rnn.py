@@ -13,7 +13,7 @@ from the input Tensors and the formula records a graph through them.
 import numpy as np
 
 from .join import Cat
-from .pointwise import logistic
+from .math_functions import logistic
 from .op import Op
 
 

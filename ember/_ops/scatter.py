@@ -4,7 +4,7 @@ Each builds a NumPy key and runs one of indexing.py's two op shapes on it
 (``Index`` to read at the key, ``Put`` to write or add there)."""
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from .indexing import Index, Put
 from .op import Op, inplace

@@ -1,7 +1,7 @@
 """Triangles and diagonals of matrices: tril/triu (causal attention masks), diag, trace."""
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .op import Op, inplace
 
 

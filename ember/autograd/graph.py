@@ -14,7 +14,7 @@ import weakref
 
 import numpy as np
 
-from .._backend import from_np, get_array_module
+from .._arraylib import from_np, get_array_module
 from .._tensor import Tensor
 from . import grad_mode
 

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from ..._backend import from_np, get_array_module
+from ..._arraylib import from_np, get_array_module
 from ..._tensor import Tensor, tensor
 
 _BAD_ELEM = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"

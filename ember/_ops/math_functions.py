@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .._backend import get_array_module
+from .._arraylib import get_array_module
 from .._parallel import large, map_rows
 from .._tensor import Tensor
 from .op import Op, array_of, inplace

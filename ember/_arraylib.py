@@ -1,10 +1,15 @@
-"""The one seam between Ember and an array library.
+"""The one seam between Ember and an array library (the bottom layer; ``ember.backends`` is
+something else: PyTorch's backend switches).
 
-A device maps to an array module (``numpy`` for ``cpu``; ``cupy`` for ``cuda``
-where it is installed). dtypes are Ember objects that wrap the array library's
-dtypes and carry PyTorch's promotion rules. Everything above this module asks
-it for array modules, dtypes and random numbers instead of importing numpy for
-computing on tensor data.
+- dtypes: Ember objects wrapping the array library's dtypes, with PyTorch's promotion rules.
+- devices and array modules: a device type maps to an ``ArrayBackend`` (``numpy`` for ``cpu``,
+  ``cupy`` for ``cuda`` where it is installed, others registered with ``register_backend``).
+  ``get_array_module(a)`` is the array module holding ``a`` (Chainer's ``xp`` idiom): code above
+  allocates beside an array with ``xp.zeros(...)``, never on the host with ``np.zeros``, and
+  moves data between devices only through ``to_device``/``to_numpy``. ``with ember.device(d):``
+  makes ``d`` the default device of new tensors.
+- random streams: one seeded ``Generator`` per process, drawn on the host so that a seed gives the
+  same numbers on every device.
 """
 import os
 
