@@ -141,3 +141,10 @@ def _from_host(array, device):
 def install(device_type="strict"):
     """Register the strict backend as ``device_type``'s array library."""
     B.register_backend(B.ArrayBackend(device_type, xp, StrictArray, _from_host, StrictArray.get))
+
+
+if __name__ == "__main__":  # python tests/strict_backend.py SCRIPT [ARGS]: a PyTorch program with "cuda" on it
+    from ember.run import run
+
+    install("cuda")
+    sys.exit(run(sys.argv[1], sys.argv[2:]))

@@ -1,0 +1,61 @@
+"""The strict array backend (tests/strict_backend.py) itself, and whole PyTorch programs on it.
+
+Standing in for CuPy as the ``cuda`` device, the strict backend computes with NumPy's own kernels
+and draws random numbers on the host as the CPU does, so a program that moves its model and data
+with ``.to(device)`` must print exactly what it prints on the CPU: any host array that reaches
+device data on the way is a TypeError there.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import strict_backend
+
+import ember
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+PROGRAMS = os.path.join(HERE, "programs")
+
+
+def test_strict_arrays_refuse_host_arrays():
+    xp = strict_backend.xp
+    a = xp.ones(3)
+    assert isinstance(a + 1, strict_backend.StrictArray) and isinstance(np.exp(a), strict_backend.StrictArray)
+    for mix in (lambda: a + np.ones(3), lambda: np.where(a > 0, a, np.zeros(3)), lambda: xp.stack([a, np.ones(3)]),
+                lambda: a.__setitem__(0, np.ones(())), lambda: a[np.array([0, 1])]):
+        with pytest.raises(TypeError, match="host"):
+            mix()
+    assert type(xp.asarray(np.ones(2))) is strict_backend.StrictArray  # an explicit transfer is allowed
+
+
+def test_tensors_on_the_strict_device():
+    t = ember.tensor([1.0, 2.0], device="strict", requires_grad=True)
+    assert t.device == ember.device("strict") and t.cpu().device == ember.device("cpu")
+    (t * t).sum().backward()
+    assert t.grad.device == t.device and t.grad.tolist() == [2.0, 4.0]
+    with ember.device("strict"):
+        assert ember.zeros(2).device == t.device and ember.nn.Linear(2, 3).weight.device == t.device
+    assert ember.zeros(2).device == ember.device("cpu")
+
+
+def _run(script, args, strict):
+    command = [sys.executable, os.path.join(HERE, "strict_backend.py")] if strict else [sys.executable, "-m",
+                                                                                        "ember", "run"]
+    env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": "1"}
+    run = subprocess.run(command + [script, *args], cwd=PROGRAMS, capture_output=True, text=True, env=env,
+                         timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout
+
+
+@pytest.mark.parametrize("script,args", [
+    ("mlp_classifier.py", ["--epochs", "2"]),
+    ("char_rnn.py", ["--model", "LSTM", "--steps", "20"]),
+    ("char_rnn.py", ["--model", "GRU", "--steps", "20"]),
+    ("tiny_gpt.py", ["--max-iters", "20", "--eval-iters", "2", "--eval-interval", "10"]),
+])
+def test_programs_print_on_the_strict_device_what_they_print_on_the_cpu(script, args):
+    assert _run(script, args, strict=True) == _run(script, args, strict=False)
