@@ -140,7 +140,9 @@ def _from_host(array, device):
 
 def install(device_type="strict"):
     """Register the strict backend as ``device_type``'s array library."""
-    B.register_backend(B.ArrayBackend(device_type, xp, StrictArray, _from_host, StrictArray.get))
+    index = 0 if device_type == "cuda" else None  # CuPy's arrays know their GPU
+    B.register_backend(B.ArrayBackend(device_type, xp, StrictArray, _from_host, StrictArray.get,
+                                      lambda array: B.device(device_type, index)))
 
 
 if __name__ == "__main__":  # python tests/strict_backend.py SCRIPT [ARGS]: a PyTorch program with "cuda" on it

@@ -59,3 +59,14 @@ def _run(script, args, strict):
 ])
 def test_programs_print_on_the_strict_device_what_they_print_on_the_cpu(script, args):
     assert _run(script, args, strict=True) == _run(script, args, strict=False)
+
+
+def test_the_cuda_tests_pass_on_the_strict_backend_standing_in_for_cupy():
+    """The tests that run where ``ember.cuda.is_available()`` (skipped without a GPU), on the strict backend."""
+    suites = ["tests/test_tensor_cuda.py", "tests/nn/test_nn_cuda.py", "tests/optim/test_cuda.py"]
+    code = ("import sys; sys.path.insert(0, 'tests'); import strict_backend; strict_backend.install('cuda'); "
+            f"import pytest; sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', *{suites!r}]))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=600,
+                         env={**os.environ, "PYTHONPATH": REPO})
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " failed" not in run.stdout and " passed" in run.stdout
