@@ -389,7 +389,6 @@ class Tensor:
         return new
 
 
-
 def _rebuild(array, requires_grad, cls=Tensor):
     t = Tensor._wrap(array)
     if cls is not Tensor:

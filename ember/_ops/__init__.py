@@ -12,8 +12,8 @@ from . import (arithmetic, comparison, conv, conversion, creation, embedding, fi
                registry, scatter, shape, triangular)
 
 FAMILIES = [arithmetic, math_functions, comparison, fill, fused_arithmetic, reduction, order, linalg, shape, join,
-            indexing, scatter, creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, triangular,
-            numpy_protocol]
+            indexing, scatter, creation, random, conversion, nn_ops, conv, pooling, normalization, embedding,
+            triangular, numpy_protocol]
 for _family in FAMILIES:
     registry.TENSOR_METHODS.update(getattr(_family, "TENSOR_METHODS", {}))
     registry.FUNCTIONS.update(getattr(_family, "FUNCTIONS", {}))

@@ -20,7 +20,8 @@ class Zero(Op):
 
 class Fill(Op):
     def forward(ctx, a, value):
-        return np.broadcast_to(get_array_module(a).asarray(value).astype(a.dtype), a.shape)  # wraps out-of-range integers
+        value = get_array_module(a).asarray(value).astype(a.dtype)  # wraps out-of-range integers
+        return np.broadcast_to(value, a.shape)
 
     def backward(ctx, g):
         return np.zeros_like(g), (g.sum() if ctx.needs_input_grad[1] else None)

@@ -414,8 +414,6 @@ class Hypot(Op):
 # ----------------------------------------------------------------- functions
 
 
-
-
 _round, _round_ = rounding_function(Round, "round")
 
 

@@ -382,4 +382,3 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     w = _check_weight(input, weight, _n_classes(input))
     return CrossEntropy.apply(input, t, weight=w, ignore_index=ignore_index, reduction=reduction,
                               smoothing=label_smoothing)
-

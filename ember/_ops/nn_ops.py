@@ -9,7 +9,6 @@ import numpy as np
 
 from .. import _arraylib as B
 from .._parallel import matmul
-from .._tensor import Tensor
 from . import nn_activation
 from .op import Op, inplace as run_inplace
 

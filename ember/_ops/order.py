@@ -205,7 +205,8 @@ def _arg(reduce, input, dim, keepdim, what):
         return _wrap(get_array_module(a).zeros((), np.int64))
     if a.shape[axis] == 0:
         raise IndexError(f"{what}(): Expected reduction dim {axis} to have non-zero size.")
-    return _wrap(get_array_module(a).asarray(reduce(a, axis=axis, keepdims=keepdim), np.int64))  # a 1-D input gives a NumPy scalar
+    index = reduce(a, axis=axis, keepdims=keepdim)  # a NumPy scalar for a 1-D input
+    return _wrap(get_array_module(a).asarray(index, np.int64))
 
 
 def argmax(input, dim=None, keepdim=False):

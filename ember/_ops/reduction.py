@@ -103,7 +103,8 @@ class Prod(Op):
         if a.ndim == 0:
             axis = None
         ctx.axis, ctx.keepdim = axis, keepdim
-        out = B.get_array_module(a).asarray(a.prod(axis=axis, keepdims=keepdim, dtype=dtype))  # saved: an array, not a scalar
+        out = a.prod(axis=axis, keepdims=keepdim, dtype=dtype)
+        out = B.get_array_module(a).asarray(out)  # saved: an array, not a scalar
         ctx.save_for_backward(a, out)
         return out
 
@@ -301,7 +302,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 def _logical(reduce, input, dim, keepdim):
     a = input._data
     r = reduce(a, axis=dims(input, dim), keepdims=keepdim)
-    return _wrap(B.get_array_module(a).asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))  # uint8 stays uint8 in PyTorch
+    dt = np.uint8 if a.dtype == np.uint8 else np.bool_  # uint8 stays uint8 in PyTorch
+    return _wrap(B.get_array_module(a).asarray(r, dt))
 
 
 def all(input, dim=None, keepdim=False):

@@ -337,8 +337,8 @@ class Roll(Op):
         return np.roll(a, shifts, dims)
 
     def backward(ctx, g):
-        return ctx.run(Roll, g, shifts=tuple(-s for s in ctx.shifts) if ctx.dims is not None else -ctx.shifts,
-                   dims=ctx.dims)
+        shifts = tuple(-s for s in ctx.shifts) if ctx.dims is not None else -ctx.shifts
+        return ctx.run(Roll, g, shifts=shifts, dims=ctx.dims)
 
 
 def repeat(self, *sizes):

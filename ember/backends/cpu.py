@@ -15,4 +15,3 @@ MALLOC_TUNING_VARIABLE = "EMBER_MALLOC_TUNING"
 def malloc_tuned():
     """Whether Ember raised glibc's malloc thresholds in this process (see the module's docstring)."""
     return _runtime.malloc_tuned
-
