@@ -90,3 +90,14 @@ def test_the_cuda_tests_pass_on_the_strict_backend_standing_in_for_cupy():
                          env={**os.environ, "PYTHONPATH": REPO})
     assert run.returncode == 0, run.stdout[-3000:]
     assert " failed" not in run.stdout and " passed" in run.stdout
+
+
+def test_default_device_as_in_pytorch():
+    ember.set_default_device("strict")
+    try:
+        assert ember.get_default_device() == ember.device("strict")
+        assert ember.ones(2).device == ember.device("strict") and ember.tensor([1]).device == ember.device("strict")
+        assert ember.from_numpy(np.ones(2)).device == ember.device("cpu")  # from_numpy shares host memory
+    finally:
+        ember.set_default_device(None)
+    assert ember.get_default_device() == ember.device("cpu") and ember.ones(2).device == ember.device("cpu")
