@@ -13,11 +13,11 @@ import warnings as _warnings
 # keeps its warnings.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"ember\.")
 
-from . import _backend
-from ._backend import (Generator, bool, device, double, dtype, float, float16, float32, float64, get_default_dtype,
-                       get_rng_state, half, initial_seed, int, int8, int16, int32, int64, long, manual_seed,
-                       promote_types, seed, set_default_dtype, set_rng_state, short, uint8)
-from ._backend import can_cast, default_generator, finfo, iinfo, result_type
+from . import _arraylib
+from ._arraylib import (Generator, bool, device, double, dtype, float, float16, float32, float64, get_default_dtype,
+                        get_rng_state, half, initial_seed, int, int8, int16, int32, int64, long, manual_seed,
+                        promote_types, seed, set_default_dtype, set_rng_state, short, uint8)
+from ._arraylib import can_cast, default_generator, finfo, get_default_device, iinfo, result_type, set_default_device
 from ._tensor import Size, Tensor, is_tensor, numel, tensor
 from ._tensor_str import set_printoptions
 from .autograd import (enable_grad, inference_mode, is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled,

@@ -25,7 +25,7 @@ import struct
 
 import numpy as np
 
-from . import _backend as B
+from . import _arraylib as B
 from ._tensor import Tensor
 
 FORMAT = "ember.checkpoint"

@@ -1,5 +1,6 @@
 """PyTorch's legacy tensor types (``FloatTensor``, ``cuda.LongTensor``, ...) and their names."""
-from . import _backend as B
+from . import _arraylib as B
+from ._tensor import Tensor
 
 _NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
           "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
@@ -7,8 +8,6 @@ _NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "
 
 class _LegacyMeta(type):
     def __instancecheck__(cls, obj):
-        from ._tensor import Tensor
-
         return isinstance(obj, Tensor) and obj.dtype is cls.dtype and obj.device.type == cls._device
 
     def __repr__(cls):
@@ -19,8 +18,6 @@ def _make(dt, device):
     prefix = "torch.cuda." if device == "cuda" else "torch."
 
     def __new__(cls, *args, **kwargs):
-        from ._tensor import Tensor
-
         if device == "cuda" and B.cuda_module() is None:
             raise TypeError(f"type {prefix}{name} not available. Torch not compiled with CUDA enabled.")
         return Tensor(*args, dtype=dt, device=None if device == "cpu" else "cuda", **kwargs)

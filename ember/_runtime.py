@@ -18,7 +18,8 @@ faults, a quarter of its time). On import Ember raises glibc's mmap and trim
 thresholds so that freed blocks up to 64 MiB stay in the heap for the next
 step, as a caching allocator would; a process then keeps up to 256 MiB of freed
 memory for reuse. ``EMBER_MALLOC_TUNING=0`` in the environment leaves malloc as
-it is. Elsewhere (macOS, Windows, musl) nothing changes.
+it is; ``ember.backends.cpu.malloc_tuned()`` tells a program which it got. Elsewhere
+(macOS, Windows, musl) nothing changes.
 
 ``use_deterministic_algorithms``, ``set_float32_matmul_precision`` and
 ``compile`` are accepted and recorded: Ember's kernels are deterministic,

@@ -9,7 +9,8 @@ import warnings
 
 import numpy as np
 
-from . import _backend as B
+from . import _arraylib as B
+from ._tensor_str import tensor_repr
 
 _new = object.__new__
 _np_array = np.ndarray
@@ -142,6 +143,7 @@ class Tensor:
                 raise TypeError(f"new(): argument 'size' failed to unpack the object at pos {sizes.index(bad) + 1} "
                                 f"with error \"type must be tuple of ints,but got {type(bad).__name__}\"")
             arr = np.empty(sizes if args else (0,), dt.np)
+        device = device or B.default_device()
         if device is not None:
             arr = B.to_device(arr, device)
         Tensor._init(self, arr)
@@ -296,23 +298,9 @@ class Tensor:
         self.requires_grad = requires_grad
         return self
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        _autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
-
-    def retain_grad(self):
-        from .autograd.graph import retain_grad
-
-        retain_grad(self)
-
     @property
     def retains_grad(self):
         return self._retains
-
-    def register_hook(self, hook):
-        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
-        from .autograd.graph import register_tensor_hook
-
-        return register_tensor_hook(self, hook)
 
     # ------------------------------------------------------------ conversion
     def numpy(self, force=False):
@@ -384,8 +372,6 @@ class Tensor:
         return str(self)
 
     def __repr__(self, *, tensor_contents=None):
-        from ._tensor_str import tensor_repr
-
         return tensor_repr(self)
 
     def __reduce_ex__(self, proto):
@@ -401,19 +387,6 @@ class Tensor:
             new.grad = Tensor._wrap(self.grad._data.copy())
         memo[id(self)] = new
         return new
-
-    # ------------------------------------------------------------ NumPy protocols
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """Let NumPy ufuncs on Tensors run as Ember ops. Backward formulas rely on it:
-        written with NumPy, they record a graph when given Tensors (create_graph=True)."""
-        from ._ops.numpy_protocol import array_ufunc
-
-        return array_ufunc(ufunc, method, inputs, kwargs)
-
-    def __array_function__(self, func, types, args, kwargs):
-        from ._ops.numpy_protocol import array_function
-
-        return array_function(func, args, kwargs)
 
 
 def _rebuild(array, requires_grad, cls=Tensor):
@@ -434,6 +407,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     # data that is already an array gets copied; lists were just converted and need no second copy
     fresh = not isinstance(data, (Tensor, _np_array, np.generic))
     arr = arr.astype(arr.dtype if dtype is None else B.to_dtype(dtype).np, copy=not fresh)
+    device = device or B.default_device()
     if device is not None:
         arr = B.to_device(arr, device)
     t = Tensor._wrap(arr)
@@ -448,7 +422,3 @@ def numel(input):
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
-
-
-# autograd needs Tensor, so its entry point is bound once Tensor exists (not on every backward call)
-from .autograd import backward as _autograd_backward  # noqa: E402

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from . import _backend as B
+from . import _arraylib as B
 
 
 class _PrintOptions:

@@ -24,7 +24,7 @@ import zipfile
 
 import numpy as np
 
-from . import _backend as B
+from . import _arraylib as B
 from ._checkpoint_format import CheckpointError
 from ._tensor import Size, Tensor
 

@@ -1,5 +1,5 @@
 """``ember.cuda``: GPUs through CuPy, where a CUDA device and CuPy are installed."""
-from . import _backend as B
+from . import _arraylib as B
 from ._legacy import CUDA_TYPES as _T
 
 

@@ -20,7 +20,7 @@ import re
 import secrets
 import socket
 
-from . import _backend as B
+from . import _arraylib as B
 from ._checkpoint_format import CheckpointError, parse, serialize
 from ._tensor import Tensor
 

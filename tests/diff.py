@@ -5,6 +5,11 @@ those shapes, runs the lambda with ``m = ember`` and with ``m = torch``, and
 compares values, dtypes and shapes, then the gradients of every float input
 for the same random upstream gradient. Where PyTorch raises, Ember must raise
 the same exception type.
+
+Ember runs on ``device`` (by default ``DEVICE``, which tests/conftest.py sets to each array
+backend in turn for every test of a module that uses this helper, as Chainer's
+``inject_backend_tests`` does): the inputs and every tensor the lambda creates live there,
+and results come back to the host to be compared.
 """
 import numpy as np
 import pytest
@@ -15,6 +20,7 @@ torch = pytest.importorskip("torch", reason="PyTorch is the reference for differ
                                             "pip install torch==2.13.0")
 
 _rng = np.random.default_rng(0)
+DEVICE = "cpu"  # the device Ember's side runs on; see tests/conftest.py
 
 
 def rand(shape, dtype="float32", low=-2.0, high=2.0, positive=False):
@@ -32,7 +38,7 @@ def rand(shape, dtype="float32", low=-2.0, high=2.0, positive=False):
 
 def _to_np(x):
     if isinstance(x, ember.Tensor):
-        return x.detach().numpy()
+        return x.detach().cpu().numpy()
     if isinstance(x, torch.Tensor):
         return x.detach().numpy()
     return np.asarray(x)
@@ -64,10 +70,15 @@ def assert_same(e, t, rtol=1e-5, atol=1e-6, what="value"):
 
 
 def check(fn, inputs, grad=True, rtol=1e-5, atol=1e-6, grad_rtol=None, grad_atol=None, dtype="float32",
-          positive=False):
-    """Compare ``fn(ember, *inputs)`` with ``fn(torch, *inputs)``.
+          positive=False, device=None):
+    """Compare ``fn(ember, *inputs)`` on ``device`` (default ``DEVICE``) with ``fn(torch, *inputs)``.
 
     ``inputs``: shapes (tuples, given ``dtype``), or NumPy arrays used as they are."""
+    with ember.device(device or DEVICE):
+        return _check(fn, inputs, grad, rtol, atol, grad_rtol, grad_atol, dtype, positive)
+
+
+def _check(fn, inputs, grad, rtol, atol, grad_rtol, grad_atol, dtype, positive):
     arrays = [rand(x, dtype, positive=positive) if isinstance(x, tuple) else np.asarray(x) for x in inputs]
 
     def build(m):
@@ -98,7 +109,7 @@ def check(fn, inputs, grad=True, rtol=1e-5, atol=1e-6, grad_rtol=None, grad_atol
     for e, t in zip(e_flat, t_flat):
         if isinstance(t, torch.Tensor) and t.requires_grad and t.dtype.is_floating_point:
             w = rand(tuple(t.shape), "float64").astype(_to_np(t).dtype)
-            e_term = (e * ember.tensor(w)).sum()
+            e_term = (e * ember.tensor(w, device=e.device)).sum()
             t_term = (t * torch.tensor(w)).sum()
             e_loss = e_term if e_loss is None else e_loss + e_term
             t_loss = t_term if t_loss is None else t_loss + t_term

@@ -87,7 +87,7 @@ def test_device():
 def test_to_dtype_accepts_python_and_numpy_types():
     import numpy as np
 
-    from ember import _backend as B
+    from ember import _arraylib as B
     assert B.to_dtype(float) is ember.float64 and B.to_dtype(int) is ember.int64 and B.to_dtype(bool) is ember.bool
     assert B.to_dtype(np.float32) is ember.float32 and B.to_dtype("torch.int8") is ember.int8
     assert ember.zeros(2, dtype=np.float64).dtype is ember.float64

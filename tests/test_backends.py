@@ -45,3 +45,17 @@ def test_cuda_backend():
 @pytest.mark.parametrize("name", ["cudnn", "mps", "cuda"])
 def test_submodules_import_by_name(name):
     assert importlib.import_module("ember.backends." + name) is getattr(ember.backends, name)
+
+
+def test_the_malloc_setting_is_visible_and_can_be_turned_off():
+    import os
+    import subprocess
+    import sys
+
+    probe = "import ember; print(ember.backends.cpu.malloc_tuned())"
+    on = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    off = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         env={**os.environ, ember.backends.cpu.MALLOC_TUNING_VARIABLE: "0"})
+    assert off.stdout.strip() == "False"
+    assert on == str(ember._runtime.malloc_tuned)  # True on glibc, False elsewhere
+    assert ember.backends.cpu.malloc_tuned() is ember._runtime.malloc_tuned

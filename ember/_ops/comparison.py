@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from .op import Op, inplace
 from .promotion import (binary, cast_error, finish, inplace_binary, nary, not_implemented, promote, promote_all,
@@ -318,7 +318,7 @@ def where(condition, input=None, other=None, *, out=None):
         input, other = promote(input, other)  # a number left beside a tensor takes the tensor's dtype in NumPy
     else:
         dt = B.result_type(scalar(input), scalar(other)).np
-        input, other = np.asarray(input, dt), np.asarray(other, dt)
+        input, other = np.asarray(input, dt)[()], np.asarray(other, dt)[()]  # NumPy scalars: any device takes them
     return finish(nary(Where, condition, input, other), out)
 
 

@@ -14,8 +14,8 @@ product leaves its result in, and the one whose slices the next unfold copies
 fastest. Results are handed out as (N, C, H, W) views of it.
 """
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
+from .._arraylib import get_array_module
 from .._parallel import matmul, split
 from .op import Op
 
@@ -24,10 +24,10 @@ def _unfold(xc, kernel, stride, dilation, out_size):
     """(C, N, Hp, Wp) -> (C*kh*kw, N*Ho*Wo) matrix of receptive fields."""
     C, N = xc.shape[:2]
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
-    s = xc.strides
-    view = as_strided(xc, (C, kh, kw, N, ho, wo), (s[0], s[2] * dh, s[3] * dw, s[1], s[2] * sh, s[3] * sw),
-                      writeable=False)
-    cols = np.empty(view.shape, xc.dtype)
+    s, xp = xc.strides, get_array_module(xc)
+    view = xp.lib.stride_tricks.as_strided(xc, (C, kh, kw, N, ho, wo),
+                                           (s[0], s[2] * dh, s[3] * dw, s[1], s[2] * sh, s[3] * sw))
+    cols = xp.empty(view.shape, xc.dtype)
     split(lambda lo, hi: np.copyto(cols[lo:hi], view[lo:hi]), C, cols.size)  # channels on separate threads
     return cols.reshape(C * kh * kw, N * ho * wo)
 
@@ -36,7 +36,7 @@ def _fold(cols, C, N, padded, kernel, stride, dilation, out_size):
     """Adjoint of ``_unfold``: (C*kh*kw, N*Ho*Wo) columns summed into a (C, N, Hp, Wp) image."""
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_size
     cols = cols.reshape(C, kh, kw, N, ho, wo)
-    image = np.zeros((C, N) + padded, cols.dtype)
+    image = get_array_module(cols).zeros((C, N) + padded, cols.dtype)
 
     def channels(lo, hi):
         for i in range(kh):
@@ -55,7 +55,7 @@ def _pad_cn(x, pads):
     if not (t or b or l or r):
         return xc
     N, C, H, W = x.shape
-    out = np.zeros((C, N, H + t + b, W + l + r), x.dtype)
+    out = get_array_module(x).zeros((C, N, H + t + b, W + l + r), x.dtype)
     out[:, :, t:t + H, l:l + W] = xc
     return out
 
@@ -107,7 +107,7 @@ class Convolution(Op):
         return out[:, :, 0] if ctx.one_d else out
 
     def backward(ctx, g):
-        if ctx._as_tensors:
+        if ctx.create_graph:
             return _conv_grads_as_convolutions(ctx, g)
         saved, w, _, _ = ctx.saved_tensors
         need = ctx.needs_input_grad

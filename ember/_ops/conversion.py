@@ -1,7 +1,8 @@
 """dtype and device conversion: ``to``, ``type``, ``float()``, ``cuda()``, ``clone``."""
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
+from .._legacy import legacy_type_name, resolve_type
 from .._tensor import Tensor
 from .op import Op
 
@@ -73,8 +74,6 @@ def cuda(self, device=None, non_blocking=False, memory_format=None):
 
 def type_(self, dtype=None, non_blocking=False, **kwargs):
     """``t.type()`` names the legacy type ('torch.FloatTensor'); ``t.type(T)`` converts."""
-    from .._legacy import legacy_type_name, resolve_type
-
     if dtype is None:
         return legacy_type_name(self)
     dt, dev = resolve_type(dtype)

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor, tensor
 from .op import write_out
 
@@ -40,7 +40,9 @@ def size_error(fn, shape, exc):
 
 
 def finish(arr, device=None, requires_grad=False, out=None):
-    """Wrap a new array as a tensor: move it to ``device``, mark it, or copy it into ``out``."""
+    """Wrap a new array as a tensor: move it to ``device`` (or the default device), mark it, or copy
+    it into ``out``."""
+    device = device or B.default_device()
     if device is not None:
         arr = B.to_device(arr, device)
     t = _wrap(arr)
@@ -55,6 +57,7 @@ def _np_dtype(dtype):
 
 def _filled(fn, shape, np_dtype, value, device=None, requires_grad=False, out=None):
     """A new tensor of ``shape``: uninitialised (value None), zeros, or filled with value."""
+    device = device or B.default_device()
     xp = np if device is None else B.xp_for(device)
     try:
         if value is not None and value == 0:
@@ -110,6 +113,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
+    device = device or B.default_device()
     xp = np if device is None else B.xp_for(device)
     return finish(xp.eye(n, m, dtype=_np_dtype(dtype)), None, requires_grad, out)
 

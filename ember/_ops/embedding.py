@@ -1,6 +1,7 @@
 """Embedding lookup: rows of a weight matrix picked by integer indices."""
 import numpy as np
 
+from .._arraylib import get_array_module
 from .op import Op
 
 
@@ -14,7 +15,7 @@ class Embedding(Op):
         g = g.reshape(flat.size, ctx.shape[1])
         if ctx.scale:  # each row's gradient divided by how often it was looked up
             g = g / np.bincount(flat, minlength=ctx.shape[0])[flat].astype(g.dtype).reshape(-1, 1)
-        gw = np.zeros(ctx.shape, g.dtype)
+        gw = get_array_module(g).zeros(ctx.shape, g.dtype)
         np.add.at(gw, flat, g)
         if ctx.padding_idx is not None:
             gw[ctx.padding_idx] = 0

@@ -1,6 +1,7 @@
 """Writing values into a tensor in place: ``zero_``, ``fill_``, ``copy_``."""
 import numpy as np
 
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from .op import Op, inplace
@@ -19,7 +20,8 @@ class Zero(Op):
 
 class Fill(Op):
     def forward(ctx, a, value):
-        return np.broadcast_to(np.asarray(value).astype(a.dtype), a.shape)  # wraps out-of-range integers
+        value = get_array_module(a).asarray(value).astype(a.dtype)  # wraps out-of-range integers
+        return np.broadcast_to(value, a.shape)
 
     def backward(ctx, g):
         return np.zeros_like(g), (g.sum() if ctx.needs_input_grad[1] else None)
@@ -47,7 +49,7 @@ def _write(self, op, value, *inputs):
     try:
         self._data[...] = value
     except OverflowError:  # PyTorch wraps out-of-range integers (-1 into uint8 is 255); NumPy refuses
-        self._data[...] = np.asarray(value).astype(self._data.dtype)
+        self._data[...] = np.asarray(value).astype(self._data.dtype)[()]  # a NumPy scalar: any device takes it
     self._version[0] += 1
     return self
 

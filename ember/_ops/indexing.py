@@ -1,31 +1,25 @@
-"""Indexing: ``t[key]``, ``t[key] = v``, gather/scatter, index_select/index_add, masked ops, nonzero.
+"""Indexing: ``t[key]`` and ``t[key] = v``, and the two op shapes every indexing op is built from.
 
-Every op here is one of two shapes. *Reading* ops (``t[key]``, gather,
-index_select, take, masked_select) are ``a[key]`` for some NumPy key; their
-gradient puts the output gradient back at ``key`` into zeros (``Unindex``).
-*Writing* ops (``t[key] = v``, scatter, index_add, masked_fill) are ``Put``:
-``a`` with ``v`` written or added at ``key``; their gradient is the output
-gradient with ``key`` blanked for ``a`` and read at ``key`` for ``v``. The
-ops differ only in how they build the key, and in their names.
+*Reading* ops (``t[key]`` here; gather, index_select, take, masked_select in scatter.py) are
+``a[key]`` for some array key; their gradient puts the output gradient back at ``key`` into
+zeros (``Unindex``). *Writing* ops (``t[key] = v`` here; scatter, index_add, masked_fill in
+scatter.py) are ``Put``: ``a`` with ``v`` written or added at ``key``; their gradient is the
+output gradient with ``key`` blanked for ``a`` and read at ``key`` for ``v``. The ops differ
+only in how they build the key, and in their names. Index arrays given as lists or NumPy arrays
+move to the indexed tensor's array module.
 """
 import warnings
 
 import numpy as np
 
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from ..autograd.variable import warn_once
-from .op import Op, rebase
+from .op import Op, check_writable, rebase
+from .promotion import expand_error
 
 _state = grad_mode.state
-
-
-def run(op, *inputs, **params):
-    """Apply ``op`` inside a backward formula: recorded when the gradients are Tensors
-    (``create_graph=True``), a plain array computation otherwise."""
-    if any(isinstance(x, Tensor) for x in inputs):
-        return op.apply(*inputs, **params)
-    return op.forward(op.__new__(op), *inputs, **params)
 
 
 # ----------------------------------------------------------------- the ops
@@ -41,7 +35,7 @@ class Index(Op):
         return a[key]
 
     def backward(ctx, g):
-        return run(Unindex, g, shape=ctx.shape, key=ctx.key, accumulate=ctx.accumulate)
+        return ctx.run(Unindex, g, shape=ctx.shape, key=ctx.key, accumulate=ctx.accumulate)
 
 
 class Slice(Index):
@@ -53,7 +47,7 @@ class Slice(Index):
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a.shape, key
         out = a[key]
-        if type(out) is not np.ndarray:  # NumPy gives a scalar for a single element; a 0-dim view it must be
+        if isinstance(out, np.generic):  # NumPy gives a scalar for a single element; a 0-dim view it must be
             out = a[(*key, ...) if type(key) is tuple else (key, ...)]
         return out
 
@@ -63,7 +57,7 @@ class Unindex(Op):
 
     def forward(ctx, g, shape, key, accumulate):
         ctx.key = key
-        out = np.zeros(shape, g.dtype)
+        out = get_array_module(g).zeros(shape, g.dtype)
         if accumulate:
             np.add.at(out, key, g)
         else:
@@ -71,7 +65,7 @@ class Unindex(Op):
         return out
 
     def backward(ctx, gg):
-        return run(Index, gg, key=ctx.key)
+        return ctx.run(Index, gg, key=ctx.key)
 
 
 class Put(Op):
@@ -90,9 +84,9 @@ class Put(Op):
     def backward(ctx, g):
         ga = gv = None
         if ctx.needs_input_grad[0]:
-            ga = g if ctx.accumulate else run(Blank, g, key=ctx.key)
+            ga = g if ctx.accumulate else ctx.run(Blank, g, key=ctx.key)
         if ctx.needs_input_grad[1]:
-            gv = run(Index, g, key=ctx.key)
+            gv = ctx.run(Index, g, key=ctx.key)
             if gv.ndim < len(ctx.vshape):  # v had leading 1s that the write dropped
                 gv = gv.reshape(ctx.vshape)
         return ga, gv
@@ -103,12 +97,12 @@ class Blank(Op):
 
     def forward(ctx, g, key):
         ctx.key = key
-        out = np.array(g)  # a copy, and an array even when NumPy handed a 0-dim gradient as a scalar
+        out = get_array_module(g).array(g)  # a copy, and an array even when NumPy handed a 0-dim gradient as a scalar
         out[key] = 0
         return out
 
     def backward(ctx, gg):
-        return run(Blank, gg, key=ctx.key)
+        return ctx.run(Blank, gg, key=ctx.key)
 
 
 class BasicIndex(Slice):
@@ -134,7 +128,9 @@ class BasicIndex(Slice):
         return last
 
 
-class CopySlices(Put):
+class BasicPut(Put):
+    """``t[key] = v`` with a basic key, recorded: PyTorch names its node CopySlices."""
+
     backward_name = "torch::autograd::CopySlices"
 
 
@@ -167,8 +163,9 @@ def _array_index(arr):
     raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
 
 
-def _item(k):
-    """One element of a key as NumPy takes it; the flag says whether it is an advanced index."""
+def _item(k, xp):
+    """One element of a key as the array module ``xp`` takes it; the flag says whether it is an advanced
+    index. Index arrays given as NumPy arrays or lists move to ``xp``."""
     if k is None or k is Ellipsis or type(k) is int:
         return k, False
     if type(k) is slice:
@@ -187,9 +184,9 @@ def _item(k):
             return int(arr), False  # a 0-dim integer tensor selects, as an int does
         return _array_index(arr), True
     if isinstance(k, np.ndarray):
-        return _array_index(k), True
+        return _array_index(xp.asarray(k)), True
     if isinstance(k, (list, tuple)):
-        return _array_index(np.asarray([x._data if isinstance(x, Tensor) else x for x in k])), True
+        return _array_index(xp.asarray([x._data if isinstance(x, Tensor) else x for x in k])), True
     if isinstance(k, (np.integer, np.bool_)):
         return k, isinstance(k, np.bool_)
     if isinstance(k, float):
@@ -200,13 +197,14 @@ def _item(k):
     raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
 
 
-def parse_key(key):
-    """A PyTorch index as a NumPy key, and whether it holds advanced indices (so reads copy)."""
+def parse_key(key, array):
+    """A PyTorch index as a key into ``array``, and whether it holds advanced indices (so reads copy)."""
+    xp = get_array_module(array)
     if type(key) is list and _seq_as_tuple(key):
         key = tuple(key)
     if type(key) is not tuple:
-        return _item(key)
-    items = [_item(k) for k in key]
+        return _item(key, xp)
+    items = [_item(k, xp) for k in key]
     return tuple(k for k, _ in items), any(adv for _, adv in items)
 
 
@@ -243,7 +241,7 @@ def getitem(self, key):
     if t is int or t is slice and key.step is None:  # the common keys go to NumPy as they are
         advanced = False
     else:
-        key, advanced = parse_key(key)
+        key, advanced = parse_key(key, self._data)
     try:
         return (Index if advanced else BasicIndex).apply(self, key=key)
     except IndexError as e:
@@ -255,7 +253,7 @@ def getitem(self, key):
 
 
 def setitem(self, key, value):
-    key, advanced = parse_key(key)
+    key, advanced = parse_key(key, self._data)
     if isinstance(value, Tensor):
         v = value._data
     elif isinstance(value, (int, float, bool, np.generic)):
@@ -268,8 +266,8 @@ def setitem(self, key, value):
     grad = _state.enabled and (self.requires_grad or isinstance(value, Tensor) and value.requires_grad)
     try:
         if grad:
-            _check_writable(self, advanced)
-            out = (IndexPut if advanced else CopySlices).apply(self, value, key=key, in_place=True)
+            check_writable(self, through_view=not advanced)
+            out = (IndexPut if advanced else BasicPut).apply(self, value, key=key, in_place=True)
             self.grad_fn, self._out_idx, self.requires_grad = out.grad_fn, 0, True
             rebase(self, out.grad_fn)
         else:
@@ -281,24 +279,8 @@ def setitem(self, key, value):
         if advanced:
             raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast to "
                                f"indexing result of shape {list(target)}") from None
-        from .shape import expand_error
-
         raise expand_error(np.shape(v), target) from None
     self._version[0] += 1
-
-
-def _check_writable(t, advanced):
-    """PyTorch refuses in-place writes into leaves that require grad, and into views of them."""
-    node = t.grad_fn
-    if node is None:
-        if t.requires_grad:
-            raise RuntimeError(f"a {'' if advanced else 'view of a '}leaf Variable that requires grad is being used "
-                               "in an in-place operation.")
-        return
-    while isinstance(node, Op) and node.is_view:
-        node = node.next_functions[0][0] if node.next_functions[0] is not None else None
-    if node is not None and node is not t.grad_fn and node.name() == "torch::autograd::AccumulateGrad":
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 TENSOR_METHODS = dict(__getitem__=getitem, __setitem__=setitem)

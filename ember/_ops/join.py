@@ -1,8 +1,7 @@
 """Joining and splitting: cat, stack, hstack/vstack, split, chunk, unbind."""
 import numpy as np
 
-from .. import _backend as B
-from .indexing import run
+from .. import _arraylib as B
 from .op import Op, write_out
 
 
@@ -60,7 +59,7 @@ class Split(Op):
         return tuple(out)
 
     def backward(ctx, *grads):
-        return run(Cat, *grads, axis=ctx.axis)
+        return ctx.run(Cat, *grads, axis=ctx.axis)
 
 
 class SplitWithSizes(Split):
@@ -73,7 +72,7 @@ class Unbind(Op):
         return tuple(a[(slice(None),) * axis + (i, ...)] for i in range(a.shape[axis]))
 
     def backward(ctx, *grads):
-        return run(Stack, *grads, axis=ctx.axis)
+        return ctx.run(Stack, *grads, axis=ctx.axis)
 
 
 def _dtype(tensors):

@@ -8,10 +8,11 @@ import math
 
 import numpy as np
 
+from .._arraylib import get_array_module
 from .._parallel import matmul_rows
 from .._tensor import Tensor
-from .elementwise import mul
-from .op import Op, write_out
+from .arithmetic import mul
+from .op import Op, array_of, write_out
 from .promotion import broadcast_error, not_implemented
 
 _wrap = Tensor._wrap
@@ -362,7 +363,7 @@ def _operand_grad(ctx, g, ops, i):
             if c in term[:k]:
                 fresh = next(free)
                 dtype = getattr(grad.dtype, "np", grad.dtype)  # a Tensor's dtype (create_graph) names NumPy's
-                eyes.append((c + fresh, np.eye(ops[i].shape[k], dtype=dtype)))
+                eyes.append((c + fresh, get_array_module(array_of(ops[i])).eye(ops[i].shape[k], dtype=dtype)))
                 c = fresh
             renamed += c
         grad = np.einsum(",".join([unique] + [e for e, _ in eyes]) + "->" + renamed, grad, *(m for _, m in eyes))

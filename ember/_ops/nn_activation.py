@@ -9,7 +9,8 @@ import numpy as np
 
 from .._parallel import large, map_rows
 from .._tensor import Tensor
-from . import pointwise
+from . import math_functions
+from .math_functions import logistic
 from .op import Op, inplace as run_inplace
 
 _SQRT1_2 = 1 / math.sqrt(2)
@@ -19,11 +20,6 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def sigmoid(a):
-    """The logistic function on arrays (or Tensors): tanh cannot overflow where exp(-a) would."""
-    return 0.5 + 0.5 * np.tanh(0.5 * a)
-
-
 def erf(a):
     """The error function on arrays, fast for GELU: float64 takes the exact ``erf`` op's kernel (one
     element at a time); smaller floats use Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7,
@@ -31,7 +27,7 @@ def erf(a):
     if isinstance(a, Tensor):
         return a.erf()
     if a.dtype == np.float64:
-        return pointwise.Erf().forward(a)
+        return math_functions.Erf().forward(a)
     x = np.abs(a)
     t = 1 / (1 + a.dtype.type(0.3275911) * x)
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
@@ -134,11 +130,11 @@ def _gelu_grad_rows(grad, g, x, cdf):
 class Silu(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return a * sigmoid(a)
+        return a * logistic(a)
 
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        s = sigmoid(a)
+        s = logistic(a)
         return g * (s * (1 + a * (1 - s)))
 
 
@@ -177,7 +173,7 @@ class LogSigmoid(Op):
 
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return g * sigmoid(-a)
+        return g * logistic(-a)
 
 
 # ----------------------------------------------------------------- functions
@@ -189,10 +185,10 @@ def _run(op, input, inplace, **params):
 
 def relu(input, inplace=False):
     """``F.relu``: ``torch.relu`` (a pointwise op) with PyTorch's ``inplace`` flag."""
-    return pointwise.relu_(input) if inplace else pointwise.relu(input)
+    return math_functions.relu_(input) if inplace else math_functions.relu(input)
 
 
-relu_ = pointwise.relu_
+relu_ = math_functions.relu_
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from .op import Op
 
@@ -57,25 +57,20 @@ def _to_input_layout(a, shape):
 _OFFSETS = {}
 
 
-def _row_offsets(n, c):
-    """``[0, c, 2c, ...]``: added to class indices they index the flattened (n, c) array."""
-    key = (n, c)
+def _row_offsets(n, c, xp):
+    """``[0, c, 2c, ...]`` on ``xp``: added to class indices they index the flattened (n, c) array."""
+    key = (n, c, xp)
     off = _OFFSETS.get(key)
     if off is None:
         if len(_OFFSETS) > 64:
             _OFFSETS.clear()
-        off = _OFFSETS[key] = np.arange(0, n * c, c)
+        off = _OFFSETS[key] = xp.arange(0, n * c, c)
     return off
 
 
 def _out_of_bounds(t, n_classes, ignore_index):
     bad = t[((t < 0) | (t >= n_classes)) & (t != ignore_index)]
     return IndexError(f"Target {int(bad.reshape(-1)[0])} is out of bounds.")
-
-
-def _xp(a):
-    """The array module (NumPy or CuPy) that holds ``a``."""
-    return np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
 
 
 def _sample_weights(ctx, t, n_classes, weight, ignore_index, dtype):
@@ -111,7 +106,7 @@ def _reduce_samples(ctx, loss, reduction, out_shape):
     ctx.denominator = denominator
     if denominator == 0:  # everything ignored: a nan loss (0/0) with zero gradients, as in PyTorch
         ctx.denominator = np.inf
-        return np.asarray(np.nan, loss.dtype)
+        return B.get_array_module(loss).asarray(np.nan, loss.dtype)
     return total / denominator
 
 
@@ -148,7 +143,7 @@ class NllLoss(Op):
         ctx.shape, ctx.reduction = x.shape, reduction
         x2, t2 = _as_rows(x, t)
         t2 = _sample_weights(ctx, t2, x2.shape[1], weight, ignore_index, x.dtype)
-        ctx.xp = _xp(x)
+        ctx.xp = B.get_array_module(x)
         rows = ctx.xp.arange(x2.shape[0])
         try:
             loss = -x2[rows, t2]
@@ -162,7 +157,7 @@ class NllLoss(Op):
     def backward(ctx, g):
         a = ctx.xp.zeros(ctx.rows_shape, ctx.dtype)
         a[ctx.rows, ctx.t] = -1 if ctx.w is None else -ctx.w
-        if isinstance(g, Tensor):
+        if ctx.create_graph:
             return _to_input_layout(a, ctx.shape) * _input_scale(ctx, g), None
         return _to_input_layout(a * _row_scale(ctx, g), ctx.shape), None
 
@@ -183,7 +178,7 @@ class CrossEntropy(Op):
         e = np.exp(z)
         s = e.sum(1, keepdims=True)
         log_s = np.log(s)
-        rows = _xp(x).arange(x2.shape[0])
+        rows = B.get_array_module(x).arange(x2.shape[0])
         try:
             loss = log_s[:, 0] - z[rows, t2]
         except IndexError:
@@ -205,7 +200,7 @@ class CrossEntropy(Op):
         """The (M, C) coefficients A of the docstring at the top, and their row sums."""
         m, n_classes = ctx.p.shape
         a = np.zeros_like(ctx.p)
-        rows = ctx.rows if ctx.rows is not None else np.arange(m)
+        rows = ctx.rows if ctx.rows is not None else B.get_array_module(a).arange(m)
         a[rows, ctx.t] = (1 - ctx.smoothing) * (1 if ctx.w is None else ctx.w)
         if ctx.smoothing:
             spread = ctx.smoothing / n_classes if ctx.valid is None else (
@@ -214,7 +209,7 @@ class CrossEntropy(Op):
         return a, a.sum(1, keepdims=True)
 
     def backward(ctx, g):
-        if isinstance(g, Tensor):  # create_graph: a softmax that is differentiable in x
+        if ctx.create_graph:  # a softmax that is differentiable in x
             (x,) = ctx.saved_tensors
             a, row_sums = ctx.coefficients()
             p = x.softmax(1 if len(ctx.shape) > 1 else 0)
@@ -244,7 +239,7 @@ class CrossEntropyRows(CrossEntropy):
             return CrossEntropy.forward(ctx, x, t, None, ignore_index, reduction, 0.0)
         ctx.shape, ctx.reduction, ctx.smoothing, ctx.weight = x.shape, reduction, 0.0, None
         z = x - _max_reduce(x, 1, keepdims=True)
-        flat = t + _row_offsets(n, c)
+        flat = t + _row_offsets(n, c, B.get_array_module(t))
         picked = z.ravel().take(flat)
         e = np.exp(z, out=z)
         s = _sum_reduce(e, 1, keepdims=True)
@@ -259,7 +254,7 @@ class CrossEntropyRows(CrossEntropy):
         return total / ctx.denominator
 
     def backward(ctx, g):
-        if isinstance(g, Tensor) or ctx.flat is None:
+        if ctx.create_graph or ctx.flat is None:
             return CrossEntropy.backward(ctx, g)
         f = _row_scale(ctx, g)
         grad = ctx.p * f
@@ -387,4 +382,3 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     w = _check_weight(input, weight, _n_classes(input))
     return CrossEntropy.apply(input, t, weight=w, ignore_index=ignore_index, reduction=reduction,
                               smoothing=label_smoothing)
-

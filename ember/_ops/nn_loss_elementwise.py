@@ -4,11 +4,11 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
-from .elementwise import binary
-from .nn_activation import sigmoid
+from .. import _arraylib as B
+from .math_functions import logistic
 from .nn_loss import check_reduction, legacy_reduction
 from .op import Op
+from .promotion import binary
 
 
 def softplus(a):
@@ -103,7 +103,7 @@ class BinaryCrossEntropyWithLogits(ElementwiseLoss):
         pw, w = ctx.pos_weight, (1 if ctx.weight is None else ctx.weight)
         dx = dt = None
         if need_x:
-            s = sigmoid(x)
+            s = logistic(x)
             dx = w * (s - t if pw is None else (1 + (pw - 1) * t) * s - pw * t)
         if need_t:
             dt = w * (-x if pw is None else (pw - 1) * softplus(-x) - x)

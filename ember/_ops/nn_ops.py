@@ -7,9 +7,8 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._parallel import matmul, matmul_rows
-from .._tensor import Tensor
 from . import nn_activation
 from .op import Op, inplace as run_inplace
 
@@ -45,7 +44,7 @@ class Linear(Op):
             # summed here for the common 2-D case (through the ufunc: ndarray.sum's Python wrapper costs
             # more than the sum at batch 8), and the engine sums N-D ones into a new array; a 1-D g is
             # copied, as every gradient of a fresh_grads op must be its own array
-            if isinstance(g, Tensor) or g.ndim > 2:
+            if ctx.create_graph or g.ndim > 2:
                 gb = g
             elif g.ndim == 2:
                 gb = _sum_rows(g, 0) if type(g) is np.ndarray else g.sum(0)
@@ -241,7 +240,7 @@ class Pad(Op):
             ctx.inner = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, a[crop].shape))
             return np.pad(a[crop], widths, constant_values=value)
         # other modes copy input elements around: pad their flat indices the same way to find where each went
-        xp = np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
+        xp = B.get_array_module(a)
         ctx.sources = np.pad(xp.arange(a.size).reshape(a.shape)[crop], widths, mode=_NP_PAD_MODES[mode])
         return a.reshape(-1)[ctx.sources]
 

@@ -69,7 +69,7 @@ class NativeBatchNorm(Op):
 
     def backward(ctx, g):
         xhat, invstd, w, x = ctx.saved_tensors
-        if ctx._as_tensors:  # create_graph: the statistics as functions of x (see _standardize)
+        if ctx.create_graph:  # create_graph: the statistics as functions of x (see _standardize)
             if ctx.training:
                 xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]
             else:
@@ -135,7 +135,7 @@ class NativeLayerNorm(Op):
 
     def backward(ctx, g):
         xhat, invstd, w, x = ctx.saved_tensors
-        if ctx._as_tensors:  # create_graph: the statistics as functions of x (see _standardize)
+        if ctx.create_graph:  # create_graph: the statistics as functions of x (see _standardize)
             xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]
         gx = None
         if ctx.needs_input_grad[0]:
@@ -171,7 +171,7 @@ class NativeGroupNorm(Op):
 
     def backward(ctx, g):
         xhat, invstd, w, x = ctx.saved_tensors
-        if ctx._as_tensors:  # create_graph: the statistics as functions of x (see _standardize)
+        if ctx.create_graph:  # create_graph: the statistics as functions of x (see _standardize)
             xhat, invstd = _standardize(x.reshape(x.shape[0], ctx.groups, -1), (2,), ctx.eps)[:2]
             xhat = xhat.reshape(x.shape)
         gx = None

@@ -5,17 +5,21 @@ arrays; ``backward(ctx, *grads)`` turns output gradients into one gradient per
 input. The instance is both the context that forward saves into and the graph
 node that backward runs on, so recording an op costs one object.
 
-Backward formulas work on arrays, or on Tensors when the engine runs with
-``create_graph=True`` (Tensors answer the NumPy functions the formulas call),
-so the same formula gives first and higher derivatives. Gradients need not be
+Backward formulas work on arrays, or, when ``ctx.create_graph`` is True (the
+engine runs with ``create_graph=True``), on Tensors, which answer the NumPy
+functions the formulas call: the same formula gives first and higher
+derivatives. ``ctx.run(OtherOp, ...)`` applies another op inside backward,
+recorded only under ``create_graph``. Arrays a formula allocates come from the
+array module of its inputs (``get_array_module``), never from NumPy directly. Gradients need not be
 reduced over broadcast dimensions or cast: the engine makes each one match its
 input's shape and dtype.
 """
 import numpy as np
 
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from ..autograd import grad_mode
-from ..autograd.graph import AccumulateGrad, Node, accumulator, edge, retain_grad, volatile
+from ..autograd.graph import AccumulateGrad, Node, connect, edge, retain_grad, volatile
 
 _state = grad_mode.state
 _wrap = Tensor._wrap
@@ -56,36 +60,12 @@ class Op(Node):
             result._version = base._version
             result._base = base if base._base is None else base._base
         if record and _state.enabled and cls.differentiable:
-            ctx._connect(inputs)
+            connect(ctx, inputs)
             result.grad_fn = ctx
             result.requires_grad = True
             if ctx._saved is not None:
                 ctx._track_output(result, 0)
         return result
-
-    def _connect(self, inputs):
-        """Link this node to the inputs' nodes; note their shapes and dtypes, and the versions of
-        the ones forward saved (to detect in-place changes before backward). One loop: it runs per op."""
-        saved = self._saved
-        edges, meta, versions = [], [], []
-        for t in inputs:
-            if not isinstance(t, Tensor):
-                edges.append(None)
-                meta.append(None)
-                continue
-            data = t._data
-            fn = t.grad_fn
-            edges.append((fn, t._out_idx) if fn is not None else (accumulator(t), 0) if t.requires_grad else None)
-            meta.append((data.shape, data.dtype))
-            if saved is not None:
-                for s in saved:
-                    if s is data:
-                        versions.append((t._version, t._version[0], t, data))
-                        break
-        self.next_functions = tuple(edges)
-        self._meta = tuple(meta)
-        if saved is not None:
-            self._versions = versions
 
     def _track_output(self, result, k):
         data = result._data
@@ -99,17 +79,13 @@ class Op(Node):
         if record:
             self.n_outputs = len(outs)
             self._out_meta = tuple([(r._data.shape, r._data.dtype) for r in results])
-            self._connect(inputs)
+            connect(self, inputs)
             for k, r in enumerate(results):
                 if r._data.dtype.kind == "f":  # integer outputs (indices) never carry a gradient
                     r.grad_fn, r._out_idx, r.requires_grad = self, k, True
                     if self._saved is not None:
                         self._track_output(r, k)
         return results
-
-    def _zeros_like_output(self, k):
-        shape, dt = self._out_meta[k]
-        return np.zeros(shape, dt)
 
     def _written_into(self, target, before, out):
         """This op's result ``out`` is about to overwrite ``target`` (an in-place op): a copy of
@@ -133,6 +109,19 @@ class Op(Node):
     def backward(self, *grads):
         raise RuntimeError(f"the derivative for '{type(self).__name__}' is not implemented")
 
+    def run(self, op, *inputs, **params):
+        """Apply ``op`` inside this node's backward: recorded when backward builds a graph
+        (``create_graph``), a plain array computation otherwise."""
+        if self.create_graph:
+            return op.apply(*inputs, **params)
+        return op.forward(_new(op), *inputs, **params)
+
+
+def array_of(x):
+    """The array of a Tensor, or ``x`` itself: what a backward formula computes a constant from (a
+    mask, an index) whether it was handed arrays or, under ``create_graph``, Tensors."""
+    return getattr(x, "_data", x)
+
 
 def _volatile_results(out):
     outs = volatile.mark([_wrap(np.asarray(o) if isinstance(o, _generic) else o)
@@ -152,15 +141,22 @@ def _views_leaf(node):
     return False
 
 
+def check_writable(target, through_view=False):
+    """PyTorch refuses in-place writes into a leaf that requires grad, and into views of one
+    (``through_view``: the write goes through a view of ``target``, as ``t[0] = v`` does)."""
+    if target.grad_fn is None:
+        if target.requires_grad:
+            raise RuntimeError(f"a {'view of a ' if through_view else ''}leaf Variable that requires grad is being "
+                               "used in an in-place operation.")
+    elif _views_leaf(target.grad_fn):
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
 def inplace(op, target, *others, **params):
     """Run ``op`` and write its result into ``target`` (``x.add_(y)``), as PyTorch's in-place ops do:
     the result is cast to target's dtype, target's version advances, and its grad_fn becomes this op."""
     if _state.enabled and target.requires_grad:
-        if target.grad_fn is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        if _views_leaf(target.grad_fn):
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
+        check_writable(target)
     before = (target.grad_fn, target._out_idx, target.requires_grad)
     result = op.apply(target, *others, **params)
     rd, td = result._data, target._data
@@ -200,21 +196,24 @@ class ViewWrite(Node):
         return "torch::autograd::CopySlices"
 
     def backward(self, g):
-        if isinstance(g, Tensor):
+        if self.create_graph:
             raise RuntimeError("Ember does not support double backward through an in-place write into a view")
         shape, dtype, strides = self.layout
-        memory = np.empty(int(np.prod(shape)), dtype)
-        whole = np.ndarray(shape, dtype, buffer=memory, strides=strides)  # laid out as the base is
+        xp = get_array_module(g)
+        as_strided = xp.lib.stride_tricks.as_strided
+        memory = xp.empty(int(np.prod(shape)), dtype)
+        whole = as_strided(memory, shape, strides)  # laid out as the base is
         whole[...] = g
         view_shape, view_strides, offset = self.region
-        window = np.ndarray(view_shape, dtype, buffer=memory, offset=offset, strides=view_strides)
+        window = as_strided(memory[offset // memory.itemsize:], view_shape, view_strides)
         to_op = window.copy()
         window[...] = 0
         return whole, to_op
 
 
 def _address(a):
-    return a.__array_interface__["data"][0]
+    data = a.data
+    return data.ptr if hasattr(data, "ptr") else a.__array_interface__["data"][0]  # CuPy's memory, or NumPy's
 
 
 def rebase(view, node):
@@ -224,9 +223,7 @@ def rebase(view, node):
     if base is None:
         return
     b = base._data
-    if type(b) is not np.ndarray or type(view._data) is not np.ndarray:
-        return  # CuPy arrays: not followed yet, the base keeps its old history
-    if np.empty_like(b).strides != b.strides:  # memory the gradient cannot be laid out like
+    if get_array_module(b).empty_like(b).strides != b.strides:  # memory the gradient cannot be laid out like
         raise RuntimeError("Ember cannot follow an in-place write into a view of this tensor for autograd: "
                            "write into the tensor itself (t[index] = value) or compute the view out of place")
     base.grad_fn, base._out_idx, base.requires_grad = ViewWrite(base, view, node), 0, True

@@ -4,9 +4,10 @@ Those that return values with their indices give the named tuples of ``ember.ret
 import numpy as np
 
 from .. import return_types
+from .._arraylib import get_array_module
 from .._tensor import Tensor
-from .elementwise import maximum, minimum
-from .op import Op
+from .arithmetic import maximum, minimum
+from .op import Op, array_of
 from .reduction import axis_of, dims, unreduce
 
 _wrap = Tensor._wrap
@@ -26,7 +27,7 @@ class _Extreme(Op):
 
     def backward(ctx, g):
         a, out = ctx.saved_tensors
-        hit = np.asarray(a) == np.asarray(unreduce(out, a.shape, ctx.axes, ctx.keepdim))  # a constant mask
+        hit = array_of(a) == array_of(unreduce(out, a.shape, ctx.axes, ctx.keepdim))  # a constant mask
         share = unreduce(g, a.shape, ctx.axes, ctx.keepdim) / hit.sum(axis=ctx.axes, keepdims=True)
         return np.where(hit, share, 0)
 
@@ -34,7 +35,7 @@ class _Extreme(Op):
 class Amax(_Extreme):
     def forward(ctx, a, axes=None, keepdim=False):
         ctx.axes, ctx.keepdim = axes, keepdim
-        out = np.asarray(a.max(axis=axes, keepdims=keepdim))  # saved: an array, not a scalar
+        out = get_array_module(a).asarray(a.max(axis=axes, keepdims=keepdim))  # saved: an array, not a scalar
         ctx.save_for_backward(a, out)
         return out
 
@@ -42,7 +43,7 @@ class Amax(_Extreme):
 class Amin(_Extreme):
     def forward(ctx, a, axes=None, keepdim=False):
         ctx.axes, ctx.keepdim = axes, keepdim
-        out = np.asarray(a.min(axis=axes, keepdims=keepdim))
+        out = get_array_module(a).asarray(a.min(axis=axes, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -61,7 +62,8 @@ class MedianAll(_Extreme):
     def forward(ctx, a):
         ctx.axes, ctx.keepdim = None, False
         # the lower of the two middle values, as PyTorch; nan for no values
-        out = np.asarray(np.sort(a, axis=None)[(a.size - 1) // 2] if a.size else np.nan, a.dtype)
+        xp = get_array_module(a)
+        out = xp.asarray(xp.sort(a, axis=None)[(a.size - 1) // 2] if a.size else np.nan, a.dtype)
         ctx.save_for_backward(a, out)
         return out
 
@@ -93,15 +95,17 @@ class _Pick(Op):
 
     def picked(ctx, a, axis, values, index, keepdim):
         """Finish forward, remembering where the values came from (``index`` has the values' shape)."""
+        index = get_array_module(a).asarray(index, np.int64)  # an array even when NumPy gave a scalar
         ctx.shape, ctx.axis, ctx.keepdim, ctx.index = a.shape, axis, keepdim, index
-        return values, index.astype(np.int64, copy=False)
+        return values, index
 
     def backward(ctx, g, _):
         shape, axis, index = ctx.shape, ctx.axis, ctx.index
         if not ctx.keepdim:
             g, index = np.expand_dims(g, axis), np.expand_dims(index, axis)
         n = shape[axis]
-        return np.where(np.arange(n).reshape((n,) + (1,) * (len(shape) - axis - 1)) == index, g, 0)
+        positions = get_array_module(index).arange(n).reshape((n,) + (1,) * (len(shape) - axis - 1))
+        return np.where(positions == index, g, 0)
 
 
 class MaxDim(_Pick):
@@ -195,13 +199,14 @@ def _arg(reduce, input, dim, keepdim, what):
         if a.size == 0:
             raise IndexError(f"{what}(): Expected reduction dim to be specified for input.numel() == 0.")
         r = reduce(a.reshape(-1))
-        return _wrap(np.full((1,) * a.ndim if keepdim else (), r, np.int64))
+        return _wrap(get_array_module(a).full((1,) * a.ndim if keepdim else (), r, np.int64))
     axis = axis_of(input, dim)
     if a.ndim == 0:
-        return _wrap(np.zeros((), np.int64))
+        return _wrap(get_array_module(a).zeros((), np.int64))
     if a.shape[axis] == 0:
         raise IndexError(f"{what}(): Expected reduction dim {axis} to have non-zero size.")
-    return _wrap(np.asarray(reduce(a, axis=axis, keepdims=keepdim), np.int64))  # a 1-D input gives a NumPy scalar
+    index = reduce(a, axis=axis, keepdims=keepdim)  # a NumPy scalar for a 1-D input
+    return _wrap(get_array_module(a).asarray(index, np.int64))
 
 
 def argmax(input, dim=None, keepdim=False):
@@ -236,14 +241,15 @@ class _Scatter(Op):
         # each input element reads the gradient of the output slot it went to; topk leaves some unselected
         index, axis = ctx.index, ctx.axis
         k = index.shape[axis]
+        xp = get_array_module(index)
         if k == 0:
-            return np.zeros(ctx.shape, ctx.dtype)
-        slot = np.zeros(ctx.shape, np.int64)
-        np.put_along_axis(slot, index, np.arange(k).reshape((k,) + (1,) * (index.ndim - axis - 1)), axis)
+            return xp.zeros(ctx.shape, ctx.dtype)
+        slot = xp.zeros(ctx.shape, np.int64)
+        np.put_along_axis(slot, index, xp.arange(k).reshape((k,) + (1,) * (index.ndim - axis - 1)), axis)
         grad = np.take_along_axis(g.reshape(index.shape), slot, axis)
         if k == ctx.shape[axis]:
             return grad
-        selected = np.zeros(ctx.shape, bool)
+        selected = xp.zeros(ctx.shape, bool)
         np.put_along_axis(selected, index, True, axis)
         return np.where(selected, grad, 0)
 
@@ -257,7 +263,7 @@ class Sort(_Scatter):
 class Topk(_Scatter):
     def forward(ctx, a, k, axis, largest=True):
         ndim, (a, _) = a.ndim, _as_vector(a)
-        index = np.take(_order(a, axis, largest), np.arange(k), axis=axis)
+        index = np.take(_order(a, axis, largest), get_array_module(a).arange(k), axis=axis)
         return ctx.gather(a, index, axis, index.shape if ndim else ())
 
 

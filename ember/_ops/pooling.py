@@ -9,9 +9,10 @@ height 1.
 """
 import numpy as np
 
+from .._arraylib import get_array_module
 from .._parallel import split
 from .._tensor import Tensor
-from .op import Op
+from .op import Op, array_of
 from .resample import resample, window_matrix
 
 
@@ -43,16 +44,16 @@ def _padded(a, pads, fill):
     t, b, l, r = pads
     if not (t or b or l or r):
         return a
-    out = np.full(a.shape[:-2] + (a.shape[-2] + t + b, a.shape[-1] + l + r), fill, a.dtype)
+    out = get_array_module(a).full(a.shape[:-2] + (a.shape[-2] + t + b, a.shape[-1] + l + r), fill, a.dtype)
     out[..., t:t + a.shape[-2], l:l + a.shape[-1]] = a
     return out
 
 
-def _zeros_like_layout(shape, strides, dtype):
-    """Zeros of ``shape`` laid out in memory in the order ``strides`` describe (a convolution hands out
+def _zeros_like_layout(xp, shape, strides, dtype):
+    """Zeros of ``shape`` (on ``xp``) laid out in memory in the order ``strides`` describe (a convolution hands out
     channel-major arrays; gradients in the same layout keep the elementwise ops that meet them fast)."""
     outer_first = np.argsort(strides, kind="stable")[::-1]
-    return np.zeros([shape[d] for d in outer_first], dtype).transpose(np.argsort(outer_first))
+    return xp.zeros([shape[d] for d in outer_first], dtype).transpose(np.argsort(outer_first))
 
 
 def _scatter_windows(parts, ctx, dtype, *operands):
@@ -64,11 +65,11 @@ def _scatter_windows(parts, ctx, dtype, *operands):
     added into: the slice-adds are recorded, and the gradient is differentiable in turn."""
     shape, (t, b, l, r), geometry = ctx.shape, ctx.pads, ctx.geometry
     padded = shape[:-2] + (shape[-2] + t + b, shape[-1] + l + r)
-    if ctx._as_tensors:
-        image = Tensor._wrap(np.zeros(padded, dtype))
+    if ctx.create_graph:
+        image = Tensor._wrap(get_array_module(operands[0]._data).zeros(padded, dtype))
         _add_windows(image, parts, operands, geometry)
     else:
-        image = _zeros_like_layout(padded, ctx.strides, dtype)
+        image = _zeros_like_layout(get_array_module(operands[0]), padded, ctx.strides, dtype)
         split(lambda lo, hi: _add_windows(image[lo:hi], parts, [x[lo:hi] for x in operands], geometry),
               padded[0], image.size)
     return image[..., t:t + shape[-2], l:l + shape[-1]]
@@ -83,7 +84,7 @@ def _add_windows(image, parts, operands, geometry):
 
 def _dtype(g):
     """The NumPy dtype of a gradient, an array or (create_graph=True) a Tensor."""
-    return g._data.dtype if isinstance(g, Tensor) else g.dtype
+    return array_of(g).dtype
 
 
 class MaxPool2DWithIndices(Op):
@@ -92,8 +93,9 @@ class MaxPool2DWithIndices(Op):
         fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
         ap = _padded(a, pads, fill)
         windows = [ap[_slices(i, j, geometry)] for i in range(kh) for j in range(kw)]
-        out = np.empty(windows[0].shape, a.dtype)
-        arg = np.zeros(out.shape, np.int16 if len(windows) < 2 ** 15 else np.int64)
+        xp = get_array_module(a)
+        out = xp.empty(windows[0].shape, a.dtype)
+        arg = xp.zeros(out.shape, np.int16 if len(windows) < 2 ** 15 else np.int64)
 
         def rows(lo, hi):  # rows lo:hi of the first axis (one intra-op thread's share)
             o, ar, ws = out[lo:hi], arg[lo:hi], [w[lo:hi] for w in windows]
@@ -123,8 +125,9 @@ class MaxPool2DWithIndices(Op):
 def _flat_indices(arg, shape, geometry, pads):
     """Window positions of the maxima as indices into the flattened (H, W) plane."""
     (_, kw), (sh, sw), (dh, dw), (ho, wo) = geometry
-    rows = (np.arange(ho) * sh - pads[0]).reshape(-1, 1) + (arg // kw) * dh
-    cols = np.arange(wo) * sw - pads[2] + (arg % kw) * dw
+    xp = get_array_module(arg)
+    rows = (xp.arange(ho) * sh - pads[0]).reshape(-1, 1) + (arg // kw) * dh
+    cols = xp.arange(wo) * sw - pads[2] + (arg % kw) * dw
     return (rows * shape[-1] + cols).astype(np.int64)
 
 
@@ -135,6 +138,7 @@ class AvgPool2D(Op):
         total = ap[_slices(0, 0, geometry)].copy()
         for k in range(1, kh * kw):
             total += ap[_slices(k // kw, k % kw, geometry)]
+        divisor = get_array_module(a).asarray(divisor)  # computed from the shapes, on the host
         ctx.shape, ctx.strides, ctx.geometry, ctx.pads, ctx.divisor = a.shape, a.strides, geometry, pads, divisor
         if a.dtype.kind != "f":
             return np.trunc(total / divisor).astype(a.dtype)  # C's integer division
@@ -277,8 +281,7 @@ class AdaptiveMaxPool2D(Op):
 
     def forward(ctx, a, out_size, return_indices):
         (hs, he), (ws, we) = _bounds(a.shape[-2], out_size[0]), _bounds(a.shape[-1], out_size[1])
-        out = np.empty(a.shape[:-2] + out_size, a.dtype)
-        index = np.empty(a.shape[:-2] + out_size, np.int64)
+        index = get_array_module(a).empty(a.shape[:-2] + out_size, np.int64)
         for i in range(out_size[0]):
             for j in range(out_size[1]):
                 window = a[..., hs[i]:he[i], ws[j]:we[j]]
@@ -286,14 +289,14 @@ class AdaptiveMaxPool2D(Op):
                 width = we[j] - ws[j]
                 index[..., i, j] = (hs[i] + k // width) * a.shape[-1] + ws[j] + k % width
         out = np.take_along_axis(a.reshape(a.shape[:-2] + (-1,)), index.reshape(index.shape[:-2] + (-1,)),
-                                 -1).reshape(out.shape)
+                                 -1).reshape(index.shape)
         ctx.index, ctx.shape = index, a.shape
         return (out, index) if return_indices else out
 
     def backward(ctx, g, *_):
         lead = int(np.prod(ctx.shape[:-2]))
         plane = ctx.shape[-2] * ctx.shape[-1]
-        flat = (ctx.index.reshape(lead, -1) + np.arange(lead).reshape(-1, 1) * plane).reshape(-1)
+        flat = (ctx.index.reshape(lead, -1) + get_array_module(g).arange(lead).reshape(-1, 1) * plane).reshape(-1)
         total = np.bincount(flat, weights=g.reshape(-1), minlength=lead * plane)
         return total.astype(g.dtype, copy=False).reshape(ctx.shape)
 

@@ -1,7 +1,7 @@
 """Type promotion, broadcasting errors, and the ``out=``/in-place plumbing that elementwise ops share."""
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from .op import inplace, write_out
 
@@ -17,7 +17,7 @@ def to_tensor(x, like):
     """A constant (list, array, number) as a Tensor on ``like``'s device."""
     if isinstance(x, Tensor):
         return x
-    arr = np.asarray(x)
+    arr = B.get_array_module(like._data).asarray(x)
     if arr.dtype.kind == "f":
         arr = arr.astype(B.get_default_dtype().np)
     return _wrap(arr)
@@ -60,6 +60,26 @@ def broadcast_error(a, b):
     return RuntimeError(f"shapes {sa} and {sb} cannot be broadcast together")
 
 
+def expand_error(shape, target):
+    """PyTorch's error for sizes that ``shape`` cannot be broadcast (expanded) to."""
+    shape, target = list(shape), list(target)
+    if len(target) < len(shape):
+        return RuntimeError(f"expand(torch.FloatTensor{{{shape}}}, size={target}): the number of sizes provided "
+                            f"({len(target)}) must be greater or equal to the number of dimensions in the tensor "
+                            f"({len(shape)})")
+    lead = len(target) - len(shape)
+    for i, s in enumerate(target):
+        if i < lead:
+            if s < 0:
+                return RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing "
+                                    f"dimension {i}")
+        elif s != shape[i - lead] and shape[i - lead] != 1 and s != -1:
+            return RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                                f"({shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: {target}.  "
+                                f"Tensor sizes: {shape}")
+    return RuntimeError(f"cannot expand {shape} to {target}")
+
+
 def tensor_operands(name, input, other):
     """Promoted operands of a function PyTorch defines for two tensors only (maximum, atan2, ...)."""
     if not isinstance(other, Tensor):
@@ -83,7 +103,7 @@ def promoted_binary(op, a, b, **params):
         raise
     except OverflowError:  # a Python int outside an integer tensor's range: PyTorch wraps it into the dtype
         dt = (a if isinstance(a, Tensor) else b)._data.dtype
-        return op.apply(*[np.asarray(x).astype(dt) if type(x) is int else x for x in (a, b)], **params)
+        return op.apply(*[np.asarray(x).astype(dt)[()] if type(x) is int else x for x in (a, b)], **params)
 
 
 def promote_all(*operands):

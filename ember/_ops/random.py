@@ -7,12 +7,12 @@ directly, no float64 detour), so a seed gives the same numbers on every device.
 """
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from ..autograd import grad_mode
 from .creation import finish, shape_of, size_error
-from .elementwise import broadcast_error
 from .op import Op
+from .promotion import broadcast_error
 
 _wrap = Tensor._wrap
 
@@ -307,3 +307,12 @@ TENSOR_METHODS = dict(bernoulli=bernoulli, multinomial=multinomial, uniform_=uni
 FUNCTIONS = dict(rand=rand, randn=randn, randint=randint, randperm=randperm, rand_like=rand_like,
                  randn_like=randn_like, randint_like=randint_like, normal=normal, bernoulli=bernoulli,
                  multinomial=multinomial)
+
+
+def _get_state(self):
+    """``Generator.get_state()``: the stream's state as a uint8 tensor (the Generator itself lives
+    below Tensor, in the backend)."""
+    return _wrap(self._state_bytes())
+
+
+B.Generator.get_state = _get_state

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
-from .op import Op
+from .op import Op, array_of
 
 _wrap = Tensor._wrap
 _INTEGRAL = "biu"
@@ -103,7 +103,8 @@ class Prod(Op):
         if a.ndim == 0:
             axis = None
         ctx.axis, ctx.keepdim = axis, keepdim
-        out = np.asarray(a.prod(axis=axis, keepdims=keepdim, dtype=dtype))  # saved: an array, not a scalar
+        out = a.prod(axis=axis, keepdims=keepdim, dtype=dtype)
+        out = B.get_array_module(a).asarray(out)  # saved: an array, not a scalar
         ctx.save_for_backward(a, out)
         return out
 
@@ -122,13 +123,13 @@ class Prod(Op):
 def _others_product(a, out, axis):
     """The product of all other elements along ``axis`` (``out`` is the product with keepdim): the
     derivative of prod, exact with zeros and differentiable again."""
-    zero = np.asarray(a) == 0
+    zero = array_of(a) == 0
     if not zero.any():
         return out / a
     # In a slice with a zero, take its first zero z as 1 (b): z's result is b's product, and every
     # other element's is a_z (zero, but not to differentiate) times its product of others in b.
     n = a.shape[axis]
-    pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - axis - 1))
+    pos = B.get_array_module(zero).arange(n).reshape((n,) + (1,) * (a.ndim - axis - 1))
     has_zero = zero.any(axis=axis, keepdims=True)
     at = pos == np.where(has_zero, zero.argmax(axis=axis, keepdims=True), n)
     b = np.where(at, 1, a)
@@ -181,7 +182,7 @@ class Var(Op):
 class Std(Op):
     def forward(ctx, a, axes=None, correction=1, keepdim=False):
         ctx.axes, ctx.correction, ctx.keepdim = axes, correction, keepdim
-        out = np.asarray(np.sqrt(a.var(axis=axes, ddof=correction, keepdims=keepdim)))
+        out = B.get_array_module(a).asarray(np.sqrt(a.var(axis=axes, ddof=correction, keepdims=keepdim)))
         ctx.save_for_backward(a, out)
         return out
 
@@ -258,7 +259,7 @@ class LinalgVectorNorm(Op):
             out = (a != 0).sum(**r, dtype=a.dtype)
         else:
             out = (np.abs(a) ** p).sum(**r) ** (1 / p)
-        out = np.asarray(out)
+        out = B.get_array_module(a).asarray(out)
         ctx.save_for_backward(a, out)
         return out
 
@@ -272,7 +273,7 @@ class LinalgVectorNorm(Op):
             return g * np.sign(a)
         out = unreduce(out, a.shape, ctx.axes, ctx.keepdim)
         if p in (np.inf, -np.inf):  # like amax: shared evenly by the elements that reach it
-            hit = np.abs(np.asarray(a)) == np.asarray(out)
+            hit = np.abs(array_of(a)) == array_of(out)
             return np.sign(a) * np.where(hit, g / hit.sum(axis=ctx.axes, keepdims=True), 0)
         safe = np.where(out == 0, np.inf, out)  # the gradient at a zero norm is 0, as in PyTorch
         if p == 2:
@@ -301,7 +302,8 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
 def _logical(reduce, input, dim, keepdim):
     a = input._data
     r = reduce(a, axis=dims(input, dim), keepdims=keepdim)
-    return _wrap(np.asarray(r, np.uint8 if a.dtype == np.uint8 else np.bool_))  # uint8 stays uint8 in PyTorch
+    dt = np.uint8 if a.dtype == np.uint8 else np.bool_  # uint8 stays uint8 in PyTorch
+    return _wrap(B.get_array_module(a).asarray(r, dt))
 
 
 def all(input, dim=None, keepdim=False):
@@ -313,7 +315,8 @@ def any(input, dim=None, keepdim=False):
 
 
 def count_nonzero(input, dim=None):
-    return _wrap(np.asarray(np.count_nonzero(input._data, axis=dims(input, dim)), np.int64))
+    a = input._data
+    return _wrap(B.get_array_module(a).asarray(np.count_nonzero(a, axis=dims(input, dim)), np.int64))
 
 
 # ----------------------------------------------------------------- scans
@@ -349,14 +352,14 @@ class Cumprod(Op):
 
 def _cumprod_grad(a, out, g, axis):
     """The gradient of ``out = cumprod(a)``: exact with zeros, and differentiable again."""
-    zero = np.asarray(a) == 0
+    zero = array_of(a) == 0
     if not zero.any():
         return _reverse_cumsum(g * out, axis) / a
     # Split each slice at its first zero z. Before z, out_k / a_i is still the product without a_i.
     # From z on every product holds a_z: with b = a where a_z is taken as 1, the gradient at z is
     # sum_{k>=z} g_k * cumprod(b)_k, and after z it is a_z (zero, but not to differentiate) times cumprod(b)'s.
     n = a.shape[axis]
-    pos = np.arange(n).reshape((n,) + (1,) * (a.ndim - axis - 1))
+    pos = B.get_array_module(zero).arange(n).reshape((n,) + (1,) * (a.ndim - axis - 1))
     first = np.where(zero.any(axis=axis, keepdims=True), zero.argmax(axis=axis, keepdims=True), n)
     before, at = pos < first, pos == first
     b = np.where(at, 1, a)

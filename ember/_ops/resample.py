@@ -8,6 +8,7 @@ gradient applies their transposes.
 """
 import numpy as np
 
+from .._arraylib import get_array_module
 from .op import Op
 
 
@@ -45,14 +46,16 @@ class Resample(Op):
     """Apply one matrix per trailing dim (None: leave that dim alone)."""
 
     def forward(ctx, a, matrices, name):
-        ctx.matrices, ctx.backward_name = matrices, name
+        xp = get_array_module(a)  # the matrices are built on the host from the shapes
+        ctx.matrices, ctx.backward_name = tuple(None if m is None else xp.asarray(m) for m in matrices), name
+        matrices = ctx.matrices
         for k, m in enumerate(matrices):
             if m is not None:
-                a = _along(a, m.astype(a.dtype, copy=False), k - len(matrices))
+                a = _along(a, xp.asarray(m, a.dtype), k - len(matrices))
         return a
 
     def backward(ctx, g):
-        if ctx._as_tensors:  # create_graph: the map is linear, its adjoint is the same op with transposed matrices
+        if ctx.create_graph:  # create_graph: the map is linear, its adjoint is the same op with transposed matrices
             return Resample.apply(g, matrices=tuple(None if m is None else m.T for m in ctx.matrices),
                                   name=ctx.backward_name)
         for k, m in enumerate(ctx.matrices):

@@ -12,14 +12,13 @@ from the input Tensors and the formula records a graph through them.
 """
 import numpy as np
 
-from .indexing import run
 from .join import Cat
-from .nn_activation import sigmoid
+from .math_functions import logistic
 from .op import Op
 
 
-def _cat(*parts):
-    return run(Cat, *parts, axis=1)
+def _cat(ctx, *parts):
+    return ctx.run(Cat, *parts, axis=1)
 
 
 class RNNStep(Op):
@@ -46,9 +45,9 @@ def _lstm(xg, h, c, w, wr):
     """One LSTM step: the new (h, c) and the activations backward needs."""
     gates = xg + h @ w.T
     n = c.shape[-1]
-    i_f = sigmoid(gates[:, :2 * n])
+    i_f = logistic(gates[:, :2 * n])
     g = np.tanh(gates[:, 2 * n:3 * n])
-    o = sigmoid(gates[:, 3 * n:])
+    o = logistic(gates[:, 3 * n:])
     c2 = i_f[:, n:] * c + i_f[:, :n] * g
     tc = np.tanh(c2)
     m = o * tc
@@ -67,7 +66,7 @@ class LSTMStep(Op):
 
     def backward(ctx, gh, gc):
         xg, h, c, w, wr, i_f, g, o, tc, m = ctx.saved_tensors
-        if ctx._as_tensors:  # rebuild the activations from the inputs so higher derivatives reach them
+        if ctx.create_graph:  # rebuild the activations from the inputs so higher derivatives reach them
             i_f, g, o, tc, m = _lstm(xg, h, c, w, wr)[2]
         need = ctx.needs_input_grad
         n = c.shape[-1]
@@ -78,8 +77,8 @@ class LSTMStep(Op):
             gh = gh @ wr
         gc = gc + gh * o * (1 - tc * tc)
         go = gh * tc * o * (1 - o)
-        gi_f = _cat(gc * g, gc * c) * i_f * (1 - i_f)
-        ggates = _cat(gi_f, gc * i * (1 - g * g), go)
+        gi_f = _cat(ctx, gc * g, gc * c) * i_f * (1 - i_f)
+        ggates = _cat(ctx, gi_f, gc * i * (1 - g * g), go)
         return (ggates, (ggates @ w if need[1] else None), (gc * f if need[2] else None),
                 (ggates.T @ h if need[3] else None), gwr)
 
@@ -90,7 +89,7 @@ def _gru(xg, h, w, b):
     if b is not None:
         hg = hg + b
     n = h.shape[-1]
-    rz = sigmoid(xg[:, :2 * n] + hg[:, :2 * n])
+    rz = logistic(xg[:, :2 * n] + hg[:, :2 * n])
     r, z = rz[:, :n], rz[:, n:]
     hn = hg[:, 2 * n:]
     cand = np.tanh(xg[:, 2 * n:] + r * hn)
@@ -109,13 +108,13 @@ class GRUStep(Op):
 
     def backward(ctx, g):
         xg, h, w, b, rz, hn, cand = ctx.saved_tensors
-        if ctx._as_tensors:
+        if ctx.create_graph:
             rz, hn, cand = _gru(xg, h, w, b)[1]
         need = ctx.needs_input_grad
         n = h.shape[-1]
         r, z = rz[:, :n], rz[:, n:]
         gcand = g * (1 - z) * (1 - cand * cand)
-        grz = _cat(gcand * hn, g * (h - cand)) * rz * (1 - rz)
-        ghg = _cat(grz, gcand * r)  # the gradient of h @ W_hh.T + b_hh
+        grz = _cat(ctx, gcand * hn, g * (h - cand)) * rz * (1 - rz)
+        ghg = _cat(ctx, grz, gcand * r)  # the gradient of h @ W_hh.T + b_hh
         gh = g * z + ghg @ w if need[1] else None
-        return (_cat(grz, gcand) if need[0] else None), gh, (ghg.T @ h if need[2] else None), ghg
+        return (_cat(ctx, grz, gcand) if need[0] else None), gh, (ghg.T @ h if need[2] else None), ghg

@@ -64,7 +64,7 @@ class LSTMLayer(Op):
         return out, h.copy(), c.copy()
 
     def backward(ctx, g_out, g_h, g_c):
-        if ctx._as_tensors:
+        if ctx.create_graph:
             return _rebuilt_backward(ctx, g_out, g_h, g_c)
         xg, h0, c0, w, out, acts, cells, tanh_c = ctx.saved_tensors
         length, batch, n4 = acts.shape

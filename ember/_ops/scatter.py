@@ -4,6 +4,7 @@ Each builds a NumPy key and runs one of indexing.py's two op shapes on it
 (``Index`` to read at the key, ``Put`` to write or add there)."""
 import numpy as np
 
+from .._arraylib import get_array_module
 from .._tensor import Tensor
 from .indexing import Index, Put
 from .op import Op, inplace
@@ -93,7 +94,8 @@ def _along(a, dim, index, src=None):
     if a.ndim == 0:
         return ()
     n = index.ndim
-    return tuple(index if d == dim else np.arange(s).reshape((s,) + (1,) * (n - d - 1))
+    xp = get_array_module(index)
+    return tuple(index if d == dim else xp.arange(s).reshape((s,) + (1,) * (n - d - 1))
                  for d, s in enumerate(index.shape))
 
 
@@ -143,7 +145,7 @@ def scatter_add(input, dim, index, src):
 
 
 def _select_index(self, dim, index, name):
-    idx = index._data if isinstance(index, Tensor) else np.asarray(index)
+    idx = index._data if isinstance(index, Tensor) else get_array_module(self._data).asarray(index)
     if idx.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector")
     if idx.dtype.kind not in "iu":

@@ -7,8 +7,9 @@ import numpy as np
 
 from .._tensor import Size
 from .conversion import clone
-from .indexing import Slice, run
+from .indexing import Slice
 from .op import Op
+from .promotion import expand_error
 
 
 def _sizes(args):
@@ -111,7 +112,7 @@ class Permute(Op):
         return a.transpose(dims)
 
     def backward(ctx, g):
-        return run(Permute, g, dims=tuple(np.argsort(ctx.dims)))
+        return ctx.run(Permute, g, dims=tuple(np.argsort(ctx.dims)))
 
 
 class Expand(Op):
@@ -265,26 +266,6 @@ def _mT(self):
     return Transpose.apply(self, dim0=n - 2, dim1=n - 1)
 
 
-def expand_error(shape, target):
-    """PyTorch's error for sizes that ``shape`` cannot be broadcast (expanded) to."""
-    shape, target = list(shape), list(target)
-    if len(target) < len(shape):
-        return RuntimeError(f"expand(torch.FloatTensor{{{shape}}}, size={target}): the number of sizes provided "
-                            f"({len(target)}) must be greater or equal to the number of dimensions in the tensor "
-                            f"({len(shape)})")
-    lead = len(target) - len(shape)
-    for i, s in enumerate(target):
-        if i < lead:
-            if s < 0:
-                return RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing "
-                                    f"dimension {i}")
-        elif s != shape[i - lead] and shape[i - lead] != 1 and s != -1:
-            return RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
-                                f"({shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: {target}.  "
-                                f"Tensor sizes: {shape}")
-    return RuntimeError(f"cannot expand {shape} to {target}")
-
-
 def expand(self, *sizes):
     target = _sizes(sizes)
     shape = self._data.shape
@@ -345,7 +326,7 @@ class Flip(Op):
         return np.flip(a, dims).copy()  # a flip is a copy in PyTorch: writes to it must not reach the input
 
     def backward(ctx, g):
-        return run(Flip, g, dims=ctx.dims)
+        return ctx.run(Flip, g, dims=ctx.dims)
 
 
 class Roll(Op):
@@ -356,8 +337,8 @@ class Roll(Op):
         return np.roll(a, shifts, dims)
 
     def backward(ctx, g):
-        return run(Roll, g, shifts=tuple(-s for s in ctx.shifts) if ctx.dims is not None else -ctx.shifts,
-                   dims=ctx.dims)
+        shifts = tuple(-s for s in ctx.shifts) if ctx.dims is not None else -ctx.shifts
+        return ctx.run(Roll, g, shifts=shifts, dims=ctx.dims)
 
 
 def repeat(self, *sizes):

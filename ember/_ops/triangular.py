@@ -1,7 +1,7 @@
 """Triangles and diagonals of matrices: tril/triu (causal attention masks), diag, trace."""
 import numpy as np
 
-from .indexing import run
+from .._arraylib import get_array_module
 from .op import Op, inplace
 
 
@@ -16,7 +16,7 @@ class Tril(Op):
         return np.tril(a, diagonal)
 
     def backward(ctx, g):
-        return run(Tril, g, diagonal=ctx.diagonal)
+        return ctx.run(Tril, g, diagonal=ctx.diagonal)
 
 
 class Triu(Op):
@@ -25,7 +25,7 @@ class Triu(Op):
         return np.triu(a, diagonal)
 
     def backward(ctx, g):
-        return run(Triu, g, diagonal=ctx.diagonal)
+        return ctx.run(Triu, g, diagonal=ctx.diagonal)
 
 
 def tril(input, diagonal=0):
@@ -50,11 +50,11 @@ def triu_(self, diagonal=0):
     return inplace(Triu, self, diagonal=int(diagonal))
 
 
-def _diagonal_index(shape, k):
-    """Row and column indices of diagonal ``k`` of a matrix of ``shape``."""
+def _diagonal_index(shape, k, xp):
+    """Row and column indices (arrays of ``xp``) of diagonal ``k`` of a matrix of ``shape``."""
     rows, cols = shape
     length = max(0, min(rows + min(k, 0), cols - max(k, 0)))
-    i = np.arange(length)
+    i = xp.arange(length)
     return i - min(k, 0), i + max(k, 0)
 
 
@@ -68,7 +68,7 @@ class Diagonal(Op):
         return a.diagonal(k).copy()
 
     def backward(ctx, g):
-        return run(DiagEmbed, g, k=ctx.k, shape=ctx.shape)
+        return ctx.run(DiagEmbed, g, k=ctx.k, shape=ctx.shape)
 
 
 class DiagEmbed(Op):
@@ -78,11 +78,11 @@ class DiagEmbed(Op):
         n = v.shape[0] + abs(k)
         ctx.k, shape = k, shape or (n, n)
         out = np.zeros_like(v, shape=shape)
-        out[_diagonal_index(shape, k)] = v
+        out[_diagonal_index(shape, k, get_array_module(out))] = v
         return out
 
     def backward(ctx, g):
-        return run(Diagonal, g, k=ctx.k)
+        return ctx.run(Diagonal, g, k=ctx.k)
 
 
 def diag(input, diagonal=0):
@@ -98,10 +98,10 @@ def diag(input, diagonal=0):
 class Trace(Op):
     def forward(ctx, a):
         ctx.shape = a.shape
-        return np.asarray(a.trace())  # integers sum to int64, as in PyTorch
+        return get_array_module(a).asarray(a.trace())  # integers sum to int64, as in PyTorch
 
     def backward(ctx, g):
-        return run(DiagEmbed, np.broadcast_to(g, (min(ctx.shape),)), k=0, shape=ctx.shape)
+        return ctx.run(DiagEmbed, np.broadcast_to(g, (min(ctx.shape),)), k=0, shape=ctx.shape)
 
 
 def trace(input):

@@ -7,11 +7,9 @@ Tensors and records a graph of its own when the engine runs with create_graph.
 """
 import functools
 
-import numpy as np
-
 from .._tensor import Tensor
 from . import grad_mode
-from .graph import Node, edge, sum_to
+from .graph import Node, connect, sum_to
 
 
 class FunctionCtx:
@@ -57,14 +55,8 @@ class BackwardFunction(FunctionCtx, Node):
     def saved_tensors(self):
         return self._check_saved()  # Tensors already, create_graph or not
 
-    def _zeros_like_output(self, k):
-        shape, dt = self._out_meta[k]
-        if shape is None:  # not a tensor output
-            return None
-        return np.zeros(shape, dt)
-
     def backward(self, *grads):
-        if not self._as_tensors:
+        if not self.create_graph:
             grads = tuple(None if g is None else Tensor._wrap(g) for g in grads)
         result = self._forward_cls.backward(self, *grads)
         result = result if isinstance(result, tuple) else (result,)
@@ -84,7 +76,7 @@ class BackwardFunction(FunctionCtx, Node):
                     raise TypeError(f"function {self.name()} returned a gradient of type {type(g).__name__} at "
                                     f"position {i + 1}; expected a Tensor or None")
                 self._check_shape(i, g)
-                g = g if self._as_tensors else g._data
+                g = g if self.create_graph else g._data
             out.append(g)
         return tuple(out)
 
@@ -158,8 +150,7 @@ def _connect(ctx, args, outputs):
     for t in ctx._dirty:
         if t.grad_fn is None and t.requires_grad:
             raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
-    ctx.next_functions = tuple(edge(t) for t in tensors)
-    ctx._meta = tuple((t._data.shape, t._data.dtype) for t in tensors)
+    connect(ctx, tensors)
     ctx.n_outputs = len(outputs)
     ctx._out_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else (None, None)
                           for o in outputs)

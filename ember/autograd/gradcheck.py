@@ -8,8 +8,9 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
+from .entry import grad
 
 
 class GradcheckError(RuntimeError):
@@ -49,8 +50,6 @@ def _values(func, inputs):
 
 def _analytical(outputs, wrt):
     """jac[o][j] as in _numerical, from one backward pass per output element."""
-    from . import grad
-
     jac = []
     for out in outputs:
         rows = [np.zeros((t._data.size, out._data.size)) for t in wrt]
@@ -118,8 +117,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   check_undefined_grad=True, check_grad_dtypes=False, check_batched_grad=False,
                   check_fwd_over_rev=False, check_rev_over_rev=True, fast_mode=False, masked=False):
     """gradcheck of the gradient: second derivatives of ``func`` through create_graph=True."""
-    from . import grad
-
     inputs = _as_tuple(inputs)
     wrt = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     outputs = [o for o in _float_outputs(func, inputs) if o.requires_grad]

@@ -14,7 +14,7 @@ import weakref
 
 import numpy as np
 
-from .._backend import from_np
+from .._arraylib import from_np, get_array_module
 from .._tensor import Tensor
 from . import grad_mode
 
@@ -33,7 +33,9 @@ class Node:
     _versions = ()  # (version counter, version at save, source, array) per saved tensor; see saved_tensors
     _meta = None  # (shape, dtype) per input, which the engine makes each gradient match
     _hooks = None  # a _Hooks once a hook is registered on this node or on a tensor it produced
-    _as_tensors = False  # set by the engine while backward runs with create_graph=True
+    # True while backward runs with create_graph=True: gradients and saved_tensors are then Tensors, and
+    # a formula computes with Ember ops (or NumPy functions on Tensors) so that it records a graph
+    create_graph = False
     _materialize = True  # gradients of unused outputs arrive as zeros rather than None
     fresh_grads = False  # True where backward always returns new arrays, one per input, that nothing else holds
 
@@ -54,7 +56,7 @@ class Node:
     @property
     def saved_tensors(self):
         saved = self._check_saved()
-        return tuple(map(self._tensor_of, saved)) if self._as_tensors else saved
+        return tuple(map(self._tensor_of, saved)) if self.create_graph else saved
 
     def _check_saved(self):
         """What forward saved, after checking it is still there and unmodified."""
@@ -215,6 +217,32 @@ def edge(t):
     if t.requires_grad:
         return accumulator(t), 0
     return None
+
+
+def connect(node, inputs):
+    """Link ``node`` to the nodes of its inputs (Tensors; None or constants for the others); note their
+    shapes and dtypes, and the versions of the ones forward saved as arrays (to detect in-place changes
+    before backward). One loop: it runs for every op that records."""
+    saved = node._saved
+    edges, meta, versions = [], [], []
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            edges.append(None)
+            meta.append(None)
+            continue
+        data = t._data
+        fn = t.grad_fn
+        edges.append((fn, t._out_idx) if fn is not None else (accumulator(t), 0) if t.requires_grad else None)
+        meta.append((data.shape, data.dtype))
+        if saved is not None:
+            for s in saved:
+                if s is data:
+                    versions.append((t._version, t._version[0], t, data))
+                    break
+    node.next_functions = tuple(edges)
+    node._meta = tuple(meta)
+    if saved is not None:
+        node._versions = versions
 
 
 def register_tensor_hook(t, fn):
@@ -427,11 +455,11 @@ def _call(node, outs, create_graph, check_nan):
                 outs = [n if create_graph or n is None else n._data for n in new]
     outs = _materialized(node, outs)
     if create_graph:
-        node._as_tensors = True
+        node.create_graph = True
         try:
             grads = node.backward(*[_as_tensor(g) for g in outs])
         finally:
-            node._as_tensors = False
+            node.create_graph = False
     else:
         grads = node.backward(*outs)
     grads = _fitted(node, grads)
@@ -448,7 +476,10 @@ def _call(node, outs, create_graph, check_nan):
 def _materialized(node, outs):
     """The gradients of a node's outputs, zeros standing in for outputs no gradient reached."""
     if node.n_outputs > 1 and node._materialize and any(g is None for g in outs):
-        return [node._zeros_like_output(k) if g is None else g for k, g in enumerate(outs)]
+        like = next((g for g in outs if g is not None), None)
+        xp = get_array_module(getattr(like, "_data", like))
+        return [g if g is not None else None if node._out_meta[k][0] is None else xp.zeros(*node._out_meta[k])
+                for k, g in enumerate(outs)]
     return outs
 
 

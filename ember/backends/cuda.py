@@ -1,5 +1,5 @@
 """``ember.backends.cuda``: whether Ember can use CUDA, and the TF32 matmul switch."""
-from .. import _backend as B
+from .. import _arraylib as B
 
 
 def is_built():

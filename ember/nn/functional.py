@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._ops.nn_activation import (celu, celu_, elu, elu_, gelu, hardtanh, hardtanh_, leaky_relu, leaky_relu_,
                                   logsigmoid, relu, relu6, relu_, selu, selu_, silu, softplus)
 from .._ops.nn_loss import cross_entropy, nll_loss

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 
 
 def _write(tensor, values):

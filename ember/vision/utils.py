@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from .transforms.functional import pil_image_module
 

@@ -262,3 +262,16 @@ def test_second_derivative_of_abs():
     (g,) = ember.autograd.grad((abs(x) ** 3).sum(), x, create_graph=True)
     (gg,) = ember.autograd.grad(g.sum(), x)
     np.testing.assert_allclose(gg.numpy(), 6 * np.abs(x.detach().numpy()))  # PyTorch takes seconds to warm up here
+
+
+@pytest.mark.parametrize("eps", [None, 0.1])
+def test_logit(eps):
+    inside, anywhere = rand((3, 4), low=0.02, high=0.98), rand((3, 4), low=-0.5, high=1.5)
+    check(lambda m, a: m.logit(a, eps), [inside])
+    check(lambda m, a: a.logit(eps=eps), [anywhere])  # nan outside [0, 1] without eps, clamped with it
+    check(lambda m, a: a.clone().logit_(eps), [inside])
+    check(lambda m, a: m.logit(a, eps, out=m.empty(0)), [inside], grad=False)
+    check(lambda m, a: m.logit(a), [rand((5,), "int64")])  # integers compute in the default float dtype
+    check(lambda m, a: m.logit(a).grad_fn.name(), [inside])
+    x = ember.tensor(rand((3, 4), "float64", low=0.05, high=0.95), requires_grad=True)
+    assert ember.autograd.gradcheck(lambda a: ember.logit(a, eps), [x])

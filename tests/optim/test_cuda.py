@@ -36,7 +36,7 @@ def test_cuda_matches_cpu(name, opts):
     on_cpu, _ = run(name, opts, "cpu")
     for g, c in zip(on_gpu, on_cpu):
         assert g.device.type == "cuda" and g.dtype == ember.float32
-        np.testing.assert_allclose(ember._backend.to_numpy(g._data), c._data, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ember._arraylib.to_numpy(g._data), c._data, rtol=1e-5, atol=1e-6)
     for state in opt.state.values():
         for key, value in state.items():
             assert value.device.type == ("cpu" if key == "step" else "cuda"), key
@@ -55,4 +55,4 @@ def test_zero_grad_in_place_on_cuda():
     p = ember.tensor([1.0, 2.0], device="cuda", requires_grad=True)
     p.grad = ember.tensor([3.0, 4.0], device="cuda")
     ember.optim.SGD([p], lr=0.1).zero_grad(set_to_none=False)
-    np.testing.assert_array_equal(ember._backend.to_numpy(p.grad._data), [0.0, 0.0])
+    np.testing.assert_array_equal(ember._arraylib.to_numpy(p.grad._data), [0.0, 0.0])

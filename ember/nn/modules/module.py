@@ -9,7 +9,7 @@ A module keeps its parameters, buffers and submodules in three ordered dicts
 import itertools
 from collections import OrderedDict, namedtuple
 
-from ... import _backend as B
+from ... import _arraylib as B
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter

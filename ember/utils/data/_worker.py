@@ -76,7 +76,7 @@ class ExceptionWrapper:
 
 def seed_worker(base_seed, worker_id):
     """Seed every random stream a dataset may use, distinctly per worker and reproducibly per base seed."""
-    from ... import _backend as B
+    from ... import _arraylib as B
 
     seed = base_seed + worker_id
     B.manual_seed(seed)

@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from ..._backend import from_np, xp_for
+from ..._arraylib import from_np, get_array_module
 from ..._tensor import Tensor, tensor
 
 _BAD_ELEM = "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; found {}"
@@ -37,7 +37,7 @@ def unstack(array):
 
 def _stack(tensors):
     first = tensors[0]._data
-    xp = np if type(first) is np.ndarray else xp_for(tensors[0].device)
+    xp = get_array_module(first)
     try:
         out = xp.stack([t._data for t in tensors])
     except ValueError:

@@ -7,7 +7,7 @@ import time
 import warnings
 from multiprocessing.connection import wait
 
-from ... import _backend as B
+from ... import _arraylib as B
 from . import _worker
 from ._fetch import IterableFetcher, MapFetcher
 from .collate import default_collate, default_convert

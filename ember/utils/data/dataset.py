@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ... import _backend as B
+from ... import _arraylib as B
 from ..._tensor import Tensor
 from .collate import CollatedList, unstack
 

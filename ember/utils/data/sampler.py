@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from ... import _backend as B
+from ... import _arraylib as B
 from ..._tensor import tensor
 
 

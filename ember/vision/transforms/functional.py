@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from ... import _backend as B
+from ... import _arraylib as B
 from ..._tensor import Tensor
 
 

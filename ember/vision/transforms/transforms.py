@@ -6,7 +6,7 @@ few array operations instead of one PIL image and one call per sample.
 """
 import numbers
 
-from ... import _backend as B
+from ... import _arraylib as B
 from . import functional as F
 from .functional import InterpolationMode
 

@@ -3,10 +3,12 @@ import math
 
 import numpy as np
 
+from .._arraylib import get_array_module
 from .._parallel import large, map_rows
 from .._tensor import Tensor
-from .op import Op, inplace
+from .op import Op, array_of, inplace
 from .promotion import binary, finish, floating, floating_inplace, not_implemented, tensor_operands
+from .registry import declare
 
 _wrap = Tensor._wrap
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -14,11 +16,49 @@ _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact, one element at a time
 
 
+# ----------------------------------------------------------------- how functions are made from ops
+
+
+def floating_function(op, name):
+    """``name(input, *, out=None)`` and its in-place form for a function with floating results."""
+
+    def function(input, *, out=None):
+        return finish(op.apply(floating(input)), out)
+
+    def function_(self):
+        return floating_inplace(op, self)
+
+    return function, function_
+
+
+def rounding_function(op, name):
+    """A rounding function: integer tensors are already whole (a copy, or unchanged in place);
+    PyTorch has no kernel for bools."""
+    kernel = f"{name}_vml_cpu"
+
+    def function(input, *, out=None):
+        if input._data.dtype.kind != "f":
+            if input._data.dtype == np.bool_:
+                raise not_implemented(kernel, input)
+            return finish(_wrap(input._data.copy()), out)
+        return finish(op.apply(input), out)
+
+    def function_(self):
+        if self._data.dtype.kind != "f":
+            if self._data.dtype == np.bool_:
+                raise not_implemented(kernel, self)
+            return self
+        return inplace(op, self)
+
+    return function, function_
+
+
 # ----------------------------------------------------------------- floating functions
 # Each saves what its derivative needs: the output where the derivative is a function of it
 # (exp, tanh, sigmoid, ...), which also keeps the in-place forms correct, else the input.
 
 
+@declare("exp", floating_function, ufunc="exp")
 class Exp(Op):
     def forward(ctx, a):
         out = np.exp(a)
@@ -30,6 +70,7 @@ class Exp(Op):
         return g * out
 
 
+@declare("exp2", floating_function, ufunc="exp2")
 class Exp2(Op):
     def forward(ctx, a):
         out = np.exp2(a)
@@ -41,6 +82,7 @@ class Exp2(Op):
         return g * out * _LN2
 
 
+@declare("expm1", floating_function, ufunc="expm1")
 class Expm1(Op):
     def forward(ctx, a):
         out = np.expm1(a)
@@ -52,6 +94,7 @@ class Expm1(Op):
         return g * (out + 1)
 
 
+@declare("log", floating_function, ufunc="log")
 class Log(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -62,6 +105,7 @@ class Log(Op):
         return g / a
 
 
+@declare("log2", floating_function, ufunc="log2")
 class Log2(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -72,6 +116,7 @@ class Log2(Op):
         return g / (a * _LN2)
 
 
+@declare("log10", floating_function, ufunc="log10")
 class Log10(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -82,6 +127,7 @@ class Log10(Op):
         return g / (a * _LN10)
 
 
+@declare("log1p", floating_function, ufunc="log1p")
 class Log1p(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -92,6 +138,7 @@ class Log1p(Op):
         return g / (a + 1)
 
 
+@declare("sqrt", floating_function, ufunc="sqrt")
 class Sqrt(Op):
     def forward(ctx, a):
         out = np.sqrt(a)
@@ -103,6 +150,7 @@ class Sqrt(Op):
         return g / (2 * out)
 
 
+@declare("rsqrt", floating_function)
 class Rsqrt(Op):
     def forward(ctx, a):
         out = 1 / np.sqrt(a)
@@ -114,6 +162,7 @@ class Rsqrt(Op):
         return -0.5 * g * out * out * out
 
 
+@declare("sin", floating_function, ufunc="sin")
 class Sin(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -124,6 +173,7 @@ class Sin(Op):
         return g * np.cos(a)
 
 
+@declare("cos", floating_function, ufunc="cos")
 class Cos(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -134,6 +184,7 @@ class Cos(Op):
         return -g * np.sin(a)
 
 
+@declare("tan", floating_function, ufunc="tan")
 class Tan(Op):
     def forward(ctx, a):
         out = np.tan(a)
@@ -145,6 +196,7 @@ class Tan(Op):
         return g * (1 + out * out)
 
 
+@declare("asin", floating_function, aliases=("arcsin",), ufunc="arcsin")
 class Asin(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -155,6 +207,7 @@ class Asin(Op):
         return g / np.sqrt(1 - a * a)
 
 
+@declare("acos", floating_function, aliases=("arccos",), ufunc="arccos")
 class Acos(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -165,6 +218,7 @@ class Acos(Op):
         return -g / np.sqrt(1 - a * a)
 
 
+@declare("atan", floating_function, aliases=("arctan",), ufunc="arctan")
 class Atan(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -175,6 +229,7 @@ class Atan(Op):
         return g / (1 + a * a)
 
 
+@declare("sinh", floating_function, ufunc="sinh")
 class Sinh(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -185,6 +240,7 @@ class Sinh(Op):
         return g * np.cosh(a)
 
 
+@declare("cosh", floating_function, ufunc="cosh")
 class Cosh(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -195,6 +251,7 @@ class Cosh(Op):
         return g * np.sinh(a)
 
 
+@declare("tanh", floating_function, ufunc="tanh")
 class Tanh(Op):
     def forward(ctx, a):
         out = np.tanh(a)
@@ -206,9 +263,15 @@ class Tanh(Op):
         return g * (1 - out * out)
 
 
+def logistic(a):
+    """The logistic function on arrays (or Tensors): tanh cannot overflow where exp(-a) would."""
+    return 0.5 + 0.5 * np.tanh(0.5 * a)
+
+
+@declare("sigmoid", floating_function)
 class Sigmoid(Op):
     def forward(ctx, a):
-        out = 1 / (1 + np.exp(-a))  # exp overflows to inf for very negative a, giving exactly 0
+        out = logistic(a)
         ctx.save_for_backward(out)
         return out
 
@@ -217,14 +280,42 @@ class Sigmoid(Op):
         return g * out * (1 - out)
 
 
+@declare("erf", floating_function)
 class Erf(Op):
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return np.asarray(_erf(a), dtype=a.dtype)
+        return get_array_module(a).asarray(_erf(a), dtype=a.dtype)
 
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         return g * _TWO_OVER_SQRT_PI * np.exp(-a * a)
+
+
+def _logit_function(op, name):
+    def function(input, eps=None, *, out=None):
+        return finish(op.apply(floating(input), eps=None if eps is None else float(eps)), out)
+
+    def function_(self, eps=None):
+        return floating_inplace(op, self, eps=None if eps is None else float(eps))
+
+    return function, function_
+
+
+@declare("logit", _logit_function)
+class Logit(Op):
+    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
+
+    def forward(ctx, a, eps=None):
+        ctx.eps = eps
+        ctx.save_for_backward(a)
+        p = a if eps is None else np.clip(a, eps, 1 - eps)
+        return np.log(p / (1 - p))
+
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        lo, hi = (0, 1) if ctx.eps is None else (ctx.eps, 1 - ctx.eps)
+        outside = (array_of(a) < lo) | (array_of(a) > hi)  # nan outside [0, 1]; 0 where eps clamped
+        return np.where(outside, np.nan if ctx.eps is None else 0, g / (a * (1 - a)))
 
 
 class Relu(Op):
@@ -256,6 +347,7 @@ def _pass_active(grad, g, out):
 # ----------------------------------------------------------------- rounding (zero gradients)
 
 
+@declare("floor", rounding_function, ufunc="floor")
 class Floor(Op):
     def forward(ctx, a):
         return np.floor(a)
@@ -264,11 +356,13 @@ class Floor(Op):
         return np.zeros_like(g)
 
 
+@declare("ceil", rounding_function, ufunc="ceil")
 class Ceil(Floor):
     def forward(ctx, a):
         return np.ceil(a)
 
 
+@declare("trunc", rounding_function, aliases=("fix",), ufunc="trunc")
 class Trunc(Floor):
     def forward(ctx, a):
         return np.trunc(a)
@@ -320,70 +414,7 @@ class Hypot(Op):
 # ----------------------------------------------------------------- functions
 
 
-def _floating_function(op, name):
-    """``name(input, *, out=None)`` and its in-place form for a function with floating results."""
-
-    def function(input, *, out=None):
-        return finish(op.apply(floating(input)), out)
-
-    def function_(self):
-        return floating_inplace(op, self)
-
-    function.__name__ = function.__qualname__ = name
-    function_.__name__ = function_.__qualname__ = name + "_"
-    return function, function_
-
-
-exp, exp_ = _floating_function(Exp, "exp")
-exp2, exp2_ = _floating_function(Exp2, "exp2")
-expm1, expm1_ = _floating_function(Expm1, "expm1")
-log, log_ = _floating_function(Log, "log")
-log2, log2_ = _floating_function(Log2, "log2")
-log10, log10_ = _floating_function(Log10, "log10")
-log1p, log1p_ = _floating_function(Log1p, "log1p")
-sqrt, sqrt_ = _floating_function(Sqrt, "sqrt")
-rsqrt, rsqrt_ = _floating_function(Rsqrt, "rsqrt")
-sin, sin_ = _floating_function(Sin, "sin")
-cos, cos_ = _floating_function(Cos, "cos")
-tan, tan_ = _floating_function(Tan, "tan")
-asin, asin_ = _floating_function(Asin, "asin")
-acos, acos_ = _floating_function(Acos, "acos")
-atan, atan_ = _floating_function(Atan, "atan")
-sinh, sinh_ = _floating_function(Sinh, "sinh")
-cosh, cosh_ = _floating_function(Cosh, "cosh")
-tanh, tanh_ = _floating_function(Tanh, "tanh")
-sigmoid, sigmoid_ = _floating_function(Sigmoid, "sigmoid")
-erf, erf_ = _floating_function(Erf, "erf")
-
-
-def _rounding_function(op, name):
-    """A rounding function: integer tensors are already whole (a copy, or unchanged in place);
-    PyTorch has no kernel for bools."""
-    kernel = f"{name}_vml_cpu"
-
-    def function(input, *, out=None):
-        if input._data.dtype.kind != "f":
-            if input._data.dtype == np.bool_:
-                raise not_implemented(kernel, input)
-            return finish(_wrap(input._data.copy()), out)
-        return finish(op.apply(input), out)
-
-    def function_(self):
-        if self._data.dtype.kind != "f":
-            if self._data.dtype == np.bool_:
-                raise not_implemented(kernel, self)
-            return self
-        return inplace(op, self)
-
-    function.__name__ = function.__qualname__ = name
-    function_.__name__ = function_.__qualname__ = name + "_"
-    return function, function_
-
-
-floor, floor_ = _rounding_function(Floor, "floor")
-ceil, ceil_ = _rounding_function(Ceil, "ceil")
-trunc, trunc_ = _rounding_function(Trunc, "trunc")
-_round, _round_ = _rounding_function(Round, "round")
+_round, _round_ = rounding_function(Round, "round")
 
 
 def round(input, *, decimals=None, out=None):
@@ -456,17 +487,7 @@ def hypot_(self, other):
     return inplace(Hypot, self, _hypot_operands(self, other)[1])
 
 
-_FUNCTIONS = dict(
-    exp=exp, exp2=exp2, expm1=expm1, log=log, log2=log2, log10=log10, log1p=log1p, sqrt=sqrt, rsqrt=rsqrt,
-    sin=sin, cos=cos, tan=tan, asin=asin, arcsin=asin, acos=acos, arccos=acos, atan=atan, arctan=atan,
-    sinh=sinh, cosh=cosh, tanh=tanh, sigmoid=sigmoid, erf=erf, relu=relu, floor=floor, ceil=ceil,
-    trunc=trunc, fix=trunc, round=round, frac=frac, atan2=atan2, arctan2=atan2, hypot=hypot,
-)
-_IN_PLACE = dict(  # also module functions in PyTorch (torch.exp_, torch.relu_, ...)
-    exp_=exp_, exp2_=exp2_, expm1_=expm1_, log_=log_, log2_=log2_, log10_=log10_, log1p_=log1p_, sqrt_=sqrt_,
-    rsqrt_=rsqrt_, sin_=sin_, cos_=cos_, tan_=tan_, asin_=asin_, arcsin_=asin_, acos_=acos_, arccos_=acos_,
-    atan_=atan_, arctan_=atan_, sinh_=sinh_, cosh_=cosh_, tanh_=tanh_, sigmoid_=sigmoid_, erf_=erf_,
-    relu_=relu_, floor_=floor_, ceil_=ceil_, trunc_=trunc_, fix_=trunc_, round_=round_, frac_=frac_,
-)
+_FUNCTIONS = dict(relu=relu, round=round, frac=frac, atan2=atan2, arctan2=atan2, hypot=hypot)
+_IN_PLACE = dict(relu_=relu_, round_=round_, frac_=frac_)  # also module functions in PyTorch (torch.relu_, ...)
 TENSOR_METHODS = dict(_FUNCTIONS, **_IN_PLACE, atan2_=atan2_, arctan2_=atan2_, hypot_=hypot_)
 FUNCTIONS = dict(_FUNCTIONS, **_IN_PLACE)

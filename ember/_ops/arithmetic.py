@@ -1,12 +1,11 @@
 """Elementwise arithmetic with broadcasting and PyTorch's type promotion."""
 import numpy as np
 
-from .. import _backend as B
+from .. import _arraylib as B
 from .._tensor import Tensor
 from .op import Op, inplace
 from .promotion import (binary, finish, floating, floating_inplace, inplace_binary, not_implemented, promote,
                         promoted_binary, scalar, tensor_operands)
-from .promotion import broadcast_error  # noqa: F401 - other op families import it from here
 
 _wrap = Tensor._wrap
 

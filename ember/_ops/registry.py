@@ -1,0 +1,46 @@
+"""The op registry: what an op adds to Ember's API, declared once, above the op's class.
+
+    @declare("exp", floating_function, ufunc="exp")
+    class Exp(Op):
+        def forward(ctx, a): ...
+        def backward(ctx, g): ...
+
+gives ``ember.exp`` and ``Tensor.exp`` (the function ``floating_function(Exp)`` makes),
+``ember.exp_`` and ``Tensor.exp_`` (the in-place form it makes beside it), the names in
+``aliases`` for both, and NumPy's ufunc ``exp`` mapped to ``ember.exp`` so that backward
+formulas written with ``np.exp`` record a graph under ``create_graph``. ``grad_fn`` names
+the node when PyTorch's name is not ``<Class>Backward0``.
+
+``_ops/__init__`` attaches TENSOR_METHODS to Tensor and exports FUNCTIONS from ``ember``,
+together with the TENSOR_METHODS/FUNCTIONS dicts of op families written before the registry.
+"""
+FUNCTIONS = {}  # name -> function exported from ``ember``
+TENSOR_METHODS = {}  # name -> Tensor method
+UFUNCS = {}  # NumPy ufunc name -> name of the Ember function that differentiates it
+
+
+def register(name, function, aliases=(), method=True, module=True):
+    """Publish ``function`` as ``name`` (and ``aliases``): a Tensor method, an ``ember`` function, or both."""
+    function.__name__ = function.__qualname__ = name
+    for n in (name, *aliases):
+        if method:
+            TENSOR_METHODS[n] = function
+        if module:
+            FUNCTIONS[n] = function
+
+
+def declare(name, make, *, aliases=(), inplace=True, ufunc=None, grad_fn=None, method=True):
+    """Class decorator declaring an op's API: ``make(op, name)`` returns its function and in-place form."""
+
+    def decorate(op):
+        if grad_fn is not None:
+            op.backward_name = grad_fn
+        function, function_ = make(op, name)
+        register(name, function, aliases, method=method)
+        if inplace:  # in-place forms are module functions in PyTorch too (torch.exp_)
+            register(name + "_", function_, [a + "_" for a in aliases])
+        if ufunc is not None:
+            UFUNCS[ufunc] = name
+        return op
+
+    return decorate
