@@ -1,0 +1,136 @@
+"""Every distribution against PyTorch on the same random parameters (float64): shapes,
+log_prob and its gradients, entropy, moments, cdf/icdf, expand, and KL divergences."""
+import numpy as np
+import pytest
+
+import ember
+from tests.distributions.cases import CASES, KL_PAIRS
+
+torch = pytest.importorskip("torch")
+
+
+def build(name, seed=0):
+    make_params, construct = CASES[name]
+    np.random.seed(seed)
+    raw = make_params()
+    ep = {k: ember.tensor(v, requires_grad=True) for k, v in raw.items()}
+    tp = {k: torch.tensor(v, requires_grad=True) for k, v in raw.items()}
+    return construct(ember.distributions, ep), construct(torch.distributions, tp), ep, tp
+
+
+def close(e, t, rtol=1e-9, atol=1e-10, what=""):
+    assert isinstance(e, ember.Tensor), what
+    assert tuple(e.shape) == tuple(t.shape), f"{what}: {tuple(e.shape)} vs {tuple(t.shape)}"
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol, equal_nan=True,
+                               err_msg=what)
+
+
+def grads_close(e_out, t_out, ep, tp, rtol=1e-8, what=""):
+    w = np.random.default_rng(1).normal(size=tuple(t_out.shape))
+    te = [v for v in tp.values()]
+    ee = [v for v in ep.values()]
+    tg = torch.autograd.grad((t_out * torch.tensor(w)).sum(), te, allow_unused=True)
+    eg = ember.autograd.grad((e_out * ember.tensor(w)).sum(), ee, allow_unused=True)
+    for k, a, b in zip(tp, eg, tg):
+        if b is None or not b.abs().sum():
+            assert a is None or not a.abs().sum().item(), f"{what}: gradient for {k} where torch has none"
+            continue
+        close(a, b, rtol, 1e-9, f"{what}: gradient for {k}")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_shapes_and_log_prob_with_gradients(name):
+    ed, td, ep, tp = build(name)
+    assert tuple(ed.batch_shape) == tuple(td.batch_shape)
+    assert tuple(ed.event_shape) == tuple(td.event_shape)
+    assert ed.has_rsample == td.has_rsample
+    torch.manual_seed(0)
+    value = td.sample((5,))
+    e_lp, t_lp = ed.log_prob(ember.tensor(value.numpy())), td.log_prob(value)
+    close(e_lp, t_lp, what="log_prob")
+    grads_close(e_lp, t_lp, ep, tp, what="log_prob")
+
+
+STATISTICS = ["entropy", "mean", "variance", "stddev", "mode"]
+# PyTorch's Multinomial entropy takes log(n!) of an integer tensor, so in float32
+LOOSE = {("Multinomial", "entropy"): 1e-7}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("statistic", STATISTICS)
+def test_entropy_and_moments(name, statistic):
+    ed, td, ep, tp = build(name)
+    try:
+        t = getattr(td, statistic)
+        t = t() if callable(t) else t
+    except NotImplementedError:
+        return  # PyTorch has none either
+    e = getattr(ed, statistic)
+    e = e() if callable(e) else e
+    close(e, t, rtol=LOOSE.get((name, statistic), 1e-9), what=statistic)
+    if t.requires_grad and statistic != "mode":
+        grads_close(e, t, ep, tp, what=statistic)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cdf_and_icdf(name):
+    ed, td, ep, tp = build(name)
+    torch.manual_seed(1)
+    value = td.sample((4,))
+    try:
+        t_cdf = td.cdf(value)
+    except NotImplementedError:
+        t_cdf = None
+    if t_cdf is not None:
+        e_cdf = ed.cdf(ember.tensor(value.numpy()))
+        close(e_cdf, t_cdf, rtol=1e-8, what="cdf")
+        if name in ("Gamma", "Chi2"):  # the gamma CDF has no derivative in the shape, in either
+            for m, out, params in ((torch, t_cdf, tp), (ember, e_cdf, ep)):
+                with pytest.raises(NotImplementedError, match="igamma: input"):
+                    m.autograd.grad(out.sum(), list(params.values()))
+        else:
+            grads_close(e_cdf, t_cdf, ep, tp, rtol=1e-6, what="cdf")
+    q = torch.rand((4,) + tuple(td.batch_shape), dtype=torch.float64)
+    try:
+        t_icdf = td.icdf(q)
+    except NotImplementedError:
+        return
+    close(ed.icdf(ember.tensor(q.numpy())), t_icdf, rtol=1e-8, what="icdf")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_expand(name):
+    ed, td, _, _ = build(name)
+    shape = (4,) + tuple(td.batch_shape)
+    ee, te = ed.expand(shape), td.expand(shape)
+    assert tuple(ee.batch_shape) == tuple(te.batch_shape) and tuple(ee.event_shape) == tuple(te.event_shape)
+    torch.manual_seed(2)
+    value = te.sample()
+    close(ee.log_prob(ember.tensor(value.numpy())), te.log_prob(value), what="expanded log_prob")
+    assert tuple(ee.sample((2,)).shape) == tuple(te.sample((2,)).shape)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_sample_shapes_and_support(name):
+    ed, td, _, _ = build(name)
+    ember.manual_seed(0)
+    for shape in [(), (5,), (2, 3)]:
+        s = ed.sample(shape)
+        assert tuple(s.shape) == tuple(td.sample(shape).shape)
+        assert not s.requires_grad
+        support = ed.support
+        if not ember.distributions.constraints.is_dependent(support):
+            assert bool(support.check(s).all())
+    with pytest.warns(FutureWarning, match="sample_n"):
+        assert tuple(ed.sample_n(3).shape) == tuple(td.sample_n(3).shape)
+
+
+@pytest.mark.parametrize("p_name,q_name", KL_PAIRS)
+def test_kl_divergence(p_name, q_name):
+    ep_d, tp_d, ep, tp = build(p_name, seed=0)
+    eq_d, tq_d, eq, tq = build(q_name, seed=1)
+    t = torch.distributions.kl_divergence(tp_d, tq_d)
+    e = ember.distributions.kl_divergence(ep_d, eq_d)
+    close(e, t, rtol=1e-8, what="kl")
+    grads_close(e, t, {**{"p" + k: v for k, v in ep.items()}, **{"q" + k: v for k, v in eq.items()}},
+                {**{"p" + k: v for k, v in tp.items()}, **{"q" + k: v for k, v in tq.items()}}, rtol=1e-7, what="kl")
