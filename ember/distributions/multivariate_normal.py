@@ -77,17 +77,17 @@ class MultivariateNormal(_GaussianFromTril):
                              "optional leading batch dimensions")
         batch_shape = ember.broadcast_shapes(matrix.shape[:-2], loc.shape[:-1])
         event = loc.shape[-1:]
+        name = "scale_tril" if scale_tril is not None else ("covariance_matrix" if covariance_matrix is not None
+                                                             else "precision_matrix")
+        setattr(self, name, matrix.expand(batch_shape + (-1, -1)))
+        self.loc = loc.expand(batch_shape + (-1,))
+        super().__init__(batch_shape, event, validate_args=validate_args)  # checks the matrix first
         if scale_tril is not None:
-            self.scale_tril = scale_tril.expand(batch_shape + (-1, -1))
             self._unbroadcasted_scale_tril = scale_tril
         elif covariance_matrix is not None:
-            self.covariance_matrix = covariance_matrix.expand(batch_shape + (-1, -1))
             self._unbroadcasted_scale_tril = cholesky(covariance_matrix)
         else:
-            self.precision_matrix = precision_matrix.expand(batch_shape + (-1, -1))
             self._unbroadcasted_scale_tril = cholesky(_inverse_from_lower(cholesky(precision_matrix)))
-        self.loc = loc.expand(batch_shape + (-1,))
-        super().__init__(batch_shape, event, validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         new = self._expanded(MultivariateNormal, batch_shape, _instance,
