@@ -8,6 +8,7 @@ from .._tensor import Tensor
 from .broadcast import atleast_3d
 from .join import cat, vstack
 from .op import Op
+from .scatter import take
 
 _wrap = Tensor._wrap
 
@@ -149,10 +150,6 @@ def unfold(self, dimension, size, step):
     return picked.reshape(shape).movedim(d + 1, -1)
 
 
-def take(input, index):
-    return input.reshape(-1)[index]
-
-
 def take_along_dim(input, indices, dim=None):
     if dim is None:
         return input.reshape(-1).gather(0, indices.reshape(-1))
@@ -221,7 +218,7 @@ def msort(input):
 
 FUNCTIONS = dict(rot90=rot90, fliplr=fliplr, flipud=flipud, dstack=dstack, column_stack=column_stack,
                  row_stack=vstack, tensor_split=tensor_split, hsplit=hsplit, vsplit=vsplit, dsplit=dsplit,
-                 repeat_interleave=repeat_interleave, ravel=ravel, as_strided=as_strided, take=take,
+                 repeat_interleave=repeat_interleave, ravel=ravel, as_strided=as_strided,
                  take_along_dim=take_along_dim, block_diag=block_diag, kron=kron, tensordot=tensordot, msort=msort)
 TENSOR_METHODS = dict(rot90=rot90, fliplr=fliplr, flipud=flipud, tensor_split=tensor_split, hsplit=hsplit,
                       vsplit=vsplit, dsplit=dsplit, repeat_interleave=repeat_interleave, ravel=ravel,
