@@ -67,8 +67,8 @@ def dist(input, other, p=2):
     return diff.abs().pow(p).sum().pow(1.0 / p)
 
 
-class _Result(Op):
-    """Writes a result computed out of place into the tensor (the in-place add-product forms)."""
+class Overwrite(Op):
+    """Writes a result computed out of place into the tensor: the in-place form of a composite op."""
     backward_name = "CopyBackwards"
 
     def forward(ctx, a, result):
@@ -80,7 +80,7 @@ class _Result(Op):
 
 def _in_place(function):
     def method(self, *args, **kwargs):
-        return inplace(_Result, self, function(self, *args, **kwargs))
+        return inplace(Overwrite, self, function(self, *args, **kwargs))
 
     method.__name__ = method.__qualname__ = function.__name__ + "_"
     return method
