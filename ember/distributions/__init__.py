@@ -8,8 +8,11 @@ PyTorch's samples.
 """
 from . import constraints, transforms, utils
 from .categorical import Categorical, Multinomial, OneHotCategorical
+from .constraint_registry import biject_to, transform_to
 from .continuous import Cauchy, Exponential, Laplace, Normal, StudentT, Uniform
 from .discrete import Bernoulli, Binomial, Geometric, Poisson
+from .derived import (Gumbel, HalfCauchy, HalfNormal, InverseGamma, LogisticNormal, NegativeBinomial,
+                      OneHotCategoricalStraightThrough, Pareto, Weibull)
 from .distribution import Distribution, ExponentialFamily
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma
 from .independent import Independent, MixtureSameFamily
@@ -20,5 +23,7 @@ from .transformed import (ExpRelaxedCategorical, LogitRelaxedBernoulli, LogNorma
 from .transforms import (AbsTransform, AffineTransform, ComposeTransform, ExpTransform, IndependentTransform,
                          LowerCholeskyTransform, PowerTransform, SigmoidTransform, SoftmaxTransform,
                          SoftplusTransform, TanhTransform, Transform, identity_transform)
+from .transforms_extra import (CumulativeDistributionTransform, PositiveDefiniteTransform, ReshapeTransform,
+                               StickBreakingTransform)
 
 __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in ("utils",))

@@ -81,6 +81,21 @@ CASES = {
                               lambda D, p: D.TransformedDistribution(
                                   D.Normal(p["loc"], p["scale"]),
                                   D.ComposeTransform([D.SigmoidTransform(), D.ExpTransform()]))),
+    "HalfNormal": (lambda: dict(scale=_pos()), lambda D, p: D.HalfNormal(p["scale"])),
+    "HalfCauchy": (lambda: dict(scale=_pos()), lambda D, p: D.HalfCauchy(p["scale"])),
+    "Gumbel": (lambda: dict(loc=_real(), scale=_pos()), lambda D, p: D.Gumbel(p["loc"], p["scale"])),
+    "Weibull": (lambda: dict(scale=_pos(), c=_pos(low=1.0)), lambda D, p: D.Weibull(p["scale"], p["c"])),
+    "Pareto": (lambda: dict(scale=_pos(), alpha=_pos(low=2.5, high=5)), lambda D, p: D.Pareto(p["scale"], p["alpha"])),
+    "InverseGamma": (lambda: dict(c=_pos(low=2.5, high=6), rate=_pos()),
+                     lambda D, p: D.InverseGamma(p["c"], p["rate"])),
+    "LogisticNormal": (lambda: dict(loc=_real((2, 3)), scale=_pos((2, 3), high=1.0)),
+                       lambda D, p: D.LogisticNormal(p["loc"], p["scale"])),
+    "NegativeBinomial": (lambda: dict(n=_pos(high=6), probs=_probs()),
+                         lambda D, p: D.NegativeBinomial(p["n"], probs=p["probs"])),
+    "NegativeBinomialLogits": (lambda: dict(n=_pos(high=6), logits=_real() * 0.5),
+                               lambda D, p: D.NegativeBinomial(p["n"], logits=p["logits"])),
+    "OneHotCategoricalStraightThrough": (lambda: dict(logits=_real(B + (4,))),
+                                         lambda D, p: D.OneHotCategoricalStraightThrough(logits=p["logits"])),
 }
 
 # pairs for kl_divergence: (case of p, case of q)

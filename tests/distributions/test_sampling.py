@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import ember
+from tests.distributions import cases
 from tests.distributions.cases import CASES
 from tests.distributions.test_against_torch import build
 
@@ -13,9 +14,10 @@ torch = pytest.importorskip("torch")
 D = ember.distributions
 N = 20000
 # the sample variance of these converges too slowly (or not at all) for a meaningful bound
-HEAVY_TAILED = {"StudentT", "LogNormal"}
+HEAVY_TAILED = {"StudentT", "LogNormal", "InverseGamma", "Pareto"}
 # no mean in closed form, in PyTorch either (Cauchy has none at all)
-NO_MEAN = {"Cauchy", "RelaxedBernoulli", "RelaxedOneHotCategorical", "TransformedAffineTanh", "TransformedSigmoidExp"}
+NO_MEAN = {"Cauchy", "HalfCauchy", "RelaxedBernoulli", "RelaxedOneHotCategorical", "TransformedAffineTanh",
+           "TransformedSigmoidExp", "LogisticNormal"}
 
 
 @pytest.mark.parametrize("name", sorted(set(CASES) - NO_MEAN))
@@ -30,9 +32,9 @@ def test_sample_mean_and_variance(name):
     # the sample mean is within 6 standard errors of the mean
     bound = 6 * (var / N).sqrt() + 1e-12
     assert bool(((s.mean(0) - mean).abs() <= bound).all()), (s.mean(0), mean)
-    if name not in HEAVY_TAILED:
-        rel = ((s.var(0) - var).abs() / var.clamp(min=1e-12))
-        assert bool((rel < 0.1).all()), (s.var(0), var)
+    if name not in HEAVY_TAILED:  # within 10%, or within 6 standard errors for rare events
+        bound = 0.1 * var + 6 * (var / N).sqrt()
+        assert bool(((s.var(0) - var).abs() <= bound).all()), (s.var(0), var)
 
 
 def test_same_seed_same_samples_and_generators_advance():
@@ -46,7 +48,8 @@ def test_same_seed_same_samples_and_generators_advance():
 
 REPARAMETERISED = ["Normal", "Laplace", "Cauchy", "LogNormal", "Uniform", "Exponential", "MultivariateNormalTril",
                    "MultivariateNormal", "LowRankMultivariateNormal", "Independent", "RelaxedBernoulli",
-                   "RelaxedOneHotCategorical", "TransformedAffineTanh"]
+                   "RelaxedOneHotCategorical", "TransformedAffineTanh", "HalfNormal", "HalfCauchy", "Gumbel",
+                   "Weibull", "Pareto", "LogisticNormal"]
 
 
 @pytest.mark.parametrize("name", REPARAMETERISED)
@@ -54,7 +57,7 @@ def test_rsample_gradients_by_finite_differences(name):
     """With the seed fixed a reparameterised draw is a smooth function of the parameters: its
     gradient must match central differences of redrawn samples."""
     make, construct = CASES[name]
-    np.random.seed(4)
+    cases.rng = np.random.default_rng(4)
     raw = make()
     w = np.random.default_rng(2).normal(size=(3,) + tuple(construct(D, {k: ember.tensor(v) for k, v in raw.items()})
                                                           .sample().shape))

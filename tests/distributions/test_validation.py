@@ -170,3 +170,47 @@ def test_repr_and_public_names():
         torch.distributions.Normal(torch.zeros(2), torch.ones(2)))
     assert repr(D.Normal(0.0, 1.0)) == repr(torch.distributions.Normal(0.0, 1.0))
     assert repr(D.Categorical(logits=ember.zeros(3))) == repr(torch.distributions.Categorical(logits=torch.zeros(3)))
+
+
+@pytest.mark.parametrize("make", [
+    lambda C: C.real, lambda C: C.positive, lambda C: C.greater_than(1.5), lambda C: C.less_than(-1.0),
+    lambda C: C.interval(-2.0, 3.0), lambda C: C.unit_interval, lambda C: C.simplex, lambda C: C.real_vector,
+    lambda C: C.lower_cholesky, lambda C: C.positive_definite, lambda C: C.independent(C.positive, 1),
+])
+def test_biject_to_and_transform_to(make):
+    x = np.random.default_rng(0).normal(size=(2, 3, 3))
+    for registry in ("biject_to", "transform_to"):
+        try:
+            t = getattr(torch.distributions, registry)(make(torch.distributions.constraints))
+        except NotImplementedError:
+            with pytest.raises(NotImplementedError):
+                getattr(D, registry)(make(D.constraints))
+            continue
+        e = getattr(D, registry)(make(D.constraints))
+        ex, tx = ember.tensor(x), torch.tensor(x)
+        ey, ty = e(ex), t(tx)
+        np.testing.assert_allclose(ey.numpy(), ty.numpy(), rtol=1e-10, atol=1e-12)
+        assert bool(make(D.constraints).check(ey).all())
+        if registry == "biject_to" or make(D.constraints) is not D.constraints.simplex:
+            np.testing.assert_allclose(e.inv(ey).numpy(), t.inv(ty).numpy(), rtol=1e-7, atol=1e-9)
+        try:
+            expected = t.log_abs_det_jacobian(tx, ty)
+        except NotImplementedError:  # no Jacobian (softmax, Cholesky maps): neither has one
+            with pytest.raises(NotImplementedError):
+                e.log_abs_det_jacobian(ex, ey)
+            continue
+        np.testing.assert_allclose(e.log_abs_det_jacobian(ex, ey).numpy(), expected.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_reshape_and_cdf_transforms():
+    x = np.random.default_rng(1).normal(size=(2, 6))
+    for m in (ember, torch):
+        t = m.distributions.ReshapeTransform((6,), (2, 3))
+        y = t(m.tensor(x))
+        assert tuple(y.shape) == (2, 2, 3) and tuple(t.inv(y).shape) == (2, 6)
+        assert tuple(t.log_abs_det_jacobian(m.tensor(x), y).shape) == (2,)
+    e = D.CumulativeDistributionTransform(D.Normal(0.0, 1.0))
+    t = torch.distributions.CumulativeDistributionTransform(torch.distributions.Normal(0.0, 1.0))
+    np.testing.assert_allclose(e(ember.tensor(x)).numpy(), t(torch.tensor(x)).numpy(), rtol=1e-10)
+    np.testing.assert_allclose(e.log_abs_det_jacobian(ember.tensor(x), None).numpy(),
+                               t.log_abs_det_jacobian(torch.tensor(x), None).numpy(), rtol=1e-10)
