@@ -5,7 +5,7 @@ module gathers them under torch.special's names, with the aliases PyTorch keeps 
 (``expit`` for sigmoid, ``gammaln`` for lgamma, ``psi`` for digamma, ...).
 """
 from .. import _ops
-from .._ops import special as _unary, special_binary as _binary
+from .._ops import special as _unary, special_binary as _binary, special_polynomials as _polynomials
 
 _F = _ops.FUNCTIONS
 erf, erfc, erfinv, exp2, expm1, log1p, sinc, digamma, polygamma, i0, xlogy, logit, logsumexp = (
@@ -13,7 +13,7 @@ erf, erfc, erfinv, exp2, expm1, log1p, sinc, digamma, polygamma, i0, xlogy, logi
                     "xlogy", "logit", "logsumexp"))
 expit = _F["sigmoid"]
 modified_bessel_i0 = i0
-globals().update(_unary.SPECIAL, **_binary.SPECIAL)
+globals().update(_unary.SPECIAL, **_binary.SPECIAL, **_polynomials.SPECIAL)
 modified_bessel_i1 = _unary.SPECIAL["i1"]
 
 
