@@ -4,7 +4,6 @@ elements can have in memory, with ``is_contiguous(memory_format=)`` and
 only changes strides, never values."""
 import numpy as np
 
-from .._tensor import Tensor
 from .op import Op
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import bessel_kernels, erf_kernels, gamma_kernels
 from .op import Op
+from .pointwise import _floating_function
 from .promotion import finish, floating, floating_inplace
 
 _SQRT_PI_2 = math.sqrt(math.pi) / 2
@@ -122,33 +123,19 @@ def _polygamma(n, x):
 # ----------------------------------------------------------------- functions
 
 
-def _function(op, name):
-    """``name(input, *, out=None)`` and its in-place form; integer inputs compute in the default dtype."""
-
-    def function(input, *, out=None):
-        return finish(op.apply(floating(input)), out)
-
-    def function_(self):
-        return floating_inplace(op, self)
-
-    function.__name__ = function.__qualname__ = name
-    function_.__name__ = function_.__qualname__ = name + "_"
-    return function, function_
-
-
-erfc, erfc_ = _function(Erfc, "erfc")
-erfinv, erfinv_ = _function(Erfinv, "erfinv")
-erfcx, _ = _function(Erfcx, "erfcx")
-ndtri, _ = _function(Ndtri, "ndtri")
-log_ndtr, _ = _function(LogNdtr, "log_ndtr")
-lgamma, lgamma_ = _function(Lgamma, "lgamma")
-digamma, digamma_ = _function(Digamma, "digamma")
-i0, i0_ = _function(I0, "i0")
-i0e, _ = _function(I0e, "i0e")
-i1, _ = _function(I1, "i1")
-i1e, _ = _function(I1e, "i1e")
-sinc, sinc_ = _function(Sinc, "sinc")
-entr, _ = _function(Entr, "entr")
+erfc, erfc_ = _floating_function(Erfc, "erfc")
+erfinv, erfinv_ = _floating_function(Erfinv, "erfinv")
+erfcx, _ = _floating_function(Erfcx, "erfcx")
+ndtri, _ = _floating_function(Ndtri, "ndtri")
+log_ndtr, _ = _floating_function(LogNdtr, "log_ndtr")
+lgamma, lgamma_ = _floating_function(Lgamma, "lgamma")
+digamma, digamma_ = _floating_function(Digamma, "digamma")
+i0, i0_ = _floating_function(I0, "i0")
+i0e, _ = _floating_function(I0e, "i0e")
+i1, _ = _floating_function(I1, "i1")
+i1e, _ = _floating_function(I1e, "i1e")
+sinc, sinc_ = _floating_function(Sinc, "sinc")
+entr, _ = _floating_function(Entr, "entr")
 
 
 def ndtr(input, *, out=None):

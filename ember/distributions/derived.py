@@ -164,8 +164,8 @@ class Weibull(TransformedDistribution):
         return self.scale.pow(2) * (ember.exp(ember.lgamma(1 + 2 * r)) - ember.exp(2 * ember.lgamma(1 + r)))
 
     def entropy(self):
-        return (euler_constant * (1 - self.concentration_reciprocal) + ember.log(self.scale * self.concentration_reciprocal)
-                + 1)
+        r = self.concentration_reciprocal
+        return euler_constant * (1 - r) + ember.log(self.scale * r) + 1
 
 
 class Pareto(TransformedDistribution):

@@ -50,7 +50,11 @@ class Distribution:
                 value = self.__dict__[name]
                 setattr(new, name, value.expand(batch_shape + value.shape[len(self.batch_shape):]))
         new.__dict__.update(attrs)
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        return self._expanded_shapes(new, batch_shape)
+
+    def _expanded_shapes(self, new, batch_shape):
+        """Give ``new`` (an expanded copy of this distribution) its shapes and this one's validation setting."""
+        Distribution.__init__(new, ember.Size(batch_shape), self.event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 

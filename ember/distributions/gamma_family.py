@@ -135,9 +135,7 @@ class Beta(ExponentialFamily):
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Beta, _instance)
         new._dirichlet = self._dirichlet.expand(batch_shape)
-        ExponentialFamily.__init__(new, ember.Size(batch_shape), validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded_shapes(new, batch_shape)
 
     @property
     def concentration1(self):

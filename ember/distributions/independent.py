@@ -27,9 +27,7 @@ class Independent(Distribution):
         batch_shape = ember.Size(batch_shape)
         new.base_dist = self.base_dist.expand(batch_shape + self.event_shape[:self.reinterpreted_batch_ndims])
         new.reinterpreted_batch_ndims = self.reinterpreted_batch_ndims
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded_shapes(new, batch_shape)
 
     @property
     def has_rsample(self):
@@ -105,9 +103,7 @@ class MixtureSameFamily(Distribution):
         new._component_distribution = self._component_distribution.expand(batch_shape + (self._num_component,))
         new._mixture_distribution = self._mixture_distribution.expand(batch_shape)
         new._num_component, new._event_ndims = self._num_component, self._event_ndims
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded_shapes(new, batch_shape)
 
     @constraints.dependent_property
     def support(self):

@@ -52,9 +52,7 @@ class TransformedDistribution(Distribution):
         base_batch = shape[:len(shape) - len(self.base_dist.event_shape)]
         new.base_dist = self.base_dist.expand(base_batch)
         new.transforms = self.transforms
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded_shapes(new, batch_shape)
 
     @constraints.dependent_property(is_discrete=False)
     def support(self):
@@ -217,9 +215,7 @@ class ExpRelaxedCategorical(Distribution):
         new = self._get_checked_instance(ExpRelaxedCategorical, _instance)
         new._categorical = self._categorical.expand(batch_shape)
         new.temperature = self.temperature
-        Distribution.__init__(new, ember.Size(batch_shape), self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded_shapes(new, batch_shape)
 
     logits = property(lambda self: self._categorical.logits)
     probs = property(lambda self: self._categorical.probs)

@@ -99,6 +99,15 @@ class Transform:
         return type(self).__name__ + "()"
 
 
+class ParameterFree(Transform):
+    """A transform without parameters: all instances of one such class are equal."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    __hash__ = object.__hash__
+
+
 class _InverseTransform(Transform):
     def __init__(self, transform):
         super().__init__(cache_size=transform._cache_size)
@@ -271,13 +280,8 @@ class IndependentTransform(Transform):
         return _sum_rightmost(self.base_transform.log_abs_det_jacobian(x, y), self.reinterpreted_batch_ndims)
 
 
-class ExpTransform(Transform):
+class ExpTransform(ParameterFree):
     domain, codomain, bijective, sign = constraints.real, constraints.positive, True, +1
-
-    def __eq__(self, other):
-        return isinstance(other, ExpTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.exp()
@@ -313,13 +317,8 @@ class PowerTransform(Transform):
         return (self.exponent * y / x).abs().log()
 
 
-class SigmoidTransform(Transform):
+class SigmoidTransform(ParameterFree):
     domain, codomain, bijective, sign = constraints.real, constraints.unit_interval, True, +1
-
-    def __eq__(self, other):
-        return isinstance(other, SigmoidTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         finfo = ember.finfo(x.dtype)
@@ -347,13 +346,8 @@ class SoftplusTransform(Transform):
         return -ember.nn.functional.softplus(-x)
 
 
-class TanhTransform(Transform):
+class TanhTransform(ParameterFree):
     domain, codomain, bijective, sign = constraints.real, constraints.interval(-1.0, 1.0), True, +1
-
-    def __eq__(self, other):
-        return isinstance(other, TanhTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.tanh()
@@ -366,13 +360,8 @@ class TanhTransform(Transform):
         return 2.0 * (math.log(2.0) - x - ember.nn.functional.softplus(-2.0 * x))
 
 
-class AbsTransform(Transform):
+class AbsTransform(ParameterFree):
     domain, codomain = constraints.real, constraints.positive
-
-    def __eq__(self, other):
-        return isinstance(other, AbsTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.abs()
@@ -437,14 +426,9 @@ class AffineTransform(Transform):
         return self.forward_shape(shape)
 
 
-class SoftmaxTransform(Transform):
+class SoftmaxTransform(ParameterFree):
     """x -> softmax(x): onto the simplex, not bijective (no log-determinant)."""
     domain, codomain = constraints.real_vector, constraints.simplex
-
-    def __eq__(self, other):
-        return isinstance(other, SoftmaxTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         logprobs = x
@@ -455,15 +439,10 @@ class SoftmaxTransform(Transform):
         return y.log()
 
 
-class LowerCholeskyTransform(Transform):
+class LowerCholeskyTransform(ParameterFree):
     """An unconstrained square matrix to a lower-triangular one with a positive (exponentiated) diagonal."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
-
-    def __eq__(self, other):
-        return isinstance(other, LowerCholeskyTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.tril(-1) + x.diagonal(dim1=-2, dim2=-1).exp().diag_embed()

@@ -4,17 +4,12 @@ import ember
 
 from . import constraints
 from .._ops.distribution_linalg import cholesky
-from .transforms import LowerCholeskyTransform, Transform
+from .transforms import LowerCholeskyTransform, ParameterFree, Transform
 
 
-class StickBreakingTransform(Transform):
+class StickBreakingTransform(ParameterFree):
     """R^K onto the (K+1)-simplex by breaking off a sigmoid-sized piece of what is left, K times."""
     domain, codomain, bijective = constraints.real_vector, constraints.simplex, True
-
-    def __eq__(self, other):
-        return isinstance(other, StickBreakingTransform)
-
-    __hash__ = object.__hash__
 
     @staticmethod
     def _offset(x):
@@ -97,15 +92,10 @@ class CumulativeDistributionTransform(Transform):
         return self.distribution.log_prob(x)
 
 
-class PositiveDefiniteTransform(Transform):
+class PositiveDefiniteTransform(ParameterFree):
     """An unconstrained square matrix to a positive-definite one, L L^T with L from LowerCholeskyTransform."""
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite
-
-    def __eq__(self, other):
-        return isinstance(other, PositiveDefiniteTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         lower = LowerCholeskyTransform()(x)

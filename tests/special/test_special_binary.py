@@ -60,7 +60,8 @@ def test_xlogy_in_place():
 
 
 def test_igamma_gradient_in_x_only():
-    check(lambda m, a, x: (m.special.gammainc(a.detach(), x), m.special.gammaincc(a.detach(), x), m.igamma(a.detach(), x)),
+    check(lambda m, a, x: (m.special.gammainc(a.detach(), x), m.special.gammaincc(a.detach(), x),
+                           m.igamma(a.detach(), x)),
           [(4,), (4,)], positive=True)
     a = ember.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(NotImplementedError, match="igamma: input"):
