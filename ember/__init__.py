@@ -41,7 +41,9 @@ _SUBMODULES = frozenset({"accelerator", "amp", "backends", "compat", "cuda", "di
                          "serialization", "special", "utils", "vision"})
 _FUNCTIONS = {"load": "serialization", "save": "serialization", "autocast": "amp", "bfloat16": "amp",
               "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "set_autocast_enabled": "amp",
-              "set_autocast_dtype": "amp", "is_autocast_available": "amp"}
+              "set_autocast_dtype": "amp", "is_autocast_available": "amp",
+              # torch's top-level forms of nn functions whose signatures match torch.nn.functional's
+              "layer_norm": "nn.functional", "group_norm": "nn.functional", "bilinear": "nn.functional"}
 
 
 def __getattr__(name):

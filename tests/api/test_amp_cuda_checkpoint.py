@@ -187,3 +187,9 @@ def test_checkpoint_sequential_matches_pytorch():
         results.append((out.detach().numpy(), x.grad.numpy(), model[0].weight.grad.numpy()))
     for e, t in zip(*results):
         np.testing.assert_allclose(e, t, rtol=1e-5, atol=1e-6)
+
+
+def test_top_level_forms_of_nn_functions_load_lazily():
+    from tests.diff import check
+    check(lambda m, a, w, b: (m.layer_norm(a, (4,), w, b), m.group_norm(a.reshape(2, 2, 2), 2)), [(2, 4), (4,), (4,)])
+    check(lambda m, a, b, w: m.bilinear(a, b, w), [(2, 3), (2, 4), (5, 3, 4)])
