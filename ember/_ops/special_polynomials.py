@@ -1,10 +1,12 @@
-"""The classical orthogonal polynomials of torch.special (Chebyshev of four kinds and their
-shifted forms, Hermite, Laguerre, Legendre) and spherical_bessel_j0. Evaluated by their
-three-term recurrences, elementwise in x and the degree n (truncated to an integer; negative
-degrees give 0). Like PyTorch's, they carry no gradient."""
+"""The functions of torch.special that, in PyTorch too, carry no gradient: the classical
+orthogonal polynomials (Chebyshev of four kinds and their shifted forms, Hermite, Laguerre,
+Legendre), evaluated by their three-term recurrences elementwise in x and the degree n
+(truncated to an integer; negative degrees give 0); spherical_bessel_j0; the Bessel functions
+J0, J1 and K0, K1 (plain and scaled) and the plain forms of I0, I1."""
 import numpy as np
 
 from .._tensor import Tensor
+from . import bessel_kernels
 from .comparison import Discrete
 from .promotion import promote
 
@@ -68,7 +70,20 @@ def spherical_bessel_j0(input, *, out=None):
     return Discrete.apply(x, fn=_spherical_j0)
 
 
+def _no_gradient(name, kernel):
+    def function(input, *, out=None):
+        x = input if input._data.dtype.kind == "f" else input.float()
+        return Discrete.apply(x, fn=lambda a: kernel(a).astype(a.dtype))
+
+    function.__name__ = function.__qualname__ = name
+    return function
+
+
 SPECIAL = {name: _polynomial(name, kernel) for name, kernel in _KERNELS.items()}
 SPECIAL["spherical_bessel_j0"] = spherical_bessel_j0
+SPECIAL.update({name: _no_gradient(name, getattr(bessel_kernels, kernel)) for name, kernel in [
+    ("bessel_j0", "j0"), ("bessel_j1", "j1"), ("modified_bessel_k0", "k0"), ("modified_bessel_k1", "k1"),
+    ("scaled_modified_bessel_k0", "k0e"), ("scaled_modified_bessel_k1", "k1e"), ("modified_bessel_i0", "i0"),
+    ("modified_bessel_i1", "i1")]})
 FUNCTIONS = {}
 TENSOR_METHODS = {}

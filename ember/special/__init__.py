@@ -12,9 +12,7 @@ erf, erfc, erfinv, exp2, expm1, log1p, sinc, digamma, polygamma, i0, xlogy, logi
     _F[n] for n in ("erf", "erfc", "erfinv", "exp2", "expm1", "log1p", "sinc", "digamma", "polygamma", "i0",
                     "xlogy", "logit", "logsumexp"))
 expit = _F["sigmoid"]
-modified_bessel_i0 = i0
 globals().update(_unary.SPECIAL, **_binary.SPECIAL, **_polynomials.SPECIAL)
-modified_bessel_i1 = _unary.SPECIAL["i1"]
 
 
 def round(input, decimals=0, *, out=None):
