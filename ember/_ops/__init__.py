@@ -4,7 +4,7 @@ module-level functions that ``ember`` exports."""
 from .._tensor import Tensor
 from . import (comparison, conv, conversion, creation, elementwise, embedding, fill, fused, indexing, join, linalg,
                nn_ops, normalization, order, pointwise, pooling, random, reduction, scatter, shape, triangular)
-from . import (broadcast, counting, diagonal, index_extra, index_grids, memory_format, pointwise_extra,
+from . import (broadcast, copies, counting, diagonal, index_extra, index_grids, memory_format, pointwise_extra,
                products, random_distributions, reduction_extra, shape_extra, special, special_binary,
                tensor_extra, view_inplace)
 
@@ -12,7 +12,7 @@ FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, order, l
             creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, triangular]
 FAMILIES += [special, special_binary, random_distributions, broadcast, index_grids, diagonal, pointwise_extra,
              reduction_extra, shape_extra, counting, index_extra, products,
-             memory_format, tensor_extra, view_inplace]
+             memory_format, tensor_extra, view_inplace, copies]
 FUNCTIONS = {}
 for _family in FAMILIES:
     for _name, _fn in _family.TENSOR_METHODS.items():
