@@ -79,6 +79,19 @@ def storage_offset(self):
     return (self._data.__array_interface__["data"][0] - start) // self._data.itemsize
 
 
-FUNCTIONS = dict(contiguous_format=contiguous_format, channels_last=channels_last,
+class layout:
+    """Tensor layouts: Ember's tensors are all dense (``torch.strided``)."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return f"torch.{self._name}"
+
+
+strided = layout("strided")
+
+FUNCTIONS = dict(strided=strided, layout=layout, contiguous_format=contiguous_format, channels_last=channels_last,
                  channels_last_3d=channels_last_3d, preserve_format=preserve_format, memory_format=memory_format)
-TENSOR_METHODS = dict(is_contiguous=is_contiguous, contiguous=contiguous, storage_offset=storage_offset)
+TENSOR_METHODS = dict(is_contiguous=is_contiguous, contiguous=contiguous, storage_offset=storage_offset,
+                      layout=property(lambda self: strided))

@@ -31,3 +31,8 @@ def test_storage_offset_stride_and_sizes():
                         a[1, 1:, ::2].stride(), a.t().stride(), a.element_size(), a.nbytes,
                         a.double().element_size(), a[1:].is_contiguous(), a[:, 1:].is_contiguous()), [(3, 4, 5)],
           grad=False)
+
+
+def test_layout():
+    check(lambda m, a: (repr(a.layout), repr(m.strided), a.layout == m.strided, isinstance(m.strided, m.layout)),
+          [(2, 3)], grad=False)
