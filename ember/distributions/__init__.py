@@ -17,6 +17,7 @@ from .distribution import Distribution, ExponentialFamily
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma
 from .independent import Independent, MixtureSameFamily
 from .kl import kl_divergence, register_kl
+from .ratio_family import FisherSnedecor, Kumaraswamy
 from .multivariate_normal import LowRankMultivariateNormal, MultivariateNormal
 from .transformed import (ExpRelaxedCategorical, LogitRelaxedBernoulli, LogNormal, RelaxedBernoulli,
                           RelaxedOneHotCategorical, TransformedDistribution)

@@ -96,6 +96,9 @@ CASES = {
                                lambda D, p: D.NegativeBinomial(p["n"], logits=p["logits"])),
     "OneHotCategoricalStraightThrough": (lambda: dict(logits=_real(B + (4,))),
                                          lambda D, p: D.OneHotCategoricalStraightThrough(logits=p["logits"])),
+    "FisherSnedecor": (lambda: dict(d1=_pos(low=2.5, high=8), d2=_pos(low=4.5, high=9)),
+                       lambda D, p: D.FisherSnedecor(p["d1"], p["d2"])),
+    "Kumaraswamy": (lambda: dict(a=_pos(low=1.2), b=_pos(low=1.2)), lambda D, p: D.Kumaraswamy(p["a"], p["b"])),
 }
 
 # pairs for kl_divergence: (case of p, case of q)

@@ -61,6 +61,13 @@ LOOSE = {("Multinomial", "entropy"): 1e-7}
 @pytest.mark.parametrize("statistic", STATISTICS)
 def test_entropy_and_moments(name, statistic):
     ed, td, ep, tp = build(name)
+    if (name, statistic) == ("Kumaraswamy", "mode"):
+        # PyTorch's Kumaraswamy.mode is NaN for valid parameters (it takes log1p(-concentration0));
+        # Ember's is checked as the maximum of the density instead
+        mode = ed.mode.detach()
+        for step in (-1e-3, 1e-3):
+            assert bool((ed.log_prob(mode) >= ed.log_prob(mode + step)).all())
+        return
     try:
         t = getattr(td, statistic)
         t = t() if callable(t) else t
