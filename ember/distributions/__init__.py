@@ -24,6 +24,7 @@ from .transformed import (ExpRelaxedCategorical, LogitRelaxedBernoulli, LogNorma
 from .transforms import (AbsTransform, AffineTransform, ComposeTransform, ExpTransform, IndependentTransform,
                          LowerCholeskyTransform, PowerTransform, SigmoidTransform, SoftmaxTransform,
                          SoftplusTransform, TanhTransform, Transform, identity_transform)
+from .von_mises import VonMises
 from .transforms_extra import (CumulativeDistributionTransform, PositiveDefiniteTransform, ReshapeTransform,
                                StickBreakingTransform)
 

@@ -99,6 +99,7 @@ CASES = {
     "FisherSnedecor": (lambda: dict(d1=_pos(low=2.5, high=8), d2=_pos(low=4.5, high=9)),
                        lambda D, p: D.FisherSnedecor(p["d1"], p["d2"])),
     "Kumaraswamy": (lambda: dict(a=_pos(low=1.2), b=_pos(low=1.2)), lambda D, p: D.Kumaraswamy(p["a"], p["b"])),
+    "VonMises": (lambda: dict(loc=_real(), k=_pos(low=0.3, high=6)), lambda D, p: D.VonMises(p["loc"], p["k"])),
 }
 
 # pairs for kl_divergence: (case of p, case of q)

@@ -25,6 +25,13 @@ def test_sample_mean_and_variance(name):
     ed, _, _, _ = build(name)
     ember.manual_seed(0)
     s = ed.sample((N,)).double()
+    if isinstance(ed, D.VonMises):  # circular: E[cos(x - loc)] = 1 - variance and E[sin(x - loc)] = 0
+        centred = s - ed.loc.detach()
+        bound = 6 / N ** 0.5
+        assert bool(((centred.cos().mean(0) - (1 - ed.variance.detach())).abs() < bound).all())
+        assert bool((centred.sin().mean(0).abs() < bound).all())
+        assert bool(((s >= -np.pi) & (s < np.pi)).all())
+        return
     if isinstance(ed, D.Categorical):  # class indices: compare the frequency of each class
         s = ember.nn.functional.one_hot(s.long(), 4).double()
         ed = D.OneHotCategorical(probs=ed.probs)
