@@ -29,3 +29,33 @@ from .transforms_extra import (CumulativeDistributionTransform, PositiveDefinite
                                StickBreakingTransform)
 
 __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in ("utils",))
+
+# PyTorch keeps one module per distribution (torch.distributions.normal, .gamma, ...); Ember groups
+# them by family. These names make ``from torch.distributions.normal import Normal`` find the family.
+_MODULE_OF = {
+    "continuous": ("normal", "laplace", "cauchy", "uniform", "exponential", "studentT"),
+    "gamma_family": ("gamma", "chi2", "beta", "dirichlet"),
+    "discrete": ("bernoulli", "geometric", "binomial", "poisson"),
+    "categorical": ("one_hot_categorical", "multinomial"),
+    "multivariate_normal": ("lowrank_multivariate_normal",),
+    "independent": ("mixture_same_family",),
+    "transformed": ("transformed_distribution", "log_normal", "relaxed_bernoulli", "relaxed_categorical"),
+    "derived": ("half_normal", "half_cauchy", "gumbel", "weibull", "pareto", "inverse_gamma", "logistic_normal",
+                "negative_binomial"),
+    "ratio_family": ("fishersnedecor", "kumaraswamy"),
+    "distribution": ("exp_family",),
+}
+
+
+def _alias_modules():
+    import importlib
+    import sys
+
+    for family, names in _MODULE_OF.items():
+        module = importlib.import_module(f"{__name__}.{family}")
+        for name in names:
+            sys.modules[f"{__name__}.{name}"] = module
+            globals()[name] = module
+
+
+_alias_modules()

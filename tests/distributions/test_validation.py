@@ -214,3 +214,11 @@ def test_reshape_and_cdf_transforms():
     np.testing.assert_allclose(e(ember.tensor(x)).numpy(), t(torch.tensor(x)).numpy(), rtol=1e-10)
     np.testing.assert_allclose(e.log_abs_det_jacobian(ember.tensor(x), None).numpy(),
                                t.log_abs_det_jacobian(torch.tensor(x), None).numpy(), rtol=1e-10)
+
+
+def test_pytorch_module_paths_resolve():
+    from ember.distributions.gamma import Gamma
+    from ember.distributions.normal import Normal
+    import ember.distributions.relaxed_categorical as rc
+    assert Normal is D.Normal and Gamma is D.Gamma and rc.RelaxedOneHotCategorical is D.RelaxedOneHotCategorical
+    assert D.one_hot_categorical.OneHotCategorical is D.OneHotCategorical and D.kl.kl_divergence is D.kl_divergence
