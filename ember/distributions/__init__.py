@@ -9,6 +9,7 @@ PyTorch's samples.
 from . import constraints, transforms, utils
 from .categorical import Categorical, Multinomial, OneHotCategorical
 from .constraint_registry import biject_to, transform_to
+from .continuous_bernoulli import ContinuousBernoulli
 from .continuous import Cauchy, Exponential, Laplace, Normal, StudentT, Uniform
 from .discrete import Bernoulli, Binomial, Geometric, Poisson
 from .derived import (Gumbel, HalfCauchy, HalfNormal, InverseGamma, LogisticNormal, NegativeBinomial,

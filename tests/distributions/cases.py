@@ -100,6 +100,11 @@ CASES = {
                        lambda D, p: D.FisherSnedecor(p["d1"], p["d2"])),
     "Kumaraswamy": (lambda: dict(a=_pos(low=1.2), b=_pos(low=1.2)), lambda D, p: D.Kumaraswamy(p["a"], p["b"])),
     "VonMises": (lambda: dict(loc=_real(), k=_pos(low=0.3, high=6)), lambda D, p: D.VonMises(p["loc"], p["k"])),
+    "ContinuousBernoulli": (lambda: dict(probs=_probs()), lambda D, p: D.ContinuousBernoulli(probs=p["probs"])),
+    "ContinuousBernoulliLogits": (lambda: dict(logits=_real() * 2),
+                                  lambda D, p: D.ContinuousBernoulli(logits=p["logits"])),
+    "ContinuousBernoulliHalf": (lambda: dict(probs=0.5 + (_probs() - 0.5) / 1000),
+                                lambda D, p: D.ContinuousBernoulli(probs=p["probs"])),
 }
 
 # pairs for kl_divergence: (case of p, case of q)
