@@ -26,8 +26,8 @@ from .transforms import (AbsTransform, AffineTransform, ComposeTransform, ExpTra
                          LowerCholeskyTransform, PowerTransform, SigmoidTransform, SoftmaxTransform,
                          SoftplusTransform, TanhTransform, Transform, identity_transform)
 from .von_mises import VonMises
-from .transforms_extra import (CumulativeDistributionTransform, PositiveDefiniteTransform, ReshapeTransform,
-                               StickBreakingTransform)
+from .transforms_extra import (CatTransform, CumulativeDistributionTransform, PositiveDefiniteTransform,
+                               ReshapeTransform, StackTransform, StickBreakingTransform)
 
 __all__ = sorted(n for n in globals() if not n.startswith("_") and n not in ("utils",))
 

@@ -1,10 +1,12 @@
-"""Transforms that change shapes or go through a distribution: StickBreakingTransform (onto the
-simplex), ReshapeTransform, CumulativeDistributionTransform, PositiveDefiniteTransform."""
+"""Transforms that change shapes, go through a distribution or combine others along a dimension:
+StickBreakingTransform (onto the simplex), ReshapeTransform, CumulativeDistributionTransform,
+PositiveDefiniteTransform, CatTransform, StackTransform."""
 import ember
 
 from . import constraints
 from .._ops.distribution_linalg import cholesky
 from .transforms import LowerCholeskyTransform, ParameterFree, Transform
+from .utils import _sum_rightmost
 
 
 class StickBreakingTransform(ParameterFree):
@@ -103,3 +105,89 @@ class PositiveDefiniteTransform(ParameterFree):
 
     def _inverse(self, y):
         return LowerCholeskyTransform().inv(cholesky(y))
+
+
+class CatTransform(Transform):
+    """Transforms applied to consecutive slices of ``dim`` (of ``lengths``, 1 each by default)."""
+
+    def __init__(self, tseq, dim=0, lengths=None, cache_size=0):
+        super().__init__(cache_size=cache_size)
+        self.transforms = [t.with_cache(cache_size) for t in tseq]
+        self.lengths = list(lengths) if lengths is not None else [1] * len(self.transforms)
+        if len(self.lengths) != len(self.transforms):
+            raise ValueError("lengths must have the same number of elements as transforms")
+        self.dim = dim
+
+    @property
+    def event_dim(self):
+        return max(t.event_dim for t in self.transforms)
+
+    @property
+    def length(self):
+        return sum(self.lengths)
+
+    @property
+    def bijective(self):
+        return all(t.bijective for t in self.transforms)
+
+    @property
+    def domain(self):
+        return constraints.cat([t.domain for t in self.transforms], self.dim, self.lengths)
+
+    @property
+    def codomain(self):
+        return constraints.cat([t.codomain for t in self.transforms], self.dim, self.lengths)
+
+    def _pieces(self, value):
+        start = 0
+        for t, length in zip(self.transforms, self.lengths):
+            yield t, value.narrow(self.dim, start, length)
+            start += length
+
+    def _call(self, x):
+        return ember.cat([t(piece) for t, piece in self._pieces(x)], self.dim)
+
+    def _inverse(self, y):
+        return ember.cat([t.inv(piece) for t, piece in self._pieces(y)], self.dim)
+
+    def log_abs_det_jacobian(self, x, y):
+        terms = []
+        for (t, xs), (_, ys) in zip(self._pieces(x), self._pieces(y)):
+            term = t.log_abs_det_jacobian(xs, ys)
+            terms.append(_sum_rightmost(term, self.event_dim - t.event_dim))
+        dim = (self.dim - x.ndim if self.dim >= 0 else self.dim) + self.event_dim
+        return ember.cat(terms, dim) if dim < 0 else sum(terms[1:], terms[0])
+
+
+class StackTransform(Transform):
+    """Transform i applied to index i of ``dim``."""
+
+    def __init__(self, tseq, dim=0, cache_size=0):
+        super().__init__(cache_size=cache_size)
+        self.transforms = [t.with_cache(cache_size) for t in tseq]
+        self.dim = dim
+
+    @property
+    def bijective(self):
+        return all(t.bijective for t in self.transforms)
+
+    @property
+    def domain(self):
+        return constraints.stack([t.domain for t in self.transforms], self.dim)
+
+    @property
+    def codomain(self):
+        return constraints.stack([t.codomain for t in self.transforms], self.dim)
+
+    def _map(self, value, fn):
+        return ember.stack([fn(t, value.select(self.dim, i)) for i, t in enumerate(self.transforms)], self.dim)
+
+    def _call(self, x):
+        return self._map(x, lambda t, v: t(v))
+
+    def _inverse(self, y):
+        return self._map(y, lambda t, v: t.inv(v))
+
+    def log_abs_det_jacobian(self, x, y):
+        return ember.stack([t.log_abs_det_jacobian(x.select(self.dim, i), y.select(self.dim, i))
+                            for i, t in enumerate(self.transforms)], self.dim)

@@ -222,3 +222,21 @@ def test_pytorch_module_paths_resolve():
     import ember.distributions.relaxed_categorical as rc
     assert Normal is D.Normal and Gamma is D.Gamma and rc.RelaxedOneHotCategorical is D.RelaxedOneHotCategorical
     assert D.one_hot_categorical.OneHotCategorical is D.OneHotCategorical and D.kl.kl_divergence is D.kl_divergence
+
+
+def test_cat_and_stack_transforms():
+    x = np.random.default_rng(2).normal(size=(3, 5))
+    for dim in (0, -1):
+        results = []
+        for m in (ember, torch):
+            T = m.distributions
+            cat = T.CatTransform([T.ExpTransform(), T.AffineTransform(1.0, 2.0), T.SigmoidTransform()], dim,
+                                 [1, 1, 1] if dim == 0 else [2, 2, 1])
+            stack = T.StackTransform([T.ExpTransform(), T.TanhTransform(), T.AffineTransform(0.5, -1.0)], 0)
+            xt = m.tensor(x)
+            y, s = cat(xt), stack(xt)
+            results.append([y, cat.inv(y), cat.log_abs_det_jacobian(xt, y), s, stack.inv(s),
+                            stack.log_abs_det_jacobian(xt, s)])
+            assert cat.bijective and repr(cat.domain).startswith(("_Cat", "Cat"))
+        for e, t in zip(*results):
+            np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-10, atol=1e-12)
