@@ -15,6 +15,7 @@ from .discrete import Bernoulli, Binomial, Geometric, Poisson
 from .derived import (Gumbel, HalfCauchy, HalfNormal, InverseGamma, LogisticNormal, NegativeBinomial,
                       OneHotCategoricalStraightThrough, Pareto, Weibull)
 from .distribution import Distribution, ExponentialFamily
+from .generalized_pareto import GeneralizedPareto
 from .gamma_family import Beta, Chi2, Dirichlet, Gamma
 from .independent import Independent, MixtureSameFamily
 from .kl import kl_divergence, register_kl

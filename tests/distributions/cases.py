@@ -105,6 +105,9 @@ CASES = {
                                   lambda D, p: D.ContinuousBernoulli(logits=p["logits"])),
     "ContinuousBernoulliHalf": (lambda: dict(probs=0.5 + (_probs() - 0.5) / 1000),
                                 lambda D, p: D.ContinuousBernoulli(probs=p["probs"])),
+    "GeneralizedPareto": (lambda: dict(loc=_real(), scale=_pos(), xi=np.array([[-0.3, 0.0], [0.2, 0.4],
+                                                                                [0.1, -0.1]])),
+                          lambda D, p: D.GeneralizedPareto(p["loc"], p["scale"], p["xi"])),
 }
 
 # pairs for kl_divergence: (case of p, case of q)

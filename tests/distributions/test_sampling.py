@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch")
 D = ember.distributions
 N = 20000
 # the sample variance of these converges too slowly (or not at all) for a meaningful bound
-HEAVY_TAILED = {"StudentT", "LogNormal", "InverseGamma", "Pareto"}
+HEAVY_TAILED = {"StudentT", "LogNormal", "InverseGamma", "Pareto", "GeneralizedPareto"}
 # no mean in closed form, in PyTorch either (Cauchy has none at all)
 NO_MEAN = {"Cauchy", "HalfCauchy", "RelaxedBernoulli", "RelaxedOneHotCategorical", "TransformedAffineTanh",
            "TransformedSigmoidExp", "LogisticNormal"}
