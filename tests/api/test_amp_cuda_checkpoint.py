@@ -191,5 +191,7 @@ def test_checkpoint_sequential_matches_pytorch():
 
 def test_top_level_forms_of_nn_functions_load_lazily():
     from tests.diff import check
-    check(lambda m, a, w, b: (m.layer_norm(a, (4,), w, b), m.group_norm(a.reshape(2, 2, 2), 2)), [(2, 4), (4,), (4,)])
+    # float64: a group of two values normalises to +-1, whose float32 gradient is ill-conditioned
+    check(lambda m, a, w, b: (m.layer_norm(a, (4,), w, b), m.group_norm(a.reshape(2, 2, 2), 2)), [(2, 4), (4,), (4,)],
+          dtype="float64")
     check(lambda m, a, b, w: m.bilinear(a, b, w), [(2, 3), (2, 4), (5, 3, 4)])
