@@ -37,8 +37,13 @@ from ._runtime import (are_deterministic_algorithms_enabled, compile, get_float3
 from .version import __version__  # noqa: E402
 
 # Loaded on first use: subpackages by name, and functions by the module that holds them.
-_SUBMODULES = frozenset({"backends", "compat", "cuda", "nn", "optim", "serialization", "utils", "vision"})
-_FUNCTIONS = {"load": "serialization", "save": "serialization"}
+_SUBMODULES = frozenset({"accelerator", "amp", "backends", "compat", "cuda", "distributions", "nn", "optim",
+                         "serialization", "special", "utils", "vision"})
+_FUNCTIONS = {"load": "serialization", "save": "serialization", "autocast": "amp", "bfloat16": "amp",
+              "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "set_autocast_enabled": "amp",
+              "set_autocast_dtype": "amp", "is_autocast_available": "amp",
+              # torch's top-level forms of nn functions whose signatures match torch.nn.functional's
+              "layer_norm": "nn.functional", "group_norm": "nn.functional", "bilinear": "nn.functional"}
 
 
 def __getattr__(name):

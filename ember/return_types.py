@@ -18,3 +18,20 @@ median = _values_indices("median")
 kthvalue = _values_indices("kthvalue")
 sort = _values_indices("sort")
 topk = _values_indices("topk")
+mode = _values_indices("mode")
+cummax = _values_indices("cummax")
+cummin = _values_indices("cummin")
+nanmedian = _values_indices("nanmedian")
+
+
+def _named(name, fields):
+    cls = namedtuple(name, fields)
+    cls.__module__ = __name__
+    cls.__repr__ = lambda self: f"torch.return_types.{name}(\n" + ",\n".join(
+        f"{f}={getattr(self, f)!r}" for f in fields) + ")"
+    return cls
+
+
+aminmax = _named("aminmax", ("min", "max"))
+frexp = _named("frexp", ("mantissa", "exponent"))
+histogram = _named("histogram", ("hist", "bin_edges"))

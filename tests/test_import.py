@@ -12,7 +12,8 @@ import sys
 import pytest
 
 LAZY = ["ember.nn", "ember.optim", "ember.utils", "ember.vision", "ember.serialization", "ember.cuda",
-        "ember.backends", "ember.compat", "ember.cli"]
+        "ember.backends", "ember.compat", "ember.cli", "ember.special", "ember.distributions", "ember.amp",
+        "ember.accelerator"]
 # Standard modules that only downloading, saving, data loading in worker processes or a debugger need.
 HEAVY_STDLIB = ["urllib", "urllib.request", "http", "http.client", "socket", "ssl", "email", "multiprocessing",
                 "subprocess", "gzip", "zipfile", "hashlib", "json", "inspect", "tokenize", "dataclasses", "typing",

@@ -10,10 +10,16 @@ from .._tensor import Tensor
 from . import (arithmetic, comparison, conv, conversion, creation, embedding, fill, fused_arithmetic, indexing, join,
                linalg, math_functions, nn_ops, normalization, numpy_protocol, order, pooling, random, reduction,
                registry, scatter, shape, triangular)
+from . import (broadcast, copies, counting, diagonal, gradient, index_extra, index_grids, memory_format,
+               pointwise_extra, products, random_distributions, reduction_extra, shape_extra, special,
+               special_binary, tensor_extra, view_inplace)
 
 FAMILIES = [arithmetic, math_functions, comparison, fill, fused_arithmetic, reduction, order, linalg, shape, join,
             indexing, scatter, creation, random, conversion, nn_ops, conv, pooling, normalization, embedding,
             triangular, numpy_protocol]
+FAMILIES += [special, special_binary, random_distributions, broadcast, index_grids, diagonal, pointwise_extra,
+             reduction_extra, shape_extra, counting, index_extra, products,
+             memory_format, tensor_extra, view_inplace, copies, gradient]
 for _family in FAMILIES:
     registry.TENSOR_METHODS.update(getattr(_family, "TENSOR_METHODS", {}))
     registry.FUNCTIONS.update(getattr(_family, "FUNCTIONS", {}))

@@ -271,10 +271,6 @@ def is_floating_point(input):
     return input._data.dtype.kind == "f"
 
 
-def is_nonzero(input):
-    return bool(input)
-
-
 TENSOR_METHODS = dict(new_zeros=_new("new_zeros", 0), new_ones=_new("new_ones", 1),
                       new_empty=_new("new_empty", None), new_full=new_full,
                       new_tensor=new_tensor)
@@ -282,5 +278,4 @@ FUNCTIONS = dict(
     zeros=zeros, ones=ones, empty=empty, full=full, eye=eye, zeros_like=zeros_like, ones_like=ones_like,
     empty_like=empty_like, full_like=full_like, arange=arange, linspace=linspace, logspace=logspace,
     from_numpy=from_numpy, as_tensor=as_tensor, asarray=asarray, is_floating_point=is_floating_point,
-    is_nonzero=is_nonzero,
 )

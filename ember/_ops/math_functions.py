@@ -31,6 +31,15 @@ def floating_function(op, name):
     return function, function_
 
 
+def _floating_function(op, name):
+    """``floating_function`` for families that still list their functions in TENSOR_METHODS/FUNCTIONS
+    dicts instead of declaring them: named here, as ``declare`` names the functions it registers."""
+    function, function_ = floating_function(op, name)
+    function.__name__ = function.__qualname__ = name
+    function_.__name__ = function_.__qualname__ = name + "_"
+    return function, function_
+
+
 def rounding_function(op, name):
     """A rounding function: integer tensors are already whole (a copy, or unchanged in place);
     PyTorch has no kernel for bools."""

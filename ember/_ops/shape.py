@@ -6,7 +6,6 @@ from math import prod
 import numpy as np
 
 from .._tensor import Size
-from .conversion import clone
 from .indexing import Slice
 from .op import Op
 from .promotion import expand_error
@@ -302,10 +301,6 @@ def narrow(input, dim, start, length):
     return Slice.apply(input, key=(slice(None),) * d + (slice(start, start + length),))
 
 
-def contiguous(self, memory_format=None):
-    return self if self._data.flags.c_contiguous else clone(self)
-
-
 # ----------------------------------------------------------------- copies that rearrange
 
 
@@ -378,7 +373,7 @@ TENSOR_METHODS = dict(
     view=view, reshape=reshape, view_as=view_as, reshape_as=reshape_as, flatten=flatten, unflatten=unflatten,
     squeeze=squeeze, unsqueeze=unsqueeze, transpose=transpose, swapaxes=transpose, swapdims=transpose, t=t,
     permute=permute, movedim=movedim, moveaxis=movedim, T=property(_T), mT=property(_mT), expand=expand,
-    expand_as=expand_as, broadcast_to=broadcast_to, narrow=narrow, contiguous=contiguous, repeat=repeat,
+    expand_as=expand_as, broadcast_to=broadcast_to, narrow=narrow, repeat=repeat,
     tile=tile, flip=flip, roll=roll,
 )
 FUNCTIONS = dict(

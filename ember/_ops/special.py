@@ -1,0 +1,173 @@
+"""Special functions of one tensor: the error-function family, log-gamma and digamma, the
+modified Bessel functions, entr and sinc (torch.special and their top-level aliases).
+
+The kernels compute in float64 and the result takes the input's dtype. A derivative that is
+itself a special function goes through ``_of``, which evaluates the kernel on arrays and the
+recorded op on Tensors, so that ``create_graph=True`` gives higher derivatives too.
+"""
+import math
+
+import numpy as np
+
+from .._tensor import Tensor
+from . import bessel_kernels, erf_kernels, gamma_kernels
+from .op import Op
+from .math_functions import _floating_function
+from .promotion import finish, floating, floating_inplace
+
+_SQRT_PI_2 = math.sqrt(math.pi) / 2
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+
+
+def _like(kernel):
+    """A float64 kernel as one that returns the dtype of its input (IEEE events silent, as in PyTorch)."""
+    def run(a):
+        with np.errstate(all="ignore"):
+            return kernel(a).astype(a.dtype, copy=False)
+    return run
+
+
+def _of(op):
+    """``op`` on an array (its kernel) or on a Tensor (recorded, for create_graph)."""
+    return lambda x: op.apply(x) if isinstance(x, Tensor) else op.kernel(x)
+
+
+class Unary(Op):
+    """An op whose forward is ``kernel`` and whose derivative ``derivative(a, out)`` is a
+    formula in the input and the output."""
+    kernel = None
+    keep = (True, True)  # whether backward needs the input, the output
+
+    def forward(ctx, a):
+        out = ctx.kernel(a)
+        ctx.save_for_backward(a if ctx.keep[0] else None, out if ctx.keep[1] else None)
+        return out
+
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        return g * ctx.derivative(a, out)
+
+
+def _unary(name, kernel, derivative, keep=(True, True), grad_name=None):
+    cls = type(name, (Unary,), dict(kernel=staticmethod(_like(kernel)), keep=keep,
+                                    derivative=staticmethod(derivative)))
+    if grad_name:
+        cls.backward_name = grad_name
+    return cls
+
+
+def _sinc(a):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = np.pi * a
+        return np.where(a == 0, 1.0, np.sin(x) / x)
+
+
+def _sinc_derivative(a, out):
+    safe = np.where(a == 0, 1, a)
+    return np.where(a == 0, 0, (np.cos(np.pi * a) - out) / safe)
+
+
+def _entr(a):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(a > 0, -a * np.log(np.where(a > 0, a, 1)), np.where(a == 0, 0.0, -np.inf))
+    return np.where(np.isnan(a), a, out)
+
+
+def _i1_derivative(a, out):  # I1' = I0 - I1 / x, 1/2 at 0
+    safe = np.where(a == 0, 1, a)
+    return np.where(a == 0, 0.5, _of(I0)(a) - out / safe)
+
+
+def _i1e_derivative(a, out):  # (e^-|x| I1)' = e^-|x| I0 - (sign x + 1/x) e^-|x| I1
+    safe = np.where(a == 0, 1, a)
+    return np.where(a == 0, 0.5, _of(I0e)(a) - out * (np.sign(a) + 1 / safe))
+
+
+Erfc = _unary("Erfc", erf_kernels.erfc, lambda a, out: -_TWO_OVER_SQRT_PI * np.exp(-a * a), (True, False))
+Erfinv = _unary("Erfinv", erf_kernels.erfinv, lambda a, out: _SQRT_PI_2 * np.exp(out * out), (False, True))
+Erfcx = _unary("Erfcx", erf_kernels.erfcx, lambda a, out: 2 * a * out - _TWO_OVER_SQRT_PI,
+               grad_name="SpecialErfcxBackward0")
+Ndtri = _unary("Ndtri", erf_kernels.ndtri, lambda a, out: np.exp(out * out / 2) / _INV_SQRT_2PI, (False, True),
+               grad_name="SpecialNdtriBackward0")
+LogNdtr = _unary("LogNdtr", erf_kernels.log_ndtr, lambda a, out: np.exp(-a * a / 2 - out) * _INV_SQRT_2PI,
+                 grad_name="SpecialLogNdtrBackward0")
+Digamma = _unary("Digamma", gamma_kernels.digamma, lambda a, out: _polygamma(1, a), (True, False))
+Lgamma = _unary("Lgamma", gamma_kernels.lgamma, lambda a, out: _of(Digamma)(a), (True, False))
+I1 = _unary("I1", bessel_kernels.i1, _i1_derivative, grad_name="SpecialI1Backward0")
+I1e = _unary("I1e", bessel_kernels.i1e, _i1e_derivative, grad_name="SpecialI1EBackward0")
+I0 = _unary("I0", bessel_kernels.i0, lambda a, out: _of(I1)(a), (True, False))
+I0e = _unary("I0e", bessel_kernels.i0e, lambda a, out: _of(I1e)(a) - np.sign(a) * out,
+             grad_name="SpecialI0EBackward0")
+Sinc = _unary("Sinc", _sinc, _sinc_derivative)
+Entr = _unary("Entr", _entr, lambda a, out: -(np.log(a) + 1), (True, False), grad_name="SpecialEntrBackward0")
+
+
+class Polygamma(Op):
+    def forward(ctx, a, n):
+        ctx.n = n
+        ctx.save_for_backward(a)
+        return gamma_kernels.polygamma(n, a).astype(a.dtype, copy=False)
+
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * _polygamma(ctx.n + 1, a)
+
+
+def _polygamma(n, x):
+    if isinstance(x, Tensor):
+        return Polygamma.apply(x, n=n)
+    return gamma_kernels.polygamma(n, x).astype(x.dtype, copy=False)
+
+
+# ----------------------------------------------------------------- functions
+
+
+erfc, erfc_ = _floating_function(Erfc, "erfc")
+erfinv, erfinv_ = _floating_function(Erfinv, "erfinv")
+erfcx, _ = _floating_function(Erfcx, "erfcx")
+ndtri, _ = _floating_function(Ndtri, "ndtri")
+log_ndtr, _ = _floating_function(LogNdtr, "log_ndtr")
+lgamma, lgamma_ = _floating_function(Lgamma, "lgamma")
+digamma, digamma_ = _floating_function(Digamma, "digamma")
+i0, i0_ = _floating_function(I0, "i0")
+i0e, _ = _floating_function(I0e, "i0e")
+i1, _ = _floating_function(I1, "i1")
+i1e, _ = _floating_function(I1e, "i1e")
+sinc, sinc_ = _floating_function(Sinc, "sinc")
+entr, _ = _floating_function(Entr, "entr")
+
+
+def ndtr(input, *, out=None):
+    """The standard normal CDF; PyTorch records it as a product, so its gradient flows through erfc."""
+    x = floating(input)
+    return finish(erfc(x * (-1 / math.sqrt(2))) * 0.5, out)
+
+
+def _check_order(n):
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+
+
+def polygamma(n, input, *, out=None):
+    _check_order(n)
+    return finish(Polygamma.apply(floating(input), n=n), out)
+
+
+def polygamma_(self, n):
+    _check_order(n)
+    return floating_inplace(Polygamma, self, n=n)
+
+
+def _polygamma_method(self, n):
+    return polygamma(n, self)
+
+
+FUNCTIONS = dict(erfc=erfc, erfc_=erfc_, erfinv=erfinv, lgamma=lgamma, digamma=digamma, i0=i0, i0_=i0_,
+                 sinc=sinc, sinc_=sinc_, polygamma=polygamma)
+TENSOR_METHODS = dict(erfc=erfc, erfc_=erfc_, erfinv=erfinv, erfinv_=erfinv_, lgamma=lgamma, lgamma_=lgamma_,
+                      digamma=digamma, digamma_=digamma_, i0=i0, i0_=i0_, sinc=sinc, sinc_=sinc_,
+                      polygamma=_polygamma_method, polygamma_=polygamma_)
+# torch.special's own names beyond the top-level ones
+SPECIAL = dict(erfcx=erfcx, ndtri=ndtri, ndtr=ndtr, log_ndtr=log_ndtr, i0e=i0e, i1=i1, i1e=i1e, entr=entr,
+               gammaln=lgamma, psi=digamma)
