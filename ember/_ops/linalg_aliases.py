@@ -1,0 +1,41 @@
+"""The top-level names and Tensor methods PyTorch keeps for linear algebra (``torch.inverse``,
+``torch.det``, ``torch.svd`` with V rather than Vh, ``torch.lu``...): forwards to ``ember.linalg``'s ops."""
+import warnings
+
+from . import linalg_results as R
+from .linalg_decomp import qr_legacy, svd_legacy
+from .linalg_misc import matrix_exp, matrix_power, pinverse
+from .linalg_solve import (cholesky as _cholesky, cholesky_inverse, cholesky_solve, det, inv, logdet, lu_factor_ex,
+                           lu_solve as _lu_solve, lu_unpack, slogdet as _slogdet)
+
+
+def inverse(input, *, out=None):
+    return inv(input, out=out)
+
+
+def slogdet(input, *, out=None):
+    return R.slogdet(*_slogdet(input))
+
+
+def cholesky(input, upper=False, *, out=None):
+    warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
+                  "PyTorch release.", UserWarning, stacklevel=2)
+    return _cholesky(input, upper=upper, out=out)
+
+
+def lu(A, pivot=True, get_infos=False, out=None):
+    """``torch.lu``: the packed LU and pivots (and info per matrix with ``get_infos``)."""
+    LU, piv, info = lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
+    return (LU, piv, info) if get_infos else (LU, piv)
+
+
+def lu_solve(b, LU_data, LU_pivots, *, out=None):
+    return _lu_solve(LU_data, LU_pivots, b, out=out)
+
+
+FUNCTIONS = dict(inverse=inverse, det=det, logdet=logdet, slogdet=slogdet, svd=svd_legacy, qr=qr_legacy,
+                 cholesky=cholesky, cholesky_solve=cholesky_solve, cholesky_inverse=cholesky_inverse, lu=lu,
+                 lu_solve=lu_solve, lu_unpack=lu_unpack, pinverse=pinverse, matrix_power=matrix_power,
+                 matrix_exp=matrix_exp)
+TENSOR_METHODS = dict(FUNCTIONS)
+del TENSOR_METHODS["lu_unpack"]
