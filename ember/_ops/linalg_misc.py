@@ -15,6 +15,7 @@ from .linalg_common import eye_like, floating, mH, matrices, xp_of
 from .linalg_decomp import eigvalsh, svdvals
 from .linalg_solve import inv, solve
 from .op import Op
+from .comparison import where
 from .triangular import tril
 
 _wrap = Tensor._wrap
@@ -31,6 +32,12 @@ def _tolerance(s, shape, atol, rtol, hermitian=False):
     atol, rtol = (t._data if isinstance(t, Tensor) else t for t in (atol, rtol))
     largest = s.max(axis=-1, initial=0) if s.shape[-1] else xp.zeros(s.shape[:-1], s.dtype)
     return xp.maximum(atol, rtol * largest)
+
+
+def _constant_like(value, A):
+    """``value`` (broadcast to A's shape) as a function of A with a zero gradient, as PyTorch's results that
+    do not depend on their input (A^0, an empty Householder product) still carry a graph."""
+    return where(_wrap(np.array(True)), value, A)
 
 
 # ----------------------------------------------------------------- pseudo-inverse and least squares
@@ -106,8 +113,7 @@ def matrix_power(A, n, *, out=None):
                            f"{A._data.shape[-2] if A._data.ndim > 1 else A._data.shape[-1]} by "
                            f"{A._data.shape[-1]} matrices")
     if n == 0:
-        eye = eye_like(A._data)
-        return _wrap(np.broadcast_to(eye, A._data.shape).copy())
+        return _constant_like(_wrap(eye_like(A._data)), A)
     if n < 0:
         A, n = inv(A), -n
     result = None
@@ -126,7 +132,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None)
         atol, rtol = tol, 0.0
     s = (eigvalsh(A).abs() if hermitian else svdvals(A)).detach()._data
     cut = _tolerance(s, A._data.shape, atol, rtol)
-    return _wrap((s > cut[..., None]).sum(-1).astype(np.int64))
+    return _wrap(np.asarray((s > cut[..., None]).sum(-1), np.int64))
 
 
 def _expm(a):
@@ -312,4 +318,4 @@ def householder_product(A, tau, *, out=None):
     for i in range(k):
         vi = v[..., :, i:i + 1]
         q = q - matmul(q @ vi, vi.mT) * tau[..., i, None, None]
-    return q[..., :, :n]
+    return q[..., :, :n] if k else _constant_like(q[..., :, :n], A)

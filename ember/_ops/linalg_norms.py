@@ -2,13 +2,10 @@
 singular values, and the condition number."""
 import math
 
-import numpy as np
-
-from .. import _backend as B
 from .._tensor import Tensor
 from .linalg_common import floating, matrices, xp_of
 from .linalg_decomp import svdvals
-from .linalg_solve import inv
+from .linalg_solve import inv_ex
 from .op import Op
 from .order import amax, amin
 
@@ -114,8 +111,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(dim, int) or (dim is not None and len(dim) == 1):
         return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
-    if dim is not None:
-        return matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype)
+    if dim is not None or isinstance(ord, str):
+        return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
     if ord is None:
         return vector_norm(A, 2, None, keepdim, dtype=dtype)
     nd = A._data.ndim
@@ -127,14 +124,16 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def cond(A, p=None, *, out=None):
-    """The condition number in norm ``p``: a ratio of singular values for p in (None, 2, -2), else
-    norm(A) * norm(A^-1) (inf for singular matrices, as PyTorch)."""
+    """The condition number in norm ``p``, as PyTorch computes it: a ratio of singular values for p in
+    (None, 2, -2) and for 'nuc' (nan for a zero matrix), else norm(A) * norm(A^-1), inf where A is singular."""
     matrices("linalg.cond", A, square=p not in (None, 2, -2))
-    if p in (None, 2, -2):
+    if p in (None, 2, -2, "nuc"):
         s = svdvals(A)
+        if p == "nuc":
+            return s.sum(-1) * (1 / s).sum(-1)
         big, small = amax(s, -1), amin(s, -1)
         return big / small if p != -2 else small / big
-    try:
-        return matrix_norm(A, p) * matrix_norm(inv(A), p)
-    except RuntimeError:  # singular: PyTorch reports an infinite condition number
-        return _wrap(np.full(A._data.shape[:-2], np.inf, B.from_np(A._data.dtype).np))
+    inverse, info = inv_ex(A)
+    c = matrix_norm(A, p) * matrix_norm(inverse, p)
+    singular = info._data > 0
+    return c if not singular.any() else c.masked_fill(_wrap(singular), math.inf)
