@@ -18,6 +18,7 @@ from ._backend import (Generator, bool, device, double, dtype, float, float16, f
                        get_rng_state, half, initial_seed, int, int8, int16, int32, int64, long, manual_seed,
                        promote_types, seed, set_default_dtype, set_rng_state, short, uint8)
 from ._backend import can_cast, default_generator, finfo, iinfo, result_type
+from ._backend import cdouble, cfloat, complex64, complex128
 from ._tensor import Size, Tensor, is_tensor, numel, tensor
 from ._tensor_str import set_printoptions
 from .autograd import (enable_grad, inference_mode, is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled,

@@ -20,6 +20,8 @@ def to_tensor(x, like):
     arr = np.asarray(x)
     if arr.dtype.kind == "f":
         arr = arr.astype(B.get_default_dtype().np)
+    elif arr.dtype.kind == "c":
+        arr = arr.astype(B.get_default_dtype().to_complex().np)
     return _wrap(arr)
 
 
