@@ -65,7 +65,8 @@ class ViewAsReal(Op):
     is_view = True
 
     def forward(ctx, z):
-        return z.view(z.real.dtype).reshape(z.shape + (2,))
+        re = z.real  # a view with z's strides: the imaginary part is one real item further on
+        return xp_of(z).lib.stride_tricks.as_strided(re, z.shape + (2,), re.strides + (re.itemsize,))
 
     def backward(ctx, g):
         return _as_complex(xp_of(g).ascontiguousarray(g))
@@ -182,8 +183,20 @@ def is_complex(input):
     return input._data.dtype.kind == "c"
 
 
+def adjoint(input):
+    """The conjugate transpose of the last two dims (``A.mH``)."""
+    return conj(input.mT)
+
+
+def _matrix_adjoint(input):
+    if input._data.ndim != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input._data.ndim}-D tensor.")
+    return adjoint(input)
+
+
 FUNCTIONS = dict(real=real, imag=imag, conj=conj, conj_physical=conj_physical, resolve_conj=resolve_conj,
                  is_conj=is_conj, angle=angle, view_as_real=view_as_real, view_as_complex=view_as_complex,
-                 complex=complex, polar=polar, is_complex=is_complex)
+                 complex=complex, polar=polar, is_complex=is_complex, adjoint=adjoint)
 TENSOR_METHODS = dict(real=property(real), imag=property(imag), conj=conj, conj_physical=conj_physical,
-                      resolve_conj=resolve_conj, is_conj=is_conj, angle=angle)
+                      resolve_conj=resolve_conj, is_conj=is_conj, angle=angle, adjoint=adjoint, mH=property(adjoint),
+                      H=property(_matrix_adjoint))

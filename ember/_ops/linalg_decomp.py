@@ -57,6 +57,43 @@ def _uplo(name, uplo):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
 
 
+# ----------------------------------------------------------------- general eigenproblem
+
+
+class Eig(Op):
+    """Eigenvalues and unit-norm eigenvectors of a general matrix, always complex (as PyTorch)."""
+
+    def forward(ctx, a):
+        xp = xp_of(a)
+        w, v = xp.linalg.eig(a)
+        dt = np.result_type(a.dtype, np.complex64)
+        w, v = w.astype(dt, copy=False), v.astype(dt, copy=False)
+        ctx.save_for_backward(w, v)
+        return w, v
+
+    def backward(ctx, gw, gv):
+        """gA = V^-H (diag(gw) + (V^H gV - V^H V diag(Re(diag(V^H gV)))) / conj(w_j - w_i)) V^H."""
+        w, v = ctx.saved_tensors
+        xp = xp_of(w)
+        vh = mH(v)
+        vhgv = vh @ gv
+        idx = np.arange(w.shape[-1])
+        vhgv = vhgv - vh @ (v * vhgv[..., idx, idx].real[..., None, :])
+        inner = _off_diagonal_quotient(vhgv, (w[..., None, :] - w[..., :, None]).conj())
+        inner[..., idx, idx] = gw
+        return xp.linalg.solve(vh, inner @ vh)
+
+
+def eig(A, *, out=None):
+    matrices("linalg.eig", A)
+    return R.linalg_eig(*Eig.apply(A))
+
+
+def eigvals(A, *, out=None):
+    matrices("linalg.eigvals", A)
+    return Eig.apply(A)[0]
+
+
 # ----------------------------------------------------------------- singular value decomposition
 
 

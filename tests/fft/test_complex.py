@@ -102,3 +102,21 @@ def test_complex_and_polar():
 ])
 def test_gradcheck(fn, shapes):
     gradcheck64(fn, shapes)
+
+
+@pytest.mark.parametrize("fn,shapes", [
+    (lambda m, a, b: vr(m, z_of(m, a) * z_of(m, b)), [(3, 4, 2), (4, 2)]),
+    (lambda m, a, b: vr(m, z_of(m, a) * b), [(3, 4, 2), (3, 4)]),
+    (lambda m, a, b: vr(m, z_of(m, a) * (1 - 2j)), [(3, 2), (1,)]),
+    (lambda m, a, b: vr(m, z_of(m, a) / (z_of(m, b) + 3)), [(3, 4, 2), (4, 2)]),
+    (lambda m, a, b: vr(m, z_of(m, a) @ z_of(m, b)), [(2, 3, 4, 2), (4, 5, 2)]),
+    (lambda m, a, b: vr(m, z_of(m, a) @ z_of(m, b)), [(4, 2), (4, 2)]),
+    (lambda m, a, b: vr(m, z_of(m, a) @ z_of(m, b)), [(3, 4, 2), (4, 2)]),
+    (lambda m, a, b: vr(m, z_of(m, a) @ z_of(m, b)), [(4, 2), (4, 3, 2)]),
+    (lambda m, a, b: vr(m, z_of(m, a) @ b.to(z_of(m, a).dtype)), [(3, 4, 2), (4, 2)]),
+    # convolution through the frequency domain: real -> complex -> product -> real
+    (lambda m, x, k: m.fft.irfft(m.fft.rfft(x) * m.fft.rfft(k), n=8), [(3, 8), (8,)]),
+])
+def test_products_are_conjugate_linear_in_backward(fn, shapes):
+    check(fn, shapes, atol=1e-5)
+    gradcheck64(fn, shapes)
