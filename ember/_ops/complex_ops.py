@@ -8,9 +8,9 @@ import numpy as np
 
 from .. import _backend as B
 from .._tensor import Tensor
-from .linalg_common import xp_of
 from .comparison import where
 from .op import Op
+from .op_helpers import accepts_out, xp_of
 
 _wrap = Tensor._wrap
 
@@ -121,7 +121,8 @@ def conj(input):
     return Conj.apply(input) if input._data.dtype.kind == "c" else input
 
 
-def conj_physical(input, *, out=None):
+@accepts_out
+def conj_physical(input):
     return conj(input)
 
 
@@ -133,7 +134,8 @@ def is_conj(input):
     return False
 
 
-def angle(input, *, out=None):
+@accepts_out
+def angle(input):
     if input._data.dtype.kind == "c":
         return Angle.apply(input)
     # a real number's angle is pi for negatives and 0 otherwise (nan stays nan); its gradient is zero
@@ -169,12 +171,14 @@ def _real_pair(a, b):
                            f"{b.dtype_short()} for second argument")
 
 
-def complex(real, imag, *, out=None):  # noqa: A001 - PyTorch's public name
+@accepts_out
+def complex(real, imag):  # noqa: A001 - PyTorch's public name
     _real_pair(real, imag)
     return Complex.apply(real, imag)
 
 
-def polar(abs, angle, *, out=None):  # noqa: A002
+@accepts_out
+def polar(abs, angle):  # noqa: A002
     _real_pair(abs, angle)
     return Polar.apply(abs, angle)
 

@@ -6,8 +6,8 @@ normalisation ("backward" <-> "forward", "ortho" unchanged), fitted back to the 
 """
 from .. import _backend as B
 from .._tensor import Tensor
-from .linalg_common import xp_of
 from .op import Op
+from .op_helpers import xp_of
 
 _wrap = Tensor._wrap
 _OPPOSITE = {"backward": "forward", "forward": "backward", "ortho": "ortho"}

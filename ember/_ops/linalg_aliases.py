@@ -3,34 +3,40 @@
 import warnings
 
 from . import linalg_results as R
+from .op_helpers import accepts_out
 from .linalg_decomp import qr_legacy, svd_legacy
 from .linalg_misc import matrix_exp, matrix_power, pinverse
 from .linalg_solve import (cholesky as _cholesky, cholesky_inverse, cholesky_solve, det, inv, logdet, lu_factor_ex,
                            lu_solve as _lu_solve, lu_unpack, slogdet as _slogdet)
 
 
-def inverse(input, *, out=None):
-    return inv(input, out=out)
+@accepts_out
+def inverse(input):
+    return inv(input)
 
 
-def slogdet(input, *, out=None):
+@accepts_out
+def slogdet(input):
     return R.slogdet(*_slogdet(input))
 
 
-def cholesky(input, upper=False, *, out=None):
+@accepts_out
+def cholesky(input, upper=False):
     warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
                   "PyTorch release.", UserWarning, stacklevel=2)
-    return _cholesky(input, upper=upper, out=out)
+    return _cholesky(input, upper=upper)
 
 
-def lu(A, pivot=True, get_infos=False, out=None):
+@accepts_out
+def lu(A, pivot=True, get_infos=False):
     """``torch.lu``: the packed LU and pivots (and info per matrix with ``get_infos``)."""
     LU, piv, info = lu_factor_ex(A, pivot=pivot, check_errors=not get_infos)
     return (LU, piv, info) if get_infos else (LU, piv)
 
 
-def lu_solve(b, LU_data, LU_pivots, *, out=None):
-    return _lu_solve(LU_data, LU_pivots, b, out=out)
+@accepts_out
+def lu_solve(b, LU_data, LU_pivots):
+    return _lu_solve(LU_data, LU_pivots, b)
 
 
 FUNCTIONS = dict(inverse=inverse, det=det, logdet=logdet, slogdet=slogdet, svd=svd_legacy, qr=qr_legacy,

@@ -7,6 +7,7 @@ so the same formula runs on NumPy and on CuPy arrays.
 import numpy as np
 
 from .. import _backend as B
+from .op_helpers import accepts_out, xp_of  # noqa: F401 - the linear-algebra modules import them from here
 
 
 class LinAlgError(RuntimeError):
@@ -15,11 +16,6 @@ class LinAlgError(RuntimeError):
 
 
 LinAlgError.__module__ = "ember.linalg"
-
-
-def xp_of(a):
-    """The array module that holds ``a``."""
-    return np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
 
 
 def mT(a):

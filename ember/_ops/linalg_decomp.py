@@ -7,7 +7,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import linalg_results as R
-from .linalg_common import diag_embed, mH, matrices, xp_of
+from .linalg_common import accepts_out, diag_embed, mH, matrices, xp_of
 from .op import Op
 
 _wrap = Tensor._wrap
@@ -40,13 +40,15 @@ class Eigh(Op):
         return v @ inner @ mH(v)
 
 
-def eigh(A, UPLO="L", *, out=None):
+@accepts_out
+def eigh(A, UPLO="L"):
     matrices("linalg.eigh", A)
     _uplo("linalg.eigh", UPLO)
     return R.linalg_eigh(*Eigh.apply(A, uplo=UPLO))
 
 
-def eigvalsh(A, UPLO="L", *, out=None):
+@accepts_out
+def eigvalsh(A, UPLO="L"):
     matrices("linalg.eigvalsh", A)
     _uplo("linalg.eigvalsh", UPLO)
     return Eigh.apply(A, uplo=UPLO)[0]
@@ -84,12 +86,14 @@ class Eig(Op):
         return xp.linalg.solve(vh, inner @ vh)
 
 
-def eig(A, *, out=None):
+@accepts_out
+def eig(A):
     matrices("linalg.eig", A)
     return R.linalg_eig(*Eig.apply(A))
 
 
-def eigvals(A, *, out=None):
+@accepts_out
+def eigvals(A):
     matrices("linalg.eigvals", A)
     return Eig.apply(A)[0]
 
@@ -133,17 +137,20 @@ def svd_grad(u, s, vh, gu, gs, gvh):
     return u @ inner @ vh
 
 
-def svd(A, full_matrices=True, *, driver=None, out=None):
+@accepts_out
+def svd(A, full_matrices=True, *, driver=None):
     matrices("linalg.svd", A, square=False)
     return R.linalg_svd(*Svd.apply(A, full_matrices=full_matrices))
 
 
-def svdvals(A, *, driver=None, out=None):
+@accepts_out
+def svdvals(A, *, driver=None):
     matrices("linalg.svdvals", A, square=False)
     return Svd.apply(A, full_matrices=False)[1]
 
 
-def svd_legacy(input, some=True, compute_uv=True, *, out=None):
+@accepts_out
+def svd_legacy(input, some=True, compute_uv=True):
     """``torch.svd``: V rather than Vh; zero U and V of full size when ``compute_uv`` is False."""
     matrices("svd", input, square=False)
     if not compute_uv:
@@ -194,7 +201,8 @@ def _qr_grad_tall(q, r, gq, gr):
     return mH(xp.linalg.solve(r, mH(b)))
 
 
-def qr(A, mode="reduced", *, out=None):
+@accepts_out
+def qr(A, mode="reduced"):
     matrices("linalg.qr", A, square=False)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
@@ -205,6 +213,7 @@ def qr(A, mode="reduced", *, out=None):
     return R.linalg_qr(q, r)
 
 
-def qr_legacy(input, some=True, *, out=None):
+@accepts_out
+def qr_legacy(input, some=True):
     q, r = qr(input, "reduced" if some else "complete")
     return R.qr(q, r)

@@ -11,7 +11,7 @@ from . import linalg_results as R
 from .creation import ones
 from .join import cat
 from .linalg import matmul
-from .linalg_common import eye_like, floating, mH, matrices, xp_of
+from .linalg_common import accepts_out, eye_like, floating, mH, matrices, xp_of
 from .linalg_decomp import eigvalsh, svdvals
 from .linalg_solve import inv, solve
 from .op import Op
@@ -67,7 +67,8 @@ class Pinv(Op):
                 + (xh @ x) @ gh @ (eye_like(a) - x @ a))
 
 
-def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+@accepts_out
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
     matrices("linalg.pinv", A, square=hermitian)
     return Pinv.apply(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
@@ -106,7 +107,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
 # ----------------------------------------------------------------- powers, rank, exponential
 
 
-def matrix_power(A, n, *, out=None):
+@accepts_out
+def matrix_power(A, n):
     """A^n by repeated squaring (A^-|n| for negative n); A^0 is the identity."""
     if A._data.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
@@ -126,7 +128,8 @@ def matrix_power(A, n, *, out=None):
     return result
 
 
-def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None):
+@accepts_out
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
     matrices("linalg.matrix_rank", A, square=hermitian)
     if tol is not None:
         atol, rtol = tol, 0.0
@@ -186,7 +189,8 @@ class Cross(Op):
         return xp.cross(b, g, axis=ctx.axis), xp.cross(g, a, axis=ctx.axis)
 
 
-def cross(input, other, *, dim=-1, out=None):
+@accepts_out
+def cross(input, other, *, dim=-1):
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     sa, sb = input._data.shape, other._data.shape
@@ -198,7 +202,8 @@ def cross(input, other, *, dim=-1, out=None):
     return Cross.apply(input.to(dt), other.to(dt), axis=dim % len(shape))
 
 
-def multi_dot(tensors, *, out=None):
+@accepts_out
+def multi_dot(tensors):
     """A chain of matrix products; a 1-D first (last) operand is a row (column) vector and its dim is dropped."""
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
@@ -224,7 +229,8 @@ def multi_dot(tensors, *, out=None):
     return result
 
 
-def vecdot(x, y, *, dim=-1, out=None):
+@accepts_out
+def vecdot(x, y, *, dim=-1):
     """sum(conj(x) * y) along ``dim``, broadcasting."""
     if x._data.dtype != y._data.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
@@ -247,7 +253,8 @@ def vander(x, *, N=None):
 # ----------------------------------------------------------------- tensor equations
 
 
-def tensorinv(A, ind=2, *, out=None):
+@accepts_out
+def tensorinv(A, ind=2):
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     out_shape, in_shape = A.shape[:ind], A.shape[ind:]
@@ -258,7 +265,8 @@ def tensorinv(A, ind=2, *, out=None):
     return inv(A.reshape(rows, cols)).reshape(*in_shape, *out_shape)
 
 
-def tensorsolve(A, B, dims=None, *, out=None):
+@accepts_out
+def tensorsolve(A, B, dims=None):
     if dims is not None:
         nd = A._data.ndim
         dims = [d % nd for d in dims]
@@ -299,7 +307,8 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     return Diagonal.apply(A, offset=offset, dim1=d1, dim2=d2)
 
 
-def householder_product(A, tau, *, out=None):
+@accepts_out
+def householder_product(A, tau):
     """Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^H with v_i the i-th column of A below the diagonal and a
     unit diagonal entry: the first n columns of the product, as LAPACK's orgqr forms them."""
     if A._data.ndim < 2:

@@ -3,7 +3,7 @@ singular values, and the condition number."""
 import math
 
 from .._tensor import Tensor
-from .linalg_common import floating, matrices, xp_of
+from .linalg_common import accepts_out, floating, matrices, xp_of
 from .linalg_decomp import svdvals
 from .linalg_solve import inv_ex
 from .op import Op
@@ -54,7 +54,8 @@ class VectorNorm(Op):
         return xp.where(n == 0, 0, sgn * scale * g)
 
 
-def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+@accepts_out
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     floating("linalg.vector_norm", x)
     if dtype is not None:
         x = x.to(dtype)
@@ -83,7 +84,8 @@ def _no_identity(x, ord, dim, axes):
                                "dimension is empty and the operation does not have an identity")
 
 
-def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+@accepts_out
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     matrices("linalg.matrix_norm", A, square=False)
     if dtype is not None:
         A = A.to(dtype)
@@ -108,7 +110,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
 
 
-def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
+@accepts_out
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     if isinstance(dim, int) or (dim is not None and len(dim) == 1):
         return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
     if dim is not None or isinstance(ord, str):
@@ -123,7 +126,8 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got {nd}D.")
 
 
-def cond(A, p=None, *, out=None):
+@accepts_out
+def cond(A, p=None):
     """The condition number in norm ``p``, as PyTorch computes it: a ratio of singular values for p in
     (None, 2, -2) and for 'nuc' (nan for a zero matrix), else norm(A) * norm(A^-1), inf where A is singular."""
     matrices("linalg.cond", A, square=p not in (None, 2, -2))

@@ -4,7 +4,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import linalg_results as R
-from .linalg_common import (LinAlgError, batch_index, first_singular, floating, lu_factor_arrays, mH,
+from .linalg_common import (LinAlgError, accepts_out, batch_index, first_singular, floating, lu_factor_arrays, mH,
                             matrices, pivots_to_permutation, same_dtype, unpack_lu, xp_of)
 from .op import Op
 from .triangular import tril, triu
@@ -52,16 +52,18 @@ def _inverse(A):
         return None, lu_factor_arrays(A._data)[2]
 
 
-def inv(A, *, out=None):
+@accepts_out
+def inv(A):
     matrices("linalg.inv", A)
     _full_precision("linalg.inv", A)
     x, info = _inverse(A)
     if x is None:
         _singular_error("linalg.inv", A, info, _INV_SINGULAR)
-    return _finish(x, out)
+    return x
 
 
-def inv_ex(A, *, check_errors=False, out=None):
+@accepts_out
+def inv_ex(A, *, check_errors=False):
     """Inverse and LAPACK's info per matrix; singular matrices give non-finite entries instead of an error."""
     matrices("linalg.inv_ex", A)
     x, info = _inverse(A)
@@ -103,12 +105,6 @@ def _substitute(T, b, lower):
     return x
 
 
-def _finish(result, out):
-    from .op import write_out
-
-    return result if out is None else write_out(result, out)
-
-
 # ----------------------------------------------------------------- solve
 
 
@@ -132,11 +128,13 @@ class Solve(Op):
         return (-(gb @ mH(x)) if ctx.needs_input_grad[0] else None), gb
 
 
-def solve(A, B, *, left=True, out=None):
-    return _finish(_solve("linalg.solve", A, B, left, check_errors=True)[0], out)
+@accepts_out
+def solve(A, B, *, left=True):
+    return _solve("linalg.solve", A, B, left, check_errors=True)[0]
 
 
-def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+@accepts_out
+def solve_ex(A, B, *, left=True, check_errors=False):
     x, info = _solve("linalg.solve_ex", A, B, left, check_errors)
     return R.linalg_solve_ex(x, _wrap(info))
 
@@ -196,7 +194,8 @@ class SolveTriangular(Op):
         return ga, gb
 
 
-def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+@accepts_out
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
     matrices("linalg.solve_triangular", A)
     same_dtype("linalg.solve_triangular", A, B)
     if B._data.ndim < 2:
@@ -205,7 +204,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
         x = SolveTriangular.apply(A, B, upper=upper, unitriangular=unitriangular)
     else:  # X A = B  <=>  A^T X^T = B^T, where A^T's triangle is the other one
         x = SolveTriangular.apply(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
-    return _finish(x, out)
+    return x
 
 
 # ----------------------------------------------------------------- determinants
@@ -245,12 +244,14 @@ class Slogdet(Op):
         return g_logabs[..., None, None] * mH(xp_of(a).linalg.inv(a))
 
 
-def det(A, *, out=None):
+@accepts_out
+def det(A):
     matrices("linalg.det", A)
-    return _finish(Det.apply(A), out)
+    return Det.apply(A)
 
 
-def slogdet(A, *, out=None):
+@accepts_out
+def slogdet(A):
     matrices("linalg.slogdet", A)
     return R.linalg_slogdet(*Slogdet.apply(A))
 
@@ -315,26 +316,30 @@ def _cholesky(name, A, upper, check_errors):
     return (L.mT if upper else L), info
 
 
-def cholesky(A, *, upper=False, out=None):
-    return _finish(_cholesky("linalg.cholesky", A, upper, True)[0], out)
+@accepts_out
+def cholesky(A, *, upper=False):
+    return _cholesky("linalg.cholesky", A, upper, True)[0]
 
 
-def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+@accepts_out
+def cholesky_ex(A, *, upper=False, check_errors=False):
     L, info = _cholesky("linalg.cholesky_ex", A, upper, check_errors)
     return R.linalg_cholesky_ex(L, _wrap(info))
 
 
-def cholesky_solve(B, L, upper=False, *, out=None):
+@accepts_out
+def cholesky_solve(B, L, upper=False):
     """X with (L L^H) X = B, from the Cholesky factor."""
     if upper:
         L = L.mT
     y = solve_triangular(L, B, upper=False)
-    return _finish(solve_triangular(L.mT, y, upper=True), out)
+    return solve_triangular(L.mT, y, upper=True)
 
 
-def cholesky_inverse(L, upper=False, *, out=None):
+@accepts_out
+def cholesky_inverse(L, upper=False):
     eye = _wrap(np.broadcast_to(np.eye(L._data.shape[-1], dtype=L._data.dtype), L._data.shape).copy())
-    return _finish(cholesky_solve(eye, L, upper), out)
+    return cholesky_solve(eye, L, upper)
 
 
 # ----------------------------------------------------------------- LU
@@ -362,7 +367,8 @@ class LuFactor(Op):
         return pivots_to_permutation(piv, m, lu.dtype) @ x
 
 
-def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+@accepts_out
+def lu_factor_ex(A, *, pivot=True, check_errors=False):
     matrices("linalg.lu_factor_ex", A, square=False)
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
@@ -373,7 +379,8 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     return R.linalg_lu_factor_ex(lu, piv, info)
 
 
-def lu_factor(A, *, pivot=True, out=None):
+@accepts_out
+def lu_factor(A, *, pivot=True):
     lu, piv, info = lu_factor_ex(A, pivot=pivot)
     bad = first_singular(info._data)
     if bad is not None:
@@ -384,7 +391,8 @@ def lu_factor(A, *, pivot=True, out=None):
     return R.linalg_lu_factor(lu, piv)
 
 
-def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+@accepts_out
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     m, n = LU_data._data.shape[-2:]
     k = min(m, n)
     eye = _wrap(np.eye(m, k, dtype=LU_data._data.dtype))
@@ -395,17 +403,19 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     return R.lu_unpack(P, L, U)
 
 
-def lu(A, *, pivot=True, out=None):
+@accepts_out
+def lu(A, *, pivot=True):
     lu_, piv, _ = lu_factor_ex(A, pivot=pivot)
     return R.linalg_lu(*lu_unpack(lu_, piv))
 
 
-def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+@accepts_out
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
     P, L, U = lu_unpack(LU, pivots)
     if not left:  # X A = B  <=>  A^H X^H = B^H
-        return _finish(lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT, out)
+        return lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT
     if adjoint:  # A^H X = B with A = P L U: U^H L^H P^H X = B
         y = solve_triangular(L.mT, solve_triangular(U.mT, B, upper=False), upper=True, unitriangular=True)
-        return _finish(P @ y, out)
+        return P @ y
     y = solve_triangular(L, P.mT @ B, upper=False, unitriangular=True)
-    return _finish(solve_triangular(U, y, upper=True), out)
+    return solve_triangular(U, y, upper=True)

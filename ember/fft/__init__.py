@@ -5,6 +5,7 @@ import numpy as np
 from .. import _backend as B
 from .._ops.complex_ops import conj
 from .._ops.fft_ops import FFTShift, c2c, c2r, opposite, r2c
+from .._ops.op_helpers import accepts_out
 from .._tensor import Tensor
 
 __all__ = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2", "rfftn", "irfftn",
@@ -15,78 +16,96 @@ def _one(n):
     return None if n is None else [n]
 
 
-def fft(input, n=None, dim=-1, norm=None, *, out=None):
+@accepts_out
+def fft(input, n=None, dim=-1, norm=None):
     return c2c(input, _one(n), dim, norm, inverse=False)
 
 
-def ifft(input, n=None, dim=-1, norm=None, *, out=None):
+@accepts_out
+def ifft(input, n=None, dim=-1, norm=None):
     return c2c(input, _one(n), dim, norm, inverse=True)
 
 
-def fft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+@accepts_out
+def fft2(input, s=None, dim=(-2, -1), norm=None):
     return c2c(input, s, dim, norm, inverse=False)
 
 
-def ifft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+@accepts_out
+def ifft2(input, s=None, dim=(-2, -1), norm=None):
     return c2c(input, s, dim, norm, inverse=True)
 
 
-def fftn(input, s=None, dim=None, norm=None, *, out=None):
+@accepts_out
+def fftn(input, s=None, dim=None, norm=None):
     return c2c(input, s, dim, norm, inverse=False)
 
 
-def ifftn(input, s=None, dim=None, norm=None, *, out=None):
+@accepts_out
+def ifftn(input, s=None, dim=None, norm=None):
     return c2c(input, s, dim, norm, inverse=True)
 
 
-def rfft(input, n=None, dim=-1, norm=None, *, out=None):
+@accepts_out
+def rfft(input, n=None, dim=-1, norm=None):
     return r2c("rfft", input, _one(n), dim, norm)
 
 
-def irfft(input, n=None, dim=-1, norm=None, *, out=None):
+@accepts_out
+def irfft(input, n=None, dim=-1, norm=None):
     return c2r(input, _one(n), dim, norm)
 
 
-def rfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+@accepts_out
+def rfft2(input, s=None, dim=(-2, -1), norm=None):
     return r2c("rfftn", input, s, dim, norm)
 
 
-def irfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+@accepts_out
+def irfft2(input, s=None, dim=(-2, -1), norm=None):
     return c2r(input, s, dim, norm)
 
 
-def rfftn(input, s=None, dim=None, norm=None, *, out=None):
+@accepts_out
+def rfftn(input, s=None, dim=None, norm=None):
     return r2c("rfftn", input, s, dim, norm)
 
 
-def irfftn(input, s=None, dim=None, norm=None, *, out=None):
+@accepts_out
+def irfftn(input, s=None, dim=None, norm=None):
     return c2r(input, s, dim, norm)
 
 
 # The Hermitian transforms are the real ones seen from the other side: hfft(x) = irfft(conj(x)) and
 # ihfft(x) = conj(rfft(x)), each with the opposite normalisation.
 
-def hfft(input, n=None, dim=-1, norm=None, *, out=None):
+@accepts_out
+def hfft(input, n=None, dim=-1, norm=None):
     return c2r(conj(input), _one(n), dim, opposite(norm))
 
 
-def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
+@accepts_out
+def ihfft(input, n=None, dim=-1, norm=None):
     return conj(r2c("ihfft", input, _one(n), dim, opposite(norm)))
 
 
-def hfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+@accepts_out
+def hfft2(input, s=None, dim=(-2, -1), norm=None):
     return c2r(conj(input), s, dim, opposite(norm))
 
 
-def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+@accepts_out
+def ihfft2(input, s=None, dim=(-2, -1), norm=None):
     return conj(r2c("ihfftn", input, s, dim, opposite(norm)))
 
 
-def hfftn(input, s=None, dim=None, norm=None, *, out=None):
+@accepts_out
+def hfftn(input, s=None, dim=None, norm=None):
     return c2r(conj(input), s, dim, opposite(norm))
 
 
-def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
+@accepts_out
+def ihfftn(input, s=None, dim=None, norm=None):
     return conj(r2c("ihfftn", input, s, dim, opposite(norm)))
 
 
@@ -96,12 +115,14 @@ def _frequencies(values, dtype, requires_grad):
     return t.requires_grad_(requires_grad) if requires_grad else t
 
 
-def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@accepts_out
+def fftfreq(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=False):
     """The sample frequencies of an n-point transform: 0, 1, ..., -1 over n * d."""
     return _frequencies(np.fft.fftfreq(n, d), dtype, requires_grad)
 
 
-def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+@accepts_out
+def rfftfreq(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=False):
     return _frequencies(np.fft.rfftfreq(n, d), dtype, requires_grad)
 
 

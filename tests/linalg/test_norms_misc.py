@@ -153,3 +153,23 @@ def test_householder_product(shape, k):
 ])
 def test_gradcheck(fn, shapes):
     gradcheck64(fn, shapes)
+
+
+def test_out_arguments():
+    def inv_out(m, a):
+        out = m.empty(0)
+        r = m.linalg.inv(a + 3 * m.eye(3), out=out)
+        return r is out, out
+
+    def eigh_out(m, a):
+        w, v = m.empty(0), m.empty(0)
+        r = m.linalg.eigh(a + a.mT, out=(w, v))
+        return r[0] is w, w
+
+    def norm_out(m, a):
+        out = m.empty(0)
+        return m.linalg.vector_norm(a, out=out) is out, out
+
+    for fn in (inv_out, eigh_out, norm_out):
+        check(fn, [(3, 3)], grad=False, atol=1e-5)
+    check(lambda m, a: m.linalg.inv(a, out=m.empty(0)), [(3, 3)])  # out= refuses inputs that require grad
