@@ -308,9 +308,10 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 @accepts_out
-def householder_product(A, tau):
+def householder_product(A, tau, *, complete=False):
     """Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^H with v_i the i-th column of A below the diagonal and a
-    unit diagonal entry: the first n columns of the product, as LAPACK's orgqr forms them."""
+    unit diagonal entry: the first n columns of the product, as LAPACK's orgqr forms them (all m
+    columns with ``complete``, which ormqr multiplies by)."""
     if A._data.ndim < 2:
         raise RuntimeError("torch.linalg.householder_product: input must have at least 2 dimensions.")
     m, n = A._data.shape[-2:]
@@ -326,5 +327,7 @@ def householder_product(A, tau):
     q = _wrap(np.broadcast_to(np.eye(m, dtype=A._data.dtype), A._data.shape[:-2] + (m, m)).copy())
     for i in range(k):
         vi = v[..., :, i:i + 1]
-        q = q - matmul(q @ vi, vi.mT) * tau[..., i, None, None]
+        q = q - matmul(q @ vi, vi.mT.conj() if vi.is_complex() else vi.mT) * tau[..., i, None, None]
+    if complete:
+        return q
     return q[..., :, :n] if k else _constant_like(q[..., :, :n], A)

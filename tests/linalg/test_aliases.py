@@ -1,0 +1,82 @@
+"""The top-level names PyTorch keeps for linear algebra (and the ones it removed, which raise), the
+namespaces themselves, and ``import torch.linalg`` / ``torch.fft`` under ``ember run``."""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from diff import check
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+
+def well(m, a):
+    return a + a.shape[-1] * m.eye(a.shape[-1], dtype=a.dtype)
+
+
+def test_geqrf_orgqr_ormqr():
+    check(lambda m, a: m.geqrf(a), [(5, 3)], grad=False, atol=1e-5)
+    check(lambda m, a: a.geqrf(), [(2, 4, 4)], grad=False, atol=1e-5)
+    check(lambda m, a, t: m.orgqr(a, t), [(5, 3), (3,)], atol=1e-5)
+    for left in (True, False):
+        for transpose in (True, False):
+            c = (5, 2) if left else (2, 5)
+            check(lambda m, a, t, c: m.ormqr(a, t, c, left, transpose), [(5, 3), (3,), c], atol=1e-5)
+    check(lambda m, a, t, c: m.ormqr(a, t, c), [(5, 3), (2,), (5, 2)], grad=False)
+    check(lambda m, a, t, c: m.ormqr(a, t, c), [(5, 3), (3,), (4, 2)], grad=False)
+
+
+@pytest.mark.parametrize("upper,transpose,unit", [(True, False, False), (False, True, False), (True, True, True)])
+def test_triangular_solve(upper, transpose, unit):
+    check(lambda m, b, a: m.triangular_solve(b, well(m, a), upper, transpose, unit), [(2, 3, 2), (2, 3, 3)],
+          atol=1e-5)
+
+
+def test_chain_matmul_cross_norms_vdot():
+    check(lambda m, a, b, c: m.chain_matmul(a, b, c), [(2, 3), (3, 4), (4, 2)], atol=1e-5)
+    check(lambda m, a, b: m.cross(a, b), [(4, 3, 2), (4, 3, 2)])
+    check(lambda m, a, b: m.cross(a, b, dim=-1), [(2, 3), (2, 3)])
+    check(lambda m, a, b: a.cross(b, dim=0), [(3, 2), (3, 2)])
+    check(lambda m, a: m.frobenius_norm(a, dim=(0, 1)), [(3, 4)])
+    check(lambda m, a: m.nuclear_norm(a), [(3, 4)], atol=1e-5)
+    check(lambda m, a: m.nuclear_norm(a, keepdim=True), [(3, 4)], atol=1e-5)
+    check(lambda m, a, b: m.vdot(a, b), [(4,), (4,)])
+    check(lambda m, a, b: m.vdot(a, b), [(2, 4), (2, 4)], grad=False)
+
+
+@pytest.mark.parametrize("name", ["symeig", "eig", "lstsq", "matrix_rank"])
+def test_removed_functions_raise(name):
+    check(lambda m, a: getattr(m, name)(a, a), [(3, 3)], grad=False)
+
+
+def test_namespaces():
+    assert issubclass(ember.linalg.LinAlgError, RuntimeError)
+    assert ember.linalg.matmul is ember.matmul
+    for mod, ref in ((ember.linalg, torch.linalg), (ember.fft, torch.fft)):
+        for name in mod.__all__:
+            assert hasattr(ref, name), name
+            assert callable(getattr(mod, name)) or isinstance(getattr(mod, name), type)
+
+
+def test_ember_run_resolves_torch_linalg_and_fft(tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent("""
+        import torch
+        import torch.linalg
+        import torch.fft
+        from torch.linalg import solve
+        A = torch.eye(3) * 2
+        x = torch.linalg.solve(A, torch.ones(3))
+        spectrum = torch.fft.rfft(torch.ones(8))
+        try:
+            torch.linalg.inv(torch.zeros(2, 2))
+        except torch.linalg.LinAlgError as e:
+            caught = type(e).__name__
+        print(solve is torch.linalg.solve, x.tolist(), spectrum.dtype, caught)
+    """))
+    proc = subprocess.run([sys.executable, "-m", "ember", "run", str(script)], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "[0.5,", "0.5,", "0.5]", "torch.complex64", "LinAlgError"]
