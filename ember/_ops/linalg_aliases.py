@@ -12,8 +12,9 @@ from .linalg_misc import cross as linalg_cross
 from .linalg_misc import householder_product, matrix_exp, matrix_power, multi_dot, pinverse, vecdot
 from .linalg_norms import matrix_norm, vector_norm
 from .op_helpers import accepts_out, xp_of
-from .linalg_solve import (cholesky as _cholesky, cholesky_inverse, cholesky_solve, det, inv, logdet, lu_factor_ex,
-                           lu_solve as _lu_solve, lu_unpack, slogdet as _slogdet, solve_triangular)
+from .linalg_factor import (cholesky as _cholesky, cholesky_inverse, cholesky_solve, det, logdet, lu_factor_ex,
+                            lu_solve as _lu_solve, lu_unpack, slogdet as _slogdet)
+from .linalg_solve import inv, solve_triangular
 
 _wrap = Tensor._wrap
 

@@ -7,7 +7,7 @@ so the same formula runs on NumPy and on CuPy arrays.
 import numpy as np
 
 from .. import _backend as B
-from .op_helpers import accepts_out, xp_of  # noqa: F401 - the linear-algebra modules import them from here
+from .op_helpers import xp_of
 
 
 class LinAlgError(RuntimeError):

@@ -7,8 +7,9 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import linalg_results as R
-from .linalg_common import accepts_out, diag_embed, mH, matrices, xp_of
+from .linalg_common import diag_embed, mH, matrices
 from .op import Op
+from .op_helpers import accepts_out, xp_of
 
 _wrap = Tensor._wrap
 
@@ -43,18 +44,18 @@ class Eigh(Op):
 @accepts_out
 def eigh(A, UPLO="L"):
     matrices("linalg.eigh", A)
-    _uplo("linalg.eigh", UPLO)
+    _uplo(UPLO)
     return R.linalg_eigh(*Eigh.apply(A, uplo=UPLO))
 
 
 @accepts_out
 def eigvalsh(A, UPLO="L"):
     matrices("linalg.eigvalsh", A)
-    _uplo("linalg.eigvalsh", UPLO)
+    _uplo(UPLO)
     return Eigh.apply(A, uplo=UPLO)[0]
 
 
-def _uplo(name, uplo):
+def _uplo(uplo):
     if uplo not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
 

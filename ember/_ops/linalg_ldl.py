@@ -6,8 +6,9 @@ import numpy as np
 from .. import _backend as B
 from .._tensor import Tensor
 from . import linalg_results as R
-from .linalg_common import LinAlgError, accepts_out, batch_index, first_singular, matrices
+from .linalg_common import LinAlgError, batch_index, first_singular, matrices
 from .op import Op
+from .op_helpers import accepts_out
 
 _wrap = Tensor._wrap
 _PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d", np.dtype(np.complex64): "c",

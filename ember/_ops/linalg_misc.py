@@ -11,17 +11,18 @@ from . import linalg_results as R
 from .creation import ones
 from .join import cat
 from .linalg import matmul
-from .linalg_common import accepts_out, eye_like, floating, mH, matrices, xp_of
+from .linalg_common import eye_like, floating, mH, matrices
 from .linalg_decomp import eigvalsh, svdvals
 from .linalg_solve import inv, solve
 from .op import Op
+from .op_helpers import accepts_out, xp_of
 from .comparison import where
 from .triangular import tril
 
 _wrap = Tensor._wrap
 
 
-def _tolerance(s, shape, atol, rtol, hermitian=False):
+def _tolerance(s, shape, atol, rtol):
     """PyTorch's cut-off for singular values: max(atol, rtol * largest); rtol defaults to eps * max(m, n)
     when atol is not given (or zero), and to zero otherwise."""
     xp = xp_of(s)

@@ -3,10 +3,11 @@ singular values, and the condition number."""
 import math
 
 from .._tensor import Tensor
-from .linalg_common import accepts_out, floating, matrices, xp_of
+from .linalg_common import floating, matrices
 from .linalg_decomp import svdvals
 from .linalg_solve import inv_ex
 from .op import Op
+from .op_helpers import accepts_out, xp_of
 from .order import amax, amin
 
 _wrap = Tensor._wrap

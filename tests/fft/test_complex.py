@@ -2,7 +2,7 @@
 view_as_real/view_as_complex, complex/polar, and gradients in PyTorch's convention."""
 import numpy as np
 import pytest
-from diff import check, gradcheck64, rand
+from diff import check, gradcheck64
 
 import ember
 

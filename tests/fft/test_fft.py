@@ -3,7 +3,6 @@
 Complex results are compared through view_as_real (a real view whose gradient flows back through
 the transform), and complex inputs are built from real ones with view_as_complex, so the whole
 chain, its dtypes and its gradients are checked by the shared differential helper."""
-import numpy as np
 import pytest
 from diff import check, gradcheck64
 

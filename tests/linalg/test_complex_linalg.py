@@ -1,7 +1,6 @@
 """Complex inputs and results: eig/eigvals (complex even for real matrices), and the decompositions
 and solvers on complex64/complex128 matrices, compared with PyTorch through real views so that the
 shared helper checks values, dtypes and the gradients of the real inputs."""
-import numpy as np
 import pytest
 from diff import check, gradcheck64
 

@@ -1,7 +1,6 @@
 """eigh/eigvalsh, svd/svdvals and qr against PyTorch. Eigen- and singular vectors are fixed only up to
 sign, so the comparisons use quantities that do not depend on it (as PyTorch's docs recommend for
 gradients): reconstructions, projectors, absolute values, and losses built from them."""
-import numpy as np
 import pytest
 from diff import check, gradcheck64
 
