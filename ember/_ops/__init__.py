@@ -4,11 +4,11 @@ module-level functions that ``ember`` exports."""
 from .._tensor import Tensor
 from . import (comparison, complex_ops, conv, conversion, creation, elementwise, embedding, fill, fused, indexing, join,
                linalg, linalg_aliases, nn_ops, normalization, order, pointwise, pooling, random, reduction, scatter,
-               shape, triangular)
+               shape, stft, triangular)
 
 FAMILIES = [elementwise, pointwise, comparison, fill, fused, reduction, order, linalg, shape, join, indexing, scatter,
             creation, random, conversion, nn_ops, conv, pooling, normalization, embedding, triangular,
-            linalg_aliases, complex_ops]
+            linalg_aliases, complex_ops, stft]
 FUNCTIONS = {}
 for _family in FAMILIES:
     for _name, _fn in _family.TENSOR_METHODS.items():

@@ -27,8 +27,6 @@ TENSOR_METHODS = [
 LEFT_OUT = {
     "complex32": "NumPy has no complex32 (half-precision complex) dtype",
     "chalf": "NumPy has no complex32 (half-precision complex) dtype",
-    "stft": "signal-processing transforms are not part of torch.linalg/torch.fft; not built yet",
-    "istft": "signal-processing transforms are not part of torch.linalg/torch.fft; not built yet",
 }
 
 
