@@ -120,3 +120,14 @@ def test_gradcheck(fn, shapes):
 def test_products_are_conjugate_linear_in_backward(fn, shapes):
     check(fn, shapes, atol=1e-5)
     gradcheck64(fn, shapes)
+
+
+@pytest.mark.parametrize("name", ["exp", "log", "sqrt", "reciprocal", "sin", "tanh", "neg", "square"])
+def test_complex_values_of_floating_functions(name):
+    # values only: these functions' backward formulas are not yet conjugated for complex inputs
+    check(lambda m, a: vr(m, getattr(m, name)(z_of(m, a))), [(3, 4, 2)], grad=False, atol=1e-5, rtol=1e-4)
+
+
+def test_complex_reductions():
+    check(lambda m, a: vr(m, z_of(m, a).mean(0)), [(3, 4, 2)], atol=1e-6)
+    check(lambda m, a: vr(m, z_of(m, a).sum()), [(3, 4, 2)], atol=1e-5)
