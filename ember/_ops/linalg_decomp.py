@@ -158,7 +158,8 @@ def svd_legacy(input, some=True, compute_uv=True):
         m, n = input._data.shape[-2:]
         batch, dt = input._data.shape[:-2], input._data.dtype
         s = Svd.apply(input, full_matrices=False)[1]
-        return R.svd(_wrap(np.zeros(batch + (m, m), dt)), s, _wrap(np.zeros(batch + (n, n), dt)))
+        xp = xp_of(input._data)
+        return R.svd(_wrap(xp.zeros(batch + (m, m), dt)), s, _wrap(xp.zeros(batch + (n, n), dt)))
     u, s, vh = Svd.apply(input, full_matrices=not some)
     return R.svd(u, s, vh.mT)
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import linalg_results as R
-from .linalg_common import batch_index, first_singular, lu_factor_arrays, mH, matrices, pivots_to_permutation, unpack_lu
+from .linalg_common import batch_index, eye_like, first_singular, lu_factor_arrays, mH, matrices, pivots_to_permutation, unpack_lu
 from .linalg_solve import _singular_error, _substitute, solve_triangular
 from .op import Op
 from .op_helpers import accepts_out, xp_of
@@ -67,7 +67,7 @@ def logdet(input):
     matrices("logdet", input)
     sign, logabs = slogdet(input)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return logabs + _wrap(np.log(sign._data))
+        return logabs + _wrap(xp_of(sign._data).log(sign._data))
 
 
 # ----------------------------------------------------------------- Cholesky
@@ -92,13 +92,13 @@ class Cholesky(Op):
 
 def _not_pd_info(a):
     """Per matrix, the order of the first leading minor that is not positive-definite (0 where none is)."""
-    flat = a.reshape((-1,) + a.shape[-2:])
+    flat, xp = a.reshape((-1,) + a.shape[-2:]), xp_of(a)
     info = np.zeros(flat.shape[0], np.int32)
     for k, m in enumerate(flat):
         for order in range(1, m.shape[-1] + 1):
             try:
-                np.linalg.cholesky(m[:order, :order])
-            except np.linalg.LinAlgError:
+                xp.linalg.cholesky(m[:order, :order])
+            except xp.linalg.LinAlgError:
                 info[k] = order
                 break
     return info.reshape(a.shape[:-2])
@@ -118,7 +118,7 @@ def _cholesky(name, A, upper, check_errors):
         info = _not_pd_info(a._data)
         if check_errors:
             _singular_error(name.replace("_ex", ""), A, info, _NOT_PD)
-        L = _wrap(np.full(A._data.shape, np.nan, A._data.dtype))
+        L = _wrap(xp_of(A._data).full(A._data.shape, np.nan, A._data.dtype))
     return (L.mT if upper else L), info
 
 
@@ -144,7 +144,7 @@ def cholesky_solve(B, L, upper=False):
 
 @accepts_out
 def cholesky_inverse(L, upper=False):
-    eye = _wrap(np.broadcast_to(np.eye(L._data.shape[-1], dtype=L._data.dtype), L._data.shape).copy())
+    eye = _wrap(xp_of(L._data).broadcast_to(eye_like(L._data), L._data.shape).copy())
     return cholesky_solve(eye, L, upper)
 
 
@@ -201,7 +201,7 @@ def lu_factor(A, *, pivot=True):
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
     m, n = LU_data._data.shape[-2:]
     k = min(m, n)
-    eye = _wrap(np.eye(m, k, dtype=LU_data._data.dtype))
+    eye = _wrap(xp_of(LU_data._data).eye(m, k, dtype=LU_data._data.dtype))
     L = tril(LU_data[..., :, :k], -1) + eye if unpack_data else _wrap(np.empty(0, LU_data._data.dtype))
     U = triu(LU_data[..., :k, :]) if unpack_data else _wrap(np.empty(0, LU_data._data.dtype))
     P = (_wrap(pivots_to_permutation(LU_pivots._data, m, LU_data._data.dtype)) if unpack_pivots

@@ -38,7 +38,7 @@ def _tolerance(s, shape, atol, rtol):
 def _constant_like(value, A):
     """``value`` (broadcast to A's shape) as a function of A with a zero gradient, as PyTorch's results that
     do not depend on their input (A^0, an empty Householder product) still carry a graph."""
-    return where(_wrap(np.array(True)), value, A)
+    return where(_wrap(xp_of(A._data).asarray(True)), value, A)
 
 
 # ----------------------------------------------------------------- pseudo-inverse and least squares
@@ -93,8 +93,9 @@ def lstsq(A, B, rcond=None, *, driver=None):
     rtol = rcond if rcond is not None and rcond > 0 else np.finfo(A._data.dtype).eps * max(m, n)
     x = pinv(A, rtol=rtol) @ b
     dt = A._data.dtype
-    empty = _wrap(np.zeros(0, dt))
-    rank = matrix_rank(A, rtol=rtol) if driver != "gels" else _wrap(np.zeros(0, np.int64))
+    xp = xp_of(A._data)
+    empty = _wrap(xp.zeros(0, dt))
+    rank = matrix_rank(A, rtol=rtol) if driver != "gels" else _wrap(xp.zeros(0, np.int64))
     sv = svdvals(A).detach() if driver in ("gelsd", "gelss") else empty
     residuals = empty
     full_rank = driver == "gels" or bool((rank._data == n).all())  # gels assumes it and reports no rank
@@ -136,7 +137,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
         atol, rtol = tol, 0.0
     s = (eigvalsh(A).abs() if hermitian else svdvals(A)).detach()._data
     cut = _tolerance(s, A._data.shape, atol, rtol)
-    return _wrap(np.asarray((s > cut[..., None]).sum(-1), np.int64))
+    return _wrap(xp_of(s).asarray((s > cut[..., None]).sum(-1), np.int64))
 
 
 def _expm(a):
@@ -324,8 +325,9 @@ def householder_product(A, tau, *, complete=False):
         raise RuntimeError("torch.linalg.householder_product: input.shape[-1] must be greater than or equal to "
                            "tau.shape[-1]")
     floating("torch.linalg.householder_product", A)
-    v = tril(A, -1) + _wrap(np.eye(m, n, dtype=A._data.dtype))
-    q = _wrap(np.broadcast_to(np.eye(m, dtype=A._data.dtype), A._data.shape[:-2] + (m, m)).copy())
+    xp = xp_of(A._data)
+    v = tril(A, -1) + _wrap(xp.eye(m, n, dtype=A._data.dtype))
+    q = _wrap(xp.broadcast_to(xp.eye(m, dtype=A._data.dtype), A._data.shape[:-2] + (m, m)).copy())
     for i in range(k):
         vi = v[..., :, i:i + 1]
         q = q - matmul(q @ vi, vi.mT.conj() if vi.is_complex() else vi.mT) * tau[..., i, None, None]

@@ -79,7 +79,8 @@ def inv_ex(A, *, check_errors=False):
 
 
 def _eye_batch(a):
-    return np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+    xp = xp_of(a)
+    return xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
 
 
 def _lu_parts(a):
@@ -159,7 +160,7 @@ def _solve(name, A, B, left, check_errors):
         info = lu_factor_arrays(A._data)[2]
         if check_errors:
             _singular_error("torch.linalg.solve", A, info, "The solver failed because the input matrix is singular.")
-        x = _wrap(solve_triangular_arrays(*_lu_parts(A._data), np.broadcast_to(b._data, np.broadcast_shapes(
+        x = _wrap(solve_triangular_arrays(*_lu_parts(A._data), xp_of(b._data).broadcast_to(b._data, np.broadcast_shapes(
             A._data.shape[:-2], bs[:-2]) + bs[-2:])))
     if not left:
         x = x.mT
