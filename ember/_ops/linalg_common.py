@@ -7,6 +7,7 @@ so the same formula runs on NumPy and on CuPy arrays.
 import numpy as np
 
 from .. import _backend as B
+from .conjugate import is_complex
 from .op_helpers import xp_of
 
 
@@ -24,7 +25,7 @@ def mT(a):
 
 def mH(a):
     """The conjugate transpose of the last two dims (the transpose for real arrays)."""
-    return a.swapaxes(-1, -2).conj() if a.dtype.kind == "c" else a.swapaxes(-1, -2)
+    return a.swapaxes(-1, -2).conj() if is_complex(a) else a.swapaxes(-1, -2)
 
 
 def eye_like(a, n=None):

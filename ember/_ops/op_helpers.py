@@ -5,12 +5,19 @@ import functools
 import numpy as np
 
 from .. import _backend as B
+from .._tensor import Tensor
 from .op import write_out
 
 
 def xp_of(a):
-    """The array module that holds ``a``."""
-    return np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
+    """The array module that holds ``a``. Backward formulas handed Tensors (``create_graph=True``) stop
+    here: those written with it compute on arrays only."""
+    if type(a) is np.ndarray:
+        return np
+    if isinstance(a, Tensor):
+        raise RuntimeError("Ember computes this derivative on arrays only: backward with create_graph=True "
+                           "(a second derivative) through it is not supported")
+    return B.xp_for(B.device_of(a))
 
 
 def accepts_out(fn):

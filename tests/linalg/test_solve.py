@@ -140,3 +140,10 @@ def test_ex_variants_report_info():
 ])
 def test_bad_input_errors(fn):
     check(fn, [(2, 2, 3)], grad=False)
+
+
+def test_second_derivatives():
+    a = ember.tensor(rand((3, 3), "float64") + 3 * np.eye(3), requires_grad=True)
+    assert ember.autograd.gradgradcheck(ember.linalg.inv, [a])
+    with pytest.raises(RuntimeError, match="create_graph=True"):  # formulas on arrays say so plainly
+        ember.autograd.gradgradcheck(ember.linalg.det, [a])
