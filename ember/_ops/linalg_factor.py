@@ -151,8 +151,16 @@ def cholesky_inverse(L, upper=False):
 # ----------------------------------------------------------------- LU
 
 
+def _lu_square_grad(L, U, gL, gU):
+    """P^T A = L U (square): gA' = L^-H (tril(L^H gL, -1) + triu(gU U^H)) U^-H."""
+    xp = xp_of(L)
+    inner = xp.tril(mH(L) @ gL, -1) + xp.triu(gU @ mH(U))
+    left = _substitute(mH(L), inner, lower=False)  # L^-H inner
+    return mH(_substitute(U, mH(left), lower=False))  # (L^-H inner) U^-H
+
+
 class LuFactor(Op):
-    """The packed LU of square matrices; the pivots (int32) carry no gradient."""
+    """The packed LU (L's unit diagonal left out) of m x n matrices; the pivots (int32) carry no gradient."""
 
     def forward(ctx, a):
         lu, piv, info = lu_factor_arrays(a)
@@ -160,16 +168,26 @@ class LuFactor(Op):
         return lu, piv, info
 
     def backward(ctx, g, g_piv, g_info):
-        """A = P L U: gA = P L^-H (tril(L^H gL, -1) + triu(gU U^H)) U^-H."""
+        """The square case on the leading k x k block; for a tall A the rows below it are L2 = A2 U^-1, for a
+        wide one the columns right of it are U2 = L^-1 A2, and their gradients reach that block's factors."""
         lu, piv = ctx.saved_tensors
-        m, n = lu.shape[-2:]
-        if m != n:
-            raise RuntimeError("Ember differentiates lu_factor of square matrices only")
         xp = xp_of(lu)
+        m, n = lu.shape[-2:]
+        k = min(m, n)
         L, U = unpack_lu(lu)
-        inner = xp.tril(mH(L) @ xp.tril(g, -1), -1) + xp.triu(xp.triu(g) @ mH(U))
-        left = _substitute(mH(L), inner, lower=False)  # L^-H inner
-        x = mH(_substitute(U, mH(left), lower=False))  # (L^-H inner) U^-H
+        gL, gU = xp.tril(g[..., :, :k], -1), xp.triu(g[..., :k, :])
+        if m > n:  # dL2 = (dA2 - L2 dU) U^-1
+            L2, gL2 = L[..., k:, :], gL[..., k:, :]
+            gA2 = mH(_substitute(U, mH(gL2), lower=False))  # gL2 U^-H
+            top = _lu_square_grad(L[..., :k, :], U, gL[..., :k, :], gU - mH(L2) @ gA2)
+            x = xp.concatenate([top, gA2], -2)
+        elif m < n:  # dU2 = L^-1 (dA2 - dL U2)
+            U2, gU2 = U[..., :, k:], gU[..., :, k:]
+            gA2 = _substitute(mH(L), gU2, lower=False)  # L^-H gU2
+            left = _lu_square_grad(L, U[..., :, :k], gL - gA2 @ mH(U2), gU[..., :, :k])
+            x = xp.concatenate([left, gA2], -1)
+        else:
+            x = _lu_square_grad(L, U, gL, gU)
         return pivots_to_permutation(piv, m, lu.dtype) @ x
 
 

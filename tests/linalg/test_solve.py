@@ -147,3 +147,10 @@ def test_second_derivatives():
     assert ember.autograd.gradgradcheck(ember.linalg.inv, [a])
     with pytest.raises(RuntimeError, match="create_graph=True"):  # formulas on arrays say so plainly
         ember.autograd.gradgradcheck(ember.linalg.det, [a])
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (2, 4, 2)])
+def test_lu_of_rectangular_matrices_has_gradients(shape):
+    check(lambda m, a: m.linalg.lu_factor(a).LU, [shape], atol=1e-5, grad_atol=1e-4)
+    check(lambda m, a: m.linalg.lu(a)[1:], [shape], atol=1e-5, grad_atol=1e-4)
+    gradcheck64(lambda m, a: m.linalg.lu_factor(a).LU, [shape])
