@@ -86,3 +86,10 @@ def test_qr_legacy_and_errors():
 ])
 def test_gradcheck(fn):
     gradcheck64(fn, [(2, 4, 3)]) if fn.__code__.co_names.count("sym") == 0 else gradcheck64(fn, [(2, 3, 3)])
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5)])
+def test_full_svd_gradient_uses_the_singular_pairs(shape):
+    # squares of the vectors' entries do not depend on their signs; columns past k are any completion
+    check(lambda m, a: (lambda u, s, vh: ((u[..., :3] ** 2) * s[..., None, :], vh[..., :3, :] ** 2))(
+        *m.linalg.svd(a, full_matrices=True)), [shape], atol=1e-4, grad_atol=1e-3)
