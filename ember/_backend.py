@@ -37,6 +37,8 @@ class dtype:
         return _REAL.get(self, self)
 
     def to_complex(self):
+        if self not in _COMPLEX:
+            raise RuntimeError(f"Unknown Complex ScalarType for {self.name}")
         return _COMPLEX[self]
 
 
@@ -53,7 +55,7 @@ complex64 = dtype("complex64", np.complex64, 3)
 complex128 = dtype("complex128", np.complex128, 3)
 cfloat, cdouble = complex64, complex128
 _REAL = {complex64: float32, complex128: float64}
-_COMPLEX = {float32: complex64, float64: complex128, float16: complex64, complex64: complex64, complex128: complex128}
+_COMPLEX = {float32: complex64, float64: complex128, complex64: complex64, complex128: complex128}  # no complex32
 
 float = float32  # noqa: A001
 double = float64
@@ -67,6 +69,11 @@ _BY_NP = {d.np: d for d in _ALL + (complex64, complex128)}
 _BY_NAME = {d.name: d for d in _ALL + (complex64, complex128)}
 _BY_NAME.update(float=float32, double=float64, half=float16, long=int64, int=int32, short=int16, cfloat=complex64,
                 cdouble=complex128)
+
+
+def complex_of(d):
+    """The complex dtype that holds a floating dtype's values (complex64 for float16: NumPy has no complex32)."""
+    return _COMPLEX.get(d, complex64)
 
 
 def _dtype_by_name(name):
@@ -200,11 +207,11 @@ def result_type(*operands):
     result = dim
     if zero is not None and (result is None or zero._kind > result._kind):
         # a complex 0-dim tensor keeps a floating result's precision: float32 + complex128 scalar -> complex64
-        result = zero if result is None else result.to_complex() if result._kind == 2 else promote_types(result, zero)
+        result = zero if result is None else complex_of(result) if result._kind == 2 else promote_types(result, zero)
     if scalar_kind >= 0 and (result is None or scalar_kind > result._kind):
         if scalar_kind == 3 and result is not None and result._kind == 2:  # float64 tensor * 1j -> complex128
-            return result.to_complex()
-        result = (bool, int64, get_default_dtype(), get_default_dtype().to_complex())[scalar_kind]
+            return complex_of(result)
+        result = (bool, int64, get_default_dtype(), complex_of(get_default_dtype()))[scalar_kind]
     return result
 
 

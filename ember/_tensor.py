@@ -67,7 +67,7 @@ def _array_from_data(data):
     if kind in "iu":
         return arr.astype(np.int64, copy=False)
     if kind == "c":
-        return arr.astype(B.get_default_dtype().to_complex().np, copy=False)
+        return arr.astype(B.complex_of(B.get_default_dtype()).np, copy=False)
     if kind != "b":
         _reject(data)
     return arr

@@ -196,7 +196,7 @@ def tensor_repr(t, tensor_contents=None):
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
-        if dt not in (B.get_default_dtype(), B.int64, B.bool, B.get_default_dtype().to_complex()):
+        if dt not in (B.get_default_dtype(), B.int64, B.bool, B.complex_of(B.get_default_dtype())):
             suffixes.append(f"dtype={dt}")
         body = array_str(B.to_numpy(a), indent)
     if tensor_contents is not None:

@@ -21,7 +21,7 @@ def to_tensor(x, like):
     if arr.dtype.kind == "f":
         arr = arr.astype(B.get_default_dtype().np)
     elif arr.dtype.kind == "c":
-        arr = arr.astype(B.get_default_dtype().to_complex().np)
+        arr = arr.astype(B.complex_of(B.get_default_dtype()).np)
     return _wrap(arr)
 
 

@@ -24,6 +24,11 @@ def test_dtype_objects():
         assert e.itemsize == t.itemsize
         assert str(e.to_real()) == str(t.to_real())
     assert ember.float64.to_complex() is ember.complex128 and ember.float32.to_complex() is ember.complex64
+    for name in ("int64", "bool"):
+        with pytest.raises(RuntimeError):
+            getattr(torch, name).to_complex()
+        with pytest.raises(RuntimeError, match="Unknown Complex ScalarType"):
+            getattr(ember, name).to_complex()
     assert ember.tensor([1 + 2j]).dtype is ember.complex64
     assert ember.from_numpy(np.array([1j])).dtype is ember.complex128
     assert ember.zeros(2, dtype=complex).dtype is ember.complex128
