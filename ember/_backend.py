@@ -202,7 +202,8 @@ def result_type(*operands):
             else:
                 zero = d if zero is None else promote_types(zero, d)
         else:
-            k = 0 if isinstance(o, _py_bool) else 1 if isinstance(o, _py_int) else 3 if isinstance(o, _py_complex) else 2
+            k = (0 if isinstance(o, _py_bool) else 1 if isinstance(o, _py_int) else 3 if isinstance(o, _py_complex)
+                 else 2)
             scalar_kind = max(scalar_kind, k)
     result = dim
     if zero is not None and (result is None or zero._kind > result._kind):

@@ -4,7 +4,8 @@ import numpy as np
 
 from .._tensor import Tensor
 from . import linalg_results as R
-from .linalg_common import batch_index, eye_like, first_singular, lu_factor_arrays, mH, matrices, pivots_to_permutation, unpack_lu
+from .linalg_common import (batch_index, eye_like, first_singular, lu_factor_arrays, mH, matrices,
+                            pivots_to_permutation, unpack_lu)
 from .linalg_solve import _singular_error, _substitute, solve_triangular
 from .op import Op
 from .op_helpers import accepts_out, xp_of
