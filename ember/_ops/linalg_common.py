@@ -50,13 +50,30 @@ def batch_index(shape):
 # ----------------------------------------------------------------- checks
 
 
-def floating(name, A, what="input"):
-    """PyTorch's error for integer or bool inputs to linear-algebra functions."""
+# The LAPACK kernel PyTorch names when it refuses a float16 input (NumPy's LAPACK has no half precision either)
+_HALF_KERNELS = {"linalg.det": "lu_cpu", "linalg.lu_factor_ex": "lu_cpu", "linalg.cholesky": "cholesky_cpu",
+                 "linalg.eigh": "linalg_eigh_cpu", "linalg.eigvalsh": "linalg_eigh_cpu",
+                 "linalg.eig": "linalg_eig_out_cpu", "linalg.eigvals": "linalg_eig_out_cpu",
+                 "linalg.svd": "linalg_svd_cpu", "linalg.svdvals": "linalg_svd_cpu", "linalg.cond": "linalg_svd_cpu",
+                 "linalg.qr": "geqrf_cpu", "geqrf": "geqrf_cpu", "svd": "linalg_svd_cpu", "linalg.solve": "lu_cpu",
+                 "linalg.solve_triangular": "triangular_solve_cpu", "torch.linalg.ldl_factor_ex": "ldl_factor_kernel_cpu"}
+_FLOAT_DOUBLE_ONLY = ("linalg.lstsq", "linalg.matrix_rank")
+
+
+def floating(name, A, what="input", half=False):
+    """PyTorch's errors for integer or bool inputs to linear-algebra functions, and for float16 ones
+    unless the function takes them (``half``)."""
     if A._data.dtype.kind not in "fc":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as {what}. Got {A.dtype_short()}")
+    if A._data.dtype == np.float16 and not half:
+        if name in _HALF_KERNELS:
+            raise NotImplementedError(f'"{_HALF_KERNELS[name]}" not implemented for \'Half\'')
+        if name in _FLOAT_DOUBLE_ONLY:
+            raise RuntimeError("This function doesn't handle types other than float and double")
+        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
 
 
-def matrices(name, A, square=True, what="A"):
+def matrices(name, A, square=True, what="A", half=False):
     """At least 2 dims (and square last two dims where ``square``), floating dtype."""
     shape = A._data.shape
     if len(shape) < 2:
@@ -64,7 +81,7 @@ def matrices(name, A, square=True, what="A"):
     if square and shape[-1] != shape[-2]:
         raise RuntimeError(f"{name}: {what} must be batches of square matrices, but they are {shape[-2]} by "
                            f"{shape[-1]} matrices")
-    floating(name, A)
+    floating(name, A, half=half)
 
 
 def same_dtype(name, A, B_):

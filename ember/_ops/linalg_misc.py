@@ -172,7 +172,7 @@ class MatrixExp(Op):
 
 
 def matrix_exp(A):
-    matrices("linalg.matrix_exp", A)
+    matrices("linalg.matrix_exp", A, half=True)
     return MatrixExp.apply(A)
 
 

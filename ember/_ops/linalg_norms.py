@@ -57,7 +57,7 @@ class VectorNorm(Op):
 
 @accepts_out
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
-    floating("linalg.vector_norm", x)
+    floating("linalg.vector_norm", x, half=True)
     if dtype is not None:
         x = x.to(dtype)
     nd = x._data.ndim
@@ -87,7 +87,7 @@ def _no_identity(x, ord, dim, axes):
 
 @accepts_out
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
-    matrices("linalg.matrix_norm", A, square=False)
+    matrices("linalg.matrix_norm", A, square=False, half=ord not in ("nuc", 2, -2))
     if dtype is not None:
         A = A.to(dtype)
     nd = A._data.ndim

@@ -13,11 +13,6 @@ from .op_helpers import accepts_out, xp_of
 _wrap = Tensor._wrap
 
 
-def _full_precision(name, A):
-    if A._data.dtype == np.float16:
-        raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
-
-
 def _singular_error(name, A, info, message):
     """Raise PyTorch's LinAlgError for the first failed matrix of a batch (``info``: LAPACK's per matrix)."""
     bad = first_singular(info)
@@ -56,7 +51,6 @@ def _inverse(A):
 @accepts_out
 def inv(A):
     matrices("linalg.inv", A)
-    _full_precision("linalg.inv", A)
     x, info = _inverse(A)
     if x is None:
         _singular_error("linalg.inv", A, info, _INV_SINGULAR)

@@ -4,6 +4,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 from diff import check
 
@@ -88,3 +89,18 @@ def test_coverage_leaves_nothing_unexplained():
     lines, unexplained = report()
     assert not unexplained, unexplained
     assert lines[0].startswith("torch.linalg:") and lines[0].endswith("(100%)")
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: m.linalg.inv(x), lambda m, x: m.linalg.det(x), lambda m, x: m.linalg.slogdet(x),
+    lambda m, x: m.linalg.cholesky(x), lambda m, x: m.linalg.eigh(x), lambda m, x: m.linalg.eig(x),
+    lambda m, x: m.linalg.svd(x), lambda m, x: m.linalg.qr(x), lambda m, x: m.linalg.pinv(x),
+    lambda m, x: m.linalg.matrix_rank(x), lambda m, x: m.linalg.lu_factor(x), lambda m, x: m.linalg.cond(x),
+    lambda m, x: m.linalg.solve(x, x), lambda m, x: m.linalg.solve_triangular(x, x, upper=True),
+    lambda m, x: m.linalg.lstsq(x, x), lambda m, x: m.logdet(x), lambda m, x: m.svd(x), lambda m, x: m.geqrf(x),
+    lambda m, x: m.linalg.matrix_norm(x, "nuc"), lambda m, x: m.linalg.matrix_norm(x),
+    lambda m, x: m.linalg.vector_norm(x),
+])
+def test_half_precision_inputs(fn):
+    """float16: PyTorch refuses most LAPACK functions (each with its own error) and takes the norms."""
+    check(fn, [np.eye(3, dtype=np.float16) * 2], grad=False, atol=1e-2, rtol=1e-2)
