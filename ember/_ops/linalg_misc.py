@@ -8,6 +8,7 @@ import numpy as np
 from .. import _backend as B
 from .._tensor import Tensor
 from . import linalg_results as R
+from .comparison import where
 from .creation import ones
 from .join import cat
 from .linalg import matmul
@@ -16,7 +17,6 @@ from .linalg_decomp import eigvalsh, svdvals
 from .linalg_solve import inv, solve
 from .op import Op
 from .op_helpers import accepts_out, xp_of
-from .comparison import where
 from .triangular import tril
 
 _wrap = Tensor._wrap
