@@ -18,6 +18,7 @@ from ._arraylib import (Generator, bool, device, double, dtype, float, float16, 
                         get_rng_state, half, initial_seed, int, int8, int16, int32, int64, long, manual_seed,
                         promote_types, seed, set_default_dtype, set_rng_state, short, uint8)
 from ._arraylib import can_cast, default_generator, finfo, get_default_device, iinfo, result_type, set_default_device
+from ._arraylib import cdouble, cfloat, complex64, complex128
 from ._tensor import Size, Tensor, is_tensor, numel, tensor
 from ._tensor_str import set_printoptions
 from .autograd import (enable_grad, inference_mode, is_anomaly_enabled, is_grad_enabled, is_inference_mode_enabled,
@@ -37,8 +38,8 @@ from ._runtime import (are_deterministic_algorithms_enabled, compile, get_float3
 from .version import __version__  # noqa: E402
 
 # Loaded on first use: subpackages by name, and functions by the module that holds them.
-_SUBMODULES = frozenset({"accelerator", "amp", "backends", "compat", "cuda", "distributions", "nn", "optim",
-                         "serialization", "special", "utils", "vision"})
+_SUBMODULES = frozenset({"accelerator", "amp", "backends", "compat", "cuda", "distributions", "fft", "linalg", "nn",
+                         "optim", "serialization", "special", "utils", "vision"})
 _FUNCTIONS = {"load": "serialization", "save": "serialization", "autocast": "amp", "bfloat16": "amp",
               "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "set_autocast_enabled": "amp",
               "set_autocast_dtype": "amp", "is_autocast_available": "amp",

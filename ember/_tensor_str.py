@@ -151,7 +151,13 @@ def array_str(a, indent):
     if a.dtype == np.float16:
         a = a.astype(np.float32)
     summarize = a.size > PRINT_OPTS.threshold
-    fmt = _Formatter(_summarized(a) if summarize else a, a.dtype.kind == "f")
+    shown = _summarized(a) if summarize else a
+    if a.dtype.kind == "c":
+        from ._complex_str import ComplexFormatter
+
+        fmt = ComplexFormatter(shown)
+    else:
+        fmt = _Formatter(shown, a.dtype.kind == "f")
     return _nested_str(a, indent, summarize, fmt)
 
 
@@ -190,7 +196,7 @@ def tensor_repr(t, tensor_contents=None):
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append(f"size={tuple(a.shape)}")
-        if dt not in (B.get_default_dtype(), B.int64, B.bool):
+        if dt not in (B.get_default_dtype(), B.int64, B.bool, B.complex_of(B.get_default_dtype())):
             suffixes.append(f"dtype={dt}")
         body = array_str(B.to_numpy(a), indent)
     if tensor_contents is not None:

@@ -14,13 +14,14 @@ something else: PyTorch's backend switches). Everything above imports it as one 
 from .devices import (CPU, ArrayBackend, cuda_module, default_device, device, device_of, get_array_module,
                       get_default_device, register_backend, set_default_device, to_device, to_numpy, xp_for)
 from .dtypes import _ALL  # noqa: F401 - every dtype, for the legacy tensor types
-from .dtypes import (bool, can_cast, double, dtype, finfo, float, float16, float32, float64, from_np,
+from .dtypes import (bool, can_cast, cdouble, cfloat, complex64, complex128, complex_of, double, dtype, finfo, float, float16, float32, float64, from_np,
                      get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long, promote_types, result_type,
                      set_default_dtype, short, to_dtype, uint8)
 from .generators import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, rng, seed,
                          set_rng_state)
 
-__all__ = ["ArrayBackend", "CPU", "Generator", "bool", "can_cast", "cuda_module", "default_device",
+__all__ = ["ArrayBackend", "CPU", "Generator", "bool", "can_cast", "cdouble", "cfloat", "complex64", "complex128",
+           "complex_of", "cuda_module", "default_device",
            "default_generator", "device", "device_of", "double", "dtype", "finfo", "float", "float16", "float32",
            "float64", "from_np", "get_array_module", "get_default_device", "get_default_dtype", "get_rng_state",
            "half", "iinfo", "initial_seed", "int", "int8", "int16", "int32", "int64", "long", "manual_seed",

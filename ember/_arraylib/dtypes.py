@@ -10,10 +10,10 @@ class dtype:
     def __init__(self, name, np_dtype, kind):
         self.name = name
         self.np = np.dtype(np_dtype)
-        self._kind = kind  # 0 bool, 1 integer, 2 floating: PyTorch's promotion categories
+        self._kind = kind  # 0 bool, 1 integer, 2 floating, 3 complex: PyTorch's promotion categories
         self.is_floating_point = kind == 2
-        self.is_complex = False
-        self.is_signed = kind == 2 or self.np.kind == "i"
+        self.is_complex = kind == 3
+        self.is_signed = kind >= 2 or self.np.kind == "i"
         self.itemsize = self.np.itemsize
 
     def __repr__(self):
@@ -23,10 +23,12 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_real(self):
-        return self
+        return _REAL.get(self, self)
 
     def to_complex(self):
-        raise TypeError("complex dtypes are not supported by Ember")
+        if self not in _COMPLEX:
+            raise RuntimeError(f"Unknown Complex ScalarType for {self.name}")
+        return _COMPLEX[self]
 
 
 float32 = dtype("float32", np.float32, 2)
@@ -38,6 +40,11 @@ int16 = dtype("int16", np.int16, 1)
 int8 = dtype("int8", np.int8, 1)
 uint8 = dtype("uint8", np.uint8, 1)
 bool = dtype("bool", np.bool_, 0)  # noqa: A001 - PyTorch's public name
+complex64 = dtype("complex64", np.complex64, 3)
+complex128 = dtype("complex128", np.complex128, 3)
+cfloat, cdouble = complex64, complex128
+_REAL = {complex64: float32, complex128: float64}
+_COMPLEX = {float32: complex64, float64: complex128, complex64: complex64, complex128: complex128}  # no complex32
 
 float = float32  # noqa: A001
 double = float64
@@ -47,9 +54,15 @@ int = int32  # noqa: A001
 short = int16
 
 _ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool)
-_BY_NP = {d.np: d for d in _ALL}
-_BY_NAME = {d.name: d for d in _ALL}
-_BY_NAME.update(float=float32, double=float64, half=float16, long=int64, int=int32, short=int16)
+_BY_NP = {d.np: d for d in _ALL + (complex64, complex128)}
+_BY_NAME = {d.name: d for d in _ALL + (complex64, complex128)}
+_BY_NAME.update(float=float32, double=float64, half=float16, long=int64, int=int32, short=int16, cfloat=complex64,
+                cdouble=complex128)
+
+
+def complex_of(d):
+    """The complex dtype that holds a floating dtype's values (complex64 for float16: NumPy has no complex32)."""
+    return _COMPLEX.get(d, complex64)
 
 
 def _dtype_by_name(name):
@@ -65,7 +78,8 @@ def from_np(np_dtype):
             return _BY_NP[np.dtype(np_dtype)]
         except (KeyError, TypeError):
             raise TypeError(f"can't convert np.ndarray of type {np_dtype}. The only supported types are: "
-                            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool.") from None
+                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, "
+                            "and bool.") from None
 
 
 def to_dtype(d):
@@ -85,12 +99,14 @@ def to_dtype(d):
         return int64
     if d is _py_bool:
         return bool
+    if d is _py_complex:
+        return complex128
     return from_np(np.dtype(d))
 
 
 import builtins as _builtins  # noqa: E402
 
-_py_float, _py_int, _py_bool = _builtins.float, _builtins.int, _builtins.bool
+_py_float, _py_int, _py_bool, _py_complex = _builtins.float, _builtins.int, _builtins.bool, _builtins.complex
 
 # PyTorch's default float dtype: what float Python data and float scalars become.
 _default = [float32]
@@ -112,6 +128,8 @@ def promote_types(a, b):
     (int64 + float16 -> float16), within a category NumPy's lattice applies."""
     if a is b:
         return a
+    if a._kind + b._kind == 5:  # complex with floating keeps the wider precision: complex64 + float64 -> complex128
+        return _BY_NP[np.promote_types(a.np, b.np)]
     if a._kind != b._kind:
         return a if a._kind > b._kind else b
     return _BY_NP[np.promote_types(a.np, b.np)]
@@ -173,11 +191,15 @@ def result_type(*operands):
             else:
                 zero = d if zero is None else promote_types(zero, d)
         else:
-            k = 0 if isinstance(o, _py_bool) else 1 if isinstance(o, _py_int) else 2
+            k = (0 if isinstance(o, _py_bool) else 1 if isinstance(o, _py_int) else 3 if isinstance(o, _py_complex)
+                 else 2)
             scalar_kind = max(scalar_kind, k)
     result = dim
     if zero is not None and (result is None or zero._kind > result._kind):
-        result = zero if result is None else promote_types(result, zero)
+        # a complex 0-dim tensor keeps a floating result's precision: float32 + complex128 scalar -> complex64
+        result = zero if result is None else complex_of(result) if result._kind == 2 else promote_types(result, zero)
     if scalar_kind >= 0 and (result is None or scalar_kind > result._kind):
-        result = (bool, int64, get_default_dtype())[scalar_kind]
+        if scalar_kind == 3 and result is not None and result._kind == 2:  # float64 tensor * 1j -> complex128
+            return complex_of(result)
+        result = (bool, int64, get_default_dtype(), complex_of(get_default_dtype()))[scalar_kind]
     return result

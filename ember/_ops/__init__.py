@@ -13,6 +13,7 @@ from . import (arithmetic, comparison, conv, conversion, creation, embedding, fi
 from . import (broadcast, copies, counting, diagonal, gradient, index_extra, index_grids, memory_format,
                pointwise_extra, products, random_distributions, reduction_extra, shape_extra, special,
                special_binary, tensor_extra, view_inplace)
+from . import complex_ops, linalg_aliases, stft
 
 FAMILIES = [arithmetic, math_functions, comparison, fill, fused_arithmetic, reduction, order, linalg, shape, join,
             indexing, scatter, creation, random, conversion, nn_ops, conv, pooling, normalization, embedding,
@@ -20,6 +21,7 @@ FAMILIES = [arithmetic, math_functions, comparison, fill, fused_arithmetic, redu
 FAMILIES += [special, special_binary, random_distributions, broadcast, index_grids, diagonal, pointwise_extra,
              reduction_extra, shape_extra, counting, index_extra, products,
              memory_format, tensor_extra, view_inplace, copies, gradient]
+FAMILIES += [linalg_aliases, complex_ops, stft]
 for _family in FAMILIES:
     registry.TENSOR_METHODS.update(getattr(_family, "TENSOR_METHODS", {}))
     registry.FUNCTIONS.update(getattr(_family, "FUNCTIONS", {}))

@@ -3,6 +3,7 @@ import numpy as np
 
 from .. import _arraylib as B
 from .._tensor import Tensor
+from .conjugate import conj, is_complex
 from .op import Op, inplace
 from .promotion import (binary, finish, floating, floating_inplace, inplace_binary, not_implemented, promote,
                         promoted_binary, scalar, tensor_operands)
@@ -73,6 +74,8 @@ class Mul(Op):
 
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if is_complex(g):
+            a, b = conj(a), conj(b)
         return g * b, g * a
 
 
@@ -85,6 +88,8 @@ class Div(Op):
 
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if is_complex(g):
+            a, b = conj(a), conj(b)
         return g / b, (-g * a / (b * b) if ctx.needs_input_grad[1] else None)
 
 
@@ -282,7 +287,7 @@ def mul(input, other, *, out=None):
 
 def true_divide(input, other, *, out=None):
     a, b = promote(input, other)
-    if (a if isinstance(a, Tensor) else b)._data.dtype.kind != "f":
+    if (a if isinstance(a, Tensor) else b)._data.dtype.kind not in "fc":
         # integers divide in the default float dtype, each operand converted on its own: a common integer
         # type first would wrap values around (uint8 / int64(-1) is -1.0 in PyTorch, not 1/255)
         x, y = (t if isinstance(t, (Tensor, int, bool)) else p for t, p in ((input, a), (other, b)))

@@ -12,6 +12,7 @@ from .._arraylib import get_array_module
 from .._parallel import matmul_rows
 from .._tensor import Tensor
 from .arithmetic import mul
+from .conjugate import conj, is_complex
 from .op import Op, array_of, write_out
 from .promotion import broadcast_error, not_implemented
 
@@ -28,6 +29,8 @@ def _mT(x):
 def matmul_grads(g, a, b, need_a=True, need_b=True):
     """Gradients of ``a @ b`` for every matmul case; broadcast batch dims are left for the engine to sum."""
     ga = gb = None
+    if is_complex(g):
+        a, b = conj(a), conj(b)
     if a.ndim == 1 and b.ndim == 1:
         return (g * b if need_a else None), (g * a if need_b else None)
     if a.ndim == 1:  # a row vector: (k,) @ (..., k, n) -> (..., n)

@@ -81,7 +81,7 @@ class Op(Node):
             self._out_meta = tuple([(r._data.shape, r._data.dtype) for r in results])
             connect(self, inputs)
             for k, r in enumerate(results):
-                if r._data.dtype.kind == "f":  # integer outputs (indices) never carry a gradient
+                if r._data.dtype.kind in "fc":  # integer outputs (indices) never carry a gradient
                     r.grad_fn, r._out_idx, r.requires_grad = self, k, True
                     if self._saved is not None:
                         self._track_output(r, k)

@@ -1,4 +1,4 @@
-"""Products built on matmul: addbmm, addr, chain_matmul, inner, vdot, dist, and the in-place
+"""Products built on matmul: addbmm, addr, inner, dist, and the in-place
 forms of the add-product family (addmm_, addmv_, baddbmm_, addbmm_, addr_)."""
 from .linalg import addmm, addmv, baddbmm, matmul
 from .op import Op, inplace
@@ -28,17 +28,6 @@ def _scaled_sum(input, product, beta, alpha):
     return (input if beta == 1 else input * beta) + product
 
 
-def chain_matmul(*matrices, out=None):
-    if len(matrices) == 1 and isinstance(matrices[0], (list, tuple)):
-        matrices = tuple(matrices[0])
-    if not matrices:
-        raise RuntimeError("chain_matmul(): Expected one or more matrices")
-    result = matrices[0]
-    for m in matrices[1:]:
-        result = matmul(result, m)
-    return finish(result, out)
-
-
 def inner(input, other, *, out=None):
     if input.ndim == 0 or other.ndim == 0:
         return finish(input * other, out)
@@ -48,12 +37,6 @@ def inner(input, other, *, out=None):
     flat = other.reshape(-1, other.shape[-1])
     result = matmul(input, flat.T) if other.ndim > 1 else matmul(input, other)
     return finish(result.reshape(tuple(input.shape[:-1]) + tuple(other.shape[:-1])), out)
-
-
-def vdot(input, other, *, out=None):
-    if input.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    return finish((input * other).sum(), out)
 
 
 def dist(input, other, p=2):
@@ -86,8 +69,8 @@ def _in_place(function):
     return method
 
 
-TENSOR_METHODS = dict(addbmm=addbmm, addr=addr, inner=inner, vdot=vdot, dist=dist, addmm_=_in_place(addmm),
+TENSOR_METHODS = dict(addbmm=addbmm, addr=addr, inner=inner, dist=dist, addmm_=_in_place(addmm),
                       addmv_=_in_place(addmv), baddbmm_=_in_place(baddbmm), addbmm_=_in_place(addbmm),
                       addr_=_in_place(addr))
-FUNCTIONS = dict(addbmm=addbmm, addr=addr, chain_matmul=chain_matmul, inner=inner, vdot=vdot, dist=dist,
+FUNCTIONS = dict(addbmm=addbmm, addr=addr, inner=inner, dist=dist,
                  addmv_=TENSOR_METHODS["addmv_"])

@@ -20,6 +20,8 @@ def to_tensor(x, like):
     arr = B.get_array_module(like._data).asarray(x)
     if arr.dtype.kind == "f":
         arr = arr.astype(B.get_default_dtype().np)
+    elif arr.dtype.kind == "c":
+        arr = arr.astype(B.complex_of(B.get_default_dtype()).np)
     return _wrap(arr)
 
 
@@ -131,7 +133,7 @@ def nary(op, *operands, **params):
 
 def floating(t):
     """Integer inputs of floating functions (exp, log, sqrt, ...) compute in the default float dtype."""
-    return t if t._data.dtype.kind == "f" else t.to(B.get_default_dtype())
+    return t if t._data.dtype.kind in "fc" else t.to(B.get_default_dtype())
 
 
 def finish(result, out):
@@ -172,6 +174,6 @@ def inplace_binary(op, self, other, **params):
 
 def floating_inplace(op, self, *others, **params):
     """In-place form of a floating function (exp_, reciprocal_, ...): integer tensors cannot hold the result."""
-    if self._data.dtype.kind != "f":
+    if self._data.dtype.kind not in "fc":
         raise cast_error(B.get_default_dtype(), self)
     return inplace(op, self, *others, **params)

@@ -148,7 +148,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None)
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
     if dtype is not None:
         input = input.to(dtype)
-    if input._data.dtype.kind != "f":
+    if input._data.dtype.kind not in "fc":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point "
                            f"or complex dtype. Got: {input.dtype_short()}")
     keepdim = keepdims if keepdims is not None else keepdim

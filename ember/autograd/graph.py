@@ -514,5 +514,7 @@ def _conform(g, meta):
         if g._data.dtype != dt:
             g = g.to(from_np(dt))
     elif g.dtype != dt:
+        if g.dtype.kind == "c" and dt.kind != "c":  # a real input takes the real part of a complex gradient
+            g = g.real
         g = g.astype(dt)
     return g

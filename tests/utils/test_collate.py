@@ -102,8 +102,10 @@ def test_default_collate_errors_match_torch(batch):
 
 
 def test_arrays_of_dtypes_tensors_cannot_hold_are_refused():
-    with pytest.raises(TypeError, match="complex64"):  # PyTorch has complex tensors, Ember has not
-        default_collate([np.zeros(2, np.complex64), np.zeros(2, np.complex64)])
+    with pytest.raises(TypeError, match="datetime64"):  # no tensor holds dates, in PyTorch either
+        default_collate([np.zeros(2, "datetime64[D]"), np.zeros(2, "datetime64[D]")])
+    out = default_collate([np.zeros(2, np.complex64), np.ones(2, np.complex64)])  # complex ones stack
+    assert out.dtype is ember.complex64 and out.shape == (2, 2)
 
 
 def test_collate_keeps_mapping_type():
