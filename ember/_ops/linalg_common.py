@@ -37,7 +37,7 @@ def diag_embed(v):
     """Batches of diagonal matrices with ``v``'s last dim on the diagonal."""
     n = v.shape[-1]
     out = xp_of(v).zeros(v.shape + (n,), v.dtype)
-    idx = np.arange(n)
+    idx = xp_of(v).arange(n)
     out[..., idx, idx] = v
     return out
 

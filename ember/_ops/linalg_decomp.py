@@ -17,7 +17,7 @@ _wrap = Tensor._wrap
 def _off_diagonal_quotient(num, den):
     """num / den with the diagonal of den taken as 1 (the diagonal of the result is then replaced)."""
     den = den.copy()
-    idx = np.arange(den.shape[-1])
+    idx = xp_of(den).arange(den.shape[-1])
     den[..., idx, idx] = 1
     return num / den
 
@@ -36,7 +36,7 @@ class Eigh(Op):
         w, v = ctx.saved_tensors
         vhgv = mH(v) @ gv
         inner = _off_diagonal_quotient(0.5 * (vhgv - mH(vhgv)), w[..., None, :] - w[..., :, None])
-        idx = np.arange(w.shape[-1])
+        idx = xp_of(w).arange(w.shape[-1])
         inner[..., idx, idx] = gw
         return v @ inner @ mH(v)
 
@@ -80,7 +80,7 @@ class Eig(Op):
         xp = xp_of(w)
         vh = mH(v)
         vhgv = vh @ gv
-        idx = np.arange(w.shape[-1])
+        idx = xp_of(w).arange(w.shape[-1])
         vhgv = vhgv - vh @ (v * vhgv[..., idx, idx].real[..., None, :])
         inner = _off_diagonal_quotient(vhgv, (w[..., None, :] - w[..., :, None]).conj())
         inner[..., idx, idx] = gw
@@ -125,7 +125,7 @@ def svd_grad(u, s, vh, gu, gs, gvh):
     vhgv = vhgv - mH(vhgv)
     s2 = s * s
     inner = _off_diagonal_quotient(uhgu * s[..., None, :] + s[..., :, None] * vhgv, s2[..., None, :] - s2[..., :, None])
-    idx = np.arange(s.shape[-1])
+    idx = xp_of(s).arange(s.shape[-1])
     inner[..., idx, idx] = gs
     if u.dtype.kind == "c":  # the phase of each singular pair: only Im(diag(U^H gU)) / s is left
         inner = inner + diag_embed(uhgu[..., idx, idx] / (2 * s))

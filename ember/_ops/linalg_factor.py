@@ -85,7 +85,7 @@ class Cholesky(Op):
         L, = ctx.saved_tensors
         xp = xp_of(L)
         phi = xp.tril(mH(L) @ xp.tril(g))
-        idx = np.arange(L.shape[-1])
+        idx = xp_of(L).arange(L.shape[-1])
         phi[..., idx, idx] *= 0.5
         s = _substitute(mH(L), mH(_substitute(mH(L), mH(phi), lower=False)), lower=False)
         return 0.5 * (s + mH(s))
@@ -94,7 +94,7 @@ class Cholesky(Op):
 def _not_pd_info(a):
     """Per matrix, the order of the first leading minor that is not positive-definite (0 where none is)."""
     flat, xp = a.reshape((-1,) + a.shape[-2:]), xp_of(a)
-    info = np.zeros(flat.shape[0], np.int32)
+    info = xp_of(flat).zeros(flat.shape[0], np.int32)
     for k, m in enumerate(flat):
         for order in range(1, m.shape[-1] + 1):
             try:
@@ -114,7 +114,7 @@ def _cholesky(name, A, upper, check_errors):
     a = A.mT if upper else A  # the upper triangle of A is the lower one of A^T
     try:
         L = Cholesky.apply(a)
-        info = np.zeros(A._data.shape[:-2], np.int32)
+        info = xp_of(A._data).zeros(A._data.shape[:-2], np.int32)
     except np.linalg.LinAlgError:
         info = _not_pd_info(a._data)
         if check_errors:

@@ -296,7 +296,7 @@ class Diagonal(Op):
         z = xp.zeros(ctx.shape, g.dtype)
         moved = xp.moveaxis(z, (dim1, dim2), (-2, -1))  # a view: writing into it writes into z
         n = g.shape[-1]
-        idx = np.arange(n)
+        idx = xp.arange(n)
         moved[..., idx + max(-offset, 0), idx + max(offset, 0)] = g
         return z
 

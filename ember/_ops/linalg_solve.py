@@ -68,8 +68,8 @@ def inv_ex(A, *, check_errors=False):
         x = solve_triangular_arrays(*_lu_parts(A._data), _eye_batch(A._data))
         x = _wrap(x)
     else:
-        info = np.zeros(A._data.shape[:-2], np.int32)
-    return R.linalg_inv_ex(x, _wrap(np.asarray(info)))
+        info = xp_of(A._data).zeros(A._data.shape[:-2], np.int32)
+    return R.linalg_inv_ex(x, _wrap(info))
 
 
 def _eye_batch(a):
@@ -149,7 +149,7 @@ def _solve(name, A, B, left, check_errors):
                            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {shown[0]}x{shown[1]})")
     try:
         x = Solve.apply(A, b)
-        info = np.zeros(A._data.shape[:-2], np.int32)
+        info = xp_of(A._data).zeros(A._data.shape[:-2], np.int32)
     except np.linalg.LinAlgError:
         info = lu_factor_arrays(A._data)[2]
         if check_errors:
@@ -172,7 +172,7 @@ class SolveTriangular(Op):
         t = xp.triu(a) if upper else xp.tril(a)
         if unitriangular:
             t = t.copy()
-            idx = np.arange(t.shape[-1])
+            idx = xp_of(t).arange(t.shape[-1])
             t[..., idx, idx] = 1
         x = _substitute(t, b, lower=not upper)
         ctx.upper, ctx.unit = upper, unitriangular
