@@ -175,3 +175,16 @@ def floating_inplace(op, self, *others, **params):
     if self._data.dtype.kind != "f":
         raise cast_error(B.get_default_dtype(), self)
     return inplace(op, self, *others, **params)
+
+
+def floating_function(op, name):
+    """``name(input, *, out=None)`` and its in-place form for a function with floating results (the
+    ``make`` of ``registry.declare`` for exp, log, reciprocal, ...)."""
+
+    def function(input, *, out=None):
+        return finish(op.apply(floating(input)), out)
+
+    def function_(self):
+        return floating_inplace(op, self)
+
+    return function, function_
