@@ -5,8 +5,9 @@ from .. import _arraylib as B
 from .._tensor import Tensor
 from .conjugate import conj, is_complex
 from .op import Op, inplace
-from .promotion import (binary, finish, floating, floating_inplace, inplace_binary, not_implemented, promote,
-                        promoted_binary, scalar, tensor_operands)
+from .promotion import (binary, finish, floating_function, floating_inplace, inplace_binary,
+                        not_implemented, promote, promoted_binary, scalar, tensor_operands)
+from .registry import declare
 
 _wrap = Tensor._wrap
 
@@ -144,6 +145,25 @@ class Fmod(_Overloaded):
         return g, (-g * np.trunc(a / b) if ctx.needs_input_grad[1] else None)
 
 
+def _negation(op, name):
+    def function(input, *, out=None):
+        _check_negatable(input)
+        return finish(op.apply(input), out)
+
+    def function_(self):
+        _check_negatable(self)
+        return inplace(op, self)
+
+    return function, function_
+
+
+def _check_negatable(t):
+    if t._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+@declare("neg", _negation, aliases=("negative",), ufunc="negative", operators=("__neg__",))
 class Neg(Op):
     def forward(ctx, a):
         return -a
@@ -152,6 +172,7 @@ class Neg(Op):
         return -g
 
 
+@declare("reciprocal", floating_function, ufunc="reciprocal")
 class Reciprocal(Op):
     def forward(ctx, a):
         out = 1 / a
@@ -339,25 +360,10 @@ def fmod(input, other, *, out=None):
     return finish(binary(Fmod, *_integer_or_float("fmod", input, other)), out)
 
 
-def _check_negatable(t):
-    if t._data.dtype == np.bool_:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
-                           "to invert a mask, use the `~` or `logical_not()` operator instead.")
-
-
-def neg(input, *, out=None):
-    _check_negatable(input)
-    return finish(Neg.apply(input), out)
-
-
 def positive(input):
     if input._data.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
-
-
-def reciprocal(input, *, out=None):
-    return finish(Reciprocal.apply(floating(input)), out)
 
 
 def abs(input, *, out=None):
@@ -459,15 +465,6 @@ def square_(self):
     return inplace_binary(Pow, self, 2)
 
 
-def neg_(self):
-    _check_negatable(self)
-    return inplace(Neg, self)
-
-
-def reciprocal_(self):
-    return floating_inplace(Reciprocal, self)
-
-
 def abs_(self):
     if self._data.dtype == np.bool_:
         raise not_implemented("abs_cpu", self)
@@ -508,23 +505,23 @@ def _rpow(self, other):
 
 TENSOR_METHODS = dict(
     add=add, sub=sub, subtract=sub, mul=mul, multiply=mul, div=div, divide=div, true_divide=true_divide,
-    floor_divide=floor_divide, remainder=remainder, fmod=fmod, neg=neg, negative=neg, positive=positive,
-    reciprocal=reciprocal, abs=abs, absolute=abs, sign=sign, sgn=sign, pow=pow, square=square,
+    floor_divide=floor_divide, remainder=remainder, fmod=fmod, positive=positive,
+    abs=abs, absolute=abs, sign=sign, sgn=sign, pow=pow, square=square,
     maximum=maximum, minimum=minimum, fmax=fmax, fmin=fmin,
     add_=add_, sub_=sub_, subtract_=sub_, mul_=mul_, multiply_=mul_, div_=div_, divide_=div_,
     true_divide_=div_, floor_divide_=floor_divide_, remainder_=remainder_, fmod_=fmod_, pow_=pow_,
-    square_=square_, neg_=neg_, negative_=neg_, reciprocal_=reciprocal_, abs_=abs_, absolute_=abs_,
+    square_=square_, abs_=abs_, absolute_=abs_,
     sign_=sign_, sgn_=sign_,
     __add__=add, __radd__=_radd, __iadd__=add_, __sub__=sub, __rsub__=_rsub, __isub__=sub_,
     __mul__=mul, __rmul__=_rmul, __imul__=mul_, __truediv__=true_divide, __rtruediv__=_rdiv, __itruediv__=div_,
     __floordiv__=floor_divide, __rfloordiv__=_rfloordiv, __ifloordiv__=floor_divide_,
     __mod__=remainder, __rmod__=_rmod, __imod__=remainder_,
-    __pow__=pow, __rpow__=_rpow, __ipow__=pow_, __neg__=neg, __pos__=positive, __abs__=abs,
+    __pow__=pow, __rpow__=_rpow, __ipow__=pow_, __pos__=positive, __abs__=abs,
 )
 FUNCTIONS = dict(
     add=add, sub=sub, subtract=sub, rsub=rsub, mul=mul, multiply=mul, div=div, divide=div,
-    true_divide=true_divide, floor_divide=floor_divide, remainder=remainder, fmod=fmod, neg=neg, negative=neg,
-    positive=positive, reciprocal=reciprocal, abs=abs, absolute=abs, sign=sign, sgn=sign, pow=pow, square=square,
-    maximum=maximum, minimum=minimum, fmax=fmax, fmin=fmin, neg_=neg_, negative_=neg_, reciprocal_=reciprocal_,
+    true_divide=true_divide, floor_divide=floor_divide, remainder=remainder, fmod=fmod,
+    positive=positive, abs=abs, absolute=abs, sign=sign, sgn=sign, pow=pow, square=square,
+    maximum=maximum, minimum=minimum, fmax=fmax, fmin=fmin,
     abs_=abs_, square_=square_,
 )

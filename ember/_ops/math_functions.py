@@ -7,7 +7,8 @@ from .._arraylib import get_array_module
 from .._parallel import large, map_rows
 from .._tensor import Tensor
 from .op import Op, array_of, inplace
-from .promotion import binary, finish, floating, floating_inplace, not_implemented, tensor_operands
+from .promotion import (binary, finish, floating, floating_function, floating_inplace, not_implemented,
+                        tensor_operands)
 from .registry import declare
 
 _wrap = Tensor._wrap
@@ -17,27 +18,6 @@ _erf = np.frompyfunc(math.erf, 1, 1)  # NumPy has no erf; math.erf is exact, one
 
 
 # ----------------------------------------------------------------- how functions are made from ops
-
-
-def floating_function(op, name):
-    """``name(input, *, out=None)`` and its in-place form for a function with floating results."""
-
-    def function(input, *, out=None):
-        return finish(op.apply(floating(input)), out)
-
-    def function_(self):
-        return floating_inplace(op, self)
-
-    return function, function_
-
-
-def _floating_function(op, name):
-    """``floating_function`` for families that still list their functions in TENSOR_METHODS/FUNCTIONS
-    dicts instead of declaring them: named here, as ``declare`` names the functions it registers."""
-    function, function_ = floating_function(op, name)
-    function.__name__ = function.__qualname__ = name
-    function_.__name__ = function_.__qualname__ = name + "_"
-    return function, function_
 
 
 def rounding_function(op, name):

@@ -14,9 +14,9 @@ from . import registry
 _UFUNCS = registry.UFUNCS
 _UFUNCS.update({
     "add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "true_divide", "divide": "true_divide",
-    "negative": "neg", "power": "pow", "matmul": "matmul", "sign": "sign", "absolute": "abs", "maximum": "maximum",
+    "power": "pow", "matmul": "matmul", "sign": "sign", "absolute": "abs", "maximum": "maximum",
     "minimum": "minimum", "greater": "gt", "greater_equal": "ge", "less": "lt", "less_equal": "le",
-    "equal": "eq", "not_equal": "ne", "reciprocal": "reciprocal", "square": "square", "logical_not": "logical_not",
+    "equal": "eq", "not_equal": "ne", "square": "square", "logical_not": "logical_not",
     "rint": "round", "arctan2": "atan2", "hypot": "hypot", "fmax": "fmax", "fmin": "fmin",
     "remainder": "remainder", "fmod": "fmod", "floor_divide": "floor_divide", "isnan": "isnan", "isinf": "isinf",
     "isfinite": "isfinite", "logical_and": "logical_and", "logical_or": "logical_or", "logical_xor": "logical_xor",

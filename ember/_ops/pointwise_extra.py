@@ -9,8 +9,7 @@ from .. import _arraylib as B, return_types
 from .._tensor import Tensor
 from .comparison import Discrete, _bitwise
 from .op import Op, inplace
-from .math_functions import _floating_function
-from .promotion import binary, finish, floating, not_implemented, promote, tensor_operands
+from .promotion import binary, finish, floating, floating_function, not_implemented, promote, tensor_operands
 
 _wrap = Tensor._wrap
 
@@ -99,9 +98,9 @@ class Frexp(Op):
         return g / np.exp2(exponent).astype(g.dtype)
 
 
-acosh, acosh_ = _floating_function(Acosh, "acosh")
-asinh, asinh_ = _floating_function(Asinh, "asinh")
-atanh, atanh_ = _floating_function(Atanh, "atanh")
+acosh, acosh_ = floating_function(Acosh, "acosh")
+asinh, asinh_ = floating_function(Asinh, "asinh")
+atanh, atanh_ = floating_function(Atanh, "atanh")
 
 
 def _floating_pair(name, input, other):

@@ -177,3 +177,18 @@ def floating_inplace(op, self, *others, **params):
     if self._data.dtype.kind not in "fc":
         raise cast_error(B.get_default_dtype(), self)
     return inplace(op, self, *others, **params)
+
+
+def floating_function(op, name):
+    """``name(input, *, out=None)`` and its in-place form for a function with floating results (the
+    ``make`` of ``registry.declare`` for exp, log, reciprocal, ...)."""
+
+    def function(input, *, out=None):
+        return finish(op.apply(floating(input)), out)
+
+    def function_(self):
+        return floating_inplace(op, self)
+
+    function.__name__ = function.__qualname__ = name  # named also where a family lists it in its dicts
+    function_.__name__ = function_.__qualname__ = name + "_"
+    return function, function_

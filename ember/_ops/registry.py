@@ -29,14 +29,17 @@ def register(name, function, aliases=(), method=True, module=True):
             FUNCTIONS[n] = function
 
 
-def declare(name, make, *, aliases=(), inplace=True, ufunc=None, grad_fn=None, method=True):
-    """Class decorator declaring an op's API: ``make(op, name)`` returns its function and in-place form."""
+def declare(name, make, *, aliases=(), inplace=True, ufunc=None, grad_fn=None, method=True, operators=()):
+    """Class decorator declaring an op's API: ``make(op, name)`` returns its function and in-place form;
+    ``operators`` are Tensor methods only (``__neg__``)."""
 
     def decorate(op):
         if grad_fn is not None:
             op.backward_name = grad_fn
         function, function_ = make(op, name)
         register(name, function, aliases, method=method)
+        for dunder in operators:
+            TENSOR_METHODS[dunder] = function
         if inplace:  # in-place forms are module functions in PyTorch too (torch.exp_)
             register(name + "_", function_, [a + "_" for a in aliases])
         if ufunc is not None:

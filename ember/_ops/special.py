@@ -12,8 +12,7 @@ import numpy as np
 from .._tensor import Tensor
 from . import bessel_kernels, erf_kernels, gamma_kernels
 from .op import Op
-from .math_functions import _floating_function
-from .promotion import finish, floating, floating_inplace
+from .promotion import finish, floating, floating_function, floating_inplace
 
 _SQRT_PI_2 = math.sqrt(math.pi) / 2
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
@@ -123,19 +122,19 @@ def _polygamma(n, x):
 # ----------------------------------------------------------------- functions
 
 
-erfc, erfc_ = _floating_function(Erfc, "erfc")
-erfinv, erfinv_ = _floating_function(Erfinv, "erfinv")
-erfcx, _ = _floating_function(Erfcx, "erfcx")
-ndtri, _ = _floating_function(Ndtri, "ndtri")
-log_ndtr, _ = _floating_function(LogNdtr, "log_ndtr")
-lgamma, lgamma_ = _floating_function(Lgamma, "lgamma")
-digamma, digamma_ = _floating_function(Digamma, "digamma")
-i0, i0_ = _floating_function(I0, "i0")
-i0e, _ = _floating_function(I0e, "i0e")
-i1, _ = _floating_function(I1, "i1")
-i1e, _ = _floating_function(I1e, "i1e")
-sinc, sinc_ = _floating_function(Sinc, "sinc")
-entr, _ = _floating_function(Entr, "entr")
+erfc, erfc_ = floating_function(Erfc, "erfc")
+erfinv, erfinv_ = floating_function(Erfinv, "erfinv")
+erfcx, _ = floating_function(Erfcx, "erfcx")
+ndtri, _ = floating_function(Ndtri, "ndtri")
+log_ndtr, _ = floating_function(LogNdtr, "log_ndtr")
+lgamma, lgamma_ = floating_function(Lgamma, "lgamma")
+digamma, digamma_ = floating_function(Digamma, "digamma")
+i0, i0_ = floating_function(I0, "i0")
+i0e, _ = floating_function(I0e, "i0e")
+i1, _ = floating_function(I1, "i1")
+i1e, _ = floating_function(I1e, "i1e")
+sinc, sinc_ = floating_function(Sinc, "sinc")
+entr, _ = floating_function(Entr, "entr")
 
 
 def ndtr(input, *, out=None):
