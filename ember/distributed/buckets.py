@@ -1,0 +1,68 @@
+"""Gradient buckets: the unit DistributedDataParallel all-reduces.
+
+Parameters are grouped, in reverse order of registration (about the order backward reaches
+them), into flat buffers of at most ``bucket_cap_mb`` of one dtype. A bucket's all-reduce
+starts, non-blocking, the moment its last gradient is ready, while backward goes on with the
+layers below.
+"""
+import time
+
+import numpy as np
+
+from . import _mpi
+
+
+class Bucket:
+    def __init__(self, params, dtype):
+        self.params = params  # (index, parameter) pairs
+        self.flat = np.empty(sum(p._data.size for _, p in params), dtype)
+        self.waiting = len(params)
+        self.request = None
+
+    def views(self):
+        """Each parameter's slice of the flat buffer, shaped like the parameter."""
+        start = 0
+        for index, p in self.params:
+            n = p._data.size
+            yield index, p, self.flat[start:start + n].reshape(p._data.shape)
+            start += n
+
+    def start(self, comm):
+        """Copy the gradients in (zeros for a parameter without one) and start summing them across ranks."""
+        for _, p, view in self.views():
+            if p.grad is None:
+                view.fill(0)
+            else:
+                view[...] = p.grad._data
+        self.request = comm.Iallreduce(_mpi.mpi().IN_PLACE, self.flat, _mpi.mpi().SUM)
+
+
+def make_buckets(params, cap_bytes):
+    """Buckets over ``params`` (a list), in reverse order, each of one dtype and at most ``cap_bytes``
+    (a parameter larger than that gets a bucket of its own)."""
+    buckets, current, size = [], [], 0
+    for index in reversed(range(len(params))):
+        p = params[index]
+        if current and (size + p._data.nbytes > cap_bytes or p._data.dtype != current[0][1]._data.dtype):
+            buckets.append(Bucket(current, current[0][1]._data.dtype))
+            current, size = [], 0
+        current.append((index, p))
+        size += p._data.nbytes
+    if current:
+        buckets.append(Bucket(current, current[0][1]._data.dtype))
+    return buckets
+
+
+def broadcast_arrays(pg, arrays, describe):
+    """Overwrite ``arrays`` with the group's first rank's values: one flat broadcast per dtype."""
+    by_dtype = {}
+    for a in arrays:
+        by_dtype.setdefault(a.dtype, []).append(a)
+    flats = {dt: np.concatenate([a.ravel() for a in group]) for dt, group in by_dtype.items()}
+    requests = [pg.comm.Ibcast(flat, root=0) for flat in flats.values()]
+    _mpi.wait_all(requests, time.monotonic() + pg.timeout, describe)
+    for dt, group in by_dtype.items():
+        start = 0
+        for a in group:
+            a[...] = flats[dt][start:start + a.size].reshape(a.shape)
+            start += a.size
