@@ -46,13 +46,18 @@ def run(cmd):
     try:
         return _status(proc.wait())
     except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)  # mpiexec passes it on and ends the job
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         return 128 + signal.SIGINT
+
+
+def stop(proc):
+    """End a running mpiexec and every rank it started."""
+    proc.send_signal(signal.SIGINT)  # mpiexec passes it on to the ranks and ends the job
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _status(code):
