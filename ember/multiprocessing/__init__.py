@@ -12,10 +12,12 @@ from multiprocessing import (Array, Barrier, Condition, Event, JoinableQueue, Lo
 from .._tensor import Tensor
 from ..nn.parameter import Parameter
 from . import sharing
+from . import spawn as spawn_children
 from .spawn import (ProcessContext, ProcessException, ProcessExitedException, ProcessRaisedException, spawn,
                     start_processes)
 
 sharing.register([Tensor, Parameter])
+spawn_children.alias_in_children()
 
 _STRATEGIES = {"file_descriptor", "file_system"}
 _strategy = ["file_system"]

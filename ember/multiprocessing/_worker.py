@@ -5,16 +5,13 @@ import pickle
 import sys
 import traceback
 
-from .. import compat
 from ..distributed import launch
 
 
 def main(spec_path):
     rank = launch.launched_rank()[0]
     with open(spec_path, "rb") as f:
-        setup = pickle.load(f)
-        if setup["alias"]:
-            compat.install()
+        setup = pickle.load(f)  # installs the torch alias first where the parent had it
         mp_spawn.prepare(setup["prep"])  # the parent's main script, as __mp_main__
         fn, args = pickle.load(f)
     try:

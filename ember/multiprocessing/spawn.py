@@ -80,6 +80,30 @@ class ProcessContext:
                                       "the rank)", exit_code=code)
 
 
+class _InstallAlias:
+    """Unpickled first thing in a child, it makes ``import torch`` mean Ember there as in its parent."""
+
+    def __reduce__(self):
+        return compat.install, ()
+
+
+def alias_in_children():
+    """Children started with the "spawn" or "forkserver" method are fresh interpreters that re-import the
+    main script; when the parent runs with torch aliased to Ember (``ember run``), the data multiprocessing
+    prepares them with carries the alias along."""
+    original = mp_spawn.get_preparation_data
+    if getattr(original, "ember", False):
+        return
+
+    def preparation_data(name):
+        data = original(name)
+        if compat.installed():
+            data["ember_alias"] = _InstallAlias()
+        return data
+    preparation_data.ember = True
+    mp_spawn.get_preparation_data = preparation_data
+
+
 def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
     """Run ``fn(i, *args)`` for i in 0..nprocs-1, each in a process of its own (an MPI rank)."""
     launched = launch.launched_rank()
@@ -95,7 +119,7 @@ def spawn(fn, args=(), nprocs=1, join=True, daemon=False, start_method="spawn"):
     prep = mp_spawn.get_preparation_data("ember-spawn")
     prep.pop("authkey", None)  # multiprocessing refuses to pickle it; the workers need none
     with open(spec, "wb") as f:
-        pickle.dump({"prep": prep, "alias": compat.installed(), "workdir": workdir}, f)
+        pickle.dump({"prep": prep, "workdir": workdir}, f)
         pickle.dump((fn, args), f)
     cmd = launch.command(nprocs, [sys.executable, "-m", "ember.multiprocessing._worker", spec])
     context = ProcessContext(subprocess.Popen(cmd), workdir)
