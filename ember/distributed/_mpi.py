@@ -27,14 +27,23 @@ def mpi():
 
 def wait_all(requests, deadline, describe):
     """Wait for MPI requests, polling so that a peer that never joins becomes an error at ``deadline``
-    (a blocking MPI wait could not be interrupted). Spins briefly first, as most collectives finish
-    within microseconds, then sleeps a little between polls so that ranks sharing a core can run."""
+    (a blocking MPI wait could not be interrupted). MPI moves a non-blocking collective on only
+    inside MPI calls, so polling is continuous for a while, as MPI's own blocking wait spins; after
+    that the poll sleeps a little between tests, so that a rank waiting for a slow peer leaves the
+    core to it."""
     test_all = mpi().Request.Testall
-    polls = 0
+    if test_all(requests):
+        return
+    spin_until = time.monotonic() + SPIN_SECONDS
+    pause = 0.0
     while not test_all(requests):
-        polls += 1
-        if polls > 200:
-            if time.monotonic() > deadline:
+        now = time.monotonic()
+        if now > spin_until:
+            if now > deadline:
                 from .errors import DistBackendError
                 raise DistBackendError(describe())
-            time.sleep(min(1e-3, 1e-6 * polls))
+            pause = min(1e-3, pause + 1e-5)
+            time.sleep(pause)
+
+
+SPIN_SECONDS = 0.05
