@@ -5,12 +5,12 @@ Ember) and in the test process (given Ember's module as ``torch``)."""
 import numpy as np
 
 SAMPLES, PER_RANK_BATCH, EPOCHS, SEED = 24, 4, 2, 3
-CONFIGS = [("mlp", "sgd"), ("mlp", "adam"), ("cnn", "sgd"), ("cnn", "adam")]
+CONFIGS = [("mlp", "sgd"), ("mlp", "adam"), ("cnn", "sgd"), ("cnn", "adam"), ("bn", "sgd")]
 
 
 def dataset(torch, kind):
     rng = np.random.default_rng(7)
-    shape = (SAMPLES, 10) if kind == "mlp" else (SAMPLES, 1, 8, 8)
+    shape = (SAMPLES, 10) if kind == "mlp" else (SAMPLES, 1, 8, 8)  # cnn, bn
     x = torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
     y = torch.from_numpy(rng.integers(0, 3, SAMPLES))
     return torch.utils.data.TensorDataset(x, y)
@@ -20,7 +20,14 @@ def model(torch, kind):
     nn = torch.nn
     if kind == "mlp":
         return nn.Sequential(nn.Linear(10, 16), nn.ReLU(), nn.Linear(16, 3))
+    if kind == "bn":  # batch statistics: SyncBatchNorm on the ranks, BatchNorm2d on the global batch
+        return nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(144, 3))
     return nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 3))
+
+
+def state(net):
+    """Parameters, then buffers (running statistics), as arrays."""
+    return [t.detach().numpy().copy() for t in list(net.parameters()) + list(net.buffers())]
 
 
 def optimizer(torch, name, params):
@@ -42,6 +49,8 @@ def train_rank(torch, kind, opt_name, wrap, rank, world):
     if rank == 0:
         torch.manual_seed(0)
         net = model(torch, kind)
+    if kind == "bn":
+        net = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
     ddp = wrap(net)
     opt = optimizer(torch, opt_name, ddp.parameters())
     data = dataset(torch, kind)
@@ -51,7 +60,7 @@ def train_rank(torch, kind, opt_name, wrap, rank, world):
         sampler.set_epoch(epoch)
         for x, y in loader:
             step(torch, ddp, opt, x, y)
-    return [p.detach().numpy().copy() for p in net.parameters()]
+    return state(net)
 
 
 def train_global(torch, kind, opt_name, world):
@@ -72,4 +81,4 @@ def train_global(torch, kind, opt_name, world):
             x = torch.stack([data[i][0] for i in idx])
             y = torch.stack([data[i][1] for i in idx])
             step(torch, net, opt, x, y)
-    return [p.detach().numpy().copy() for p in net.parameters()]
+    return state(net)
