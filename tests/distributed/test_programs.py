@@ -256,3 +256,22 @@ def test_run_help_describes_the_launcher():
     for text in ["--nproc-per-node", "(default: 1)", "--nnodes", "--hostfile", "--master-port", "(default: 29500)",
                  "mpiexec"]:
         assert text in out
+
+
+def test_mpiexec_starts_ember_run_ranks(tmp_path):
+    """``mpiexec -n 2 ember run script.py``: MPI's own launcher, with torchrun's variables set in each rank."""
+    needs_mpi()
+    from ember.distributed import launch
+    script = write(tmp_path, """
+        import os
+        import torch, torch.distributed as dist
+        dist.init_process_group("gloo")
+        t = torch.tensor([float(dist.get_rank() + 1)])
+        dist.all_reduce(t)
+        names = ["RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"]
+        print(" ".join(os.environ[n] for n in names), t.item())
+    """)
+    mpiexec = launch.command(2, [sys.executable, "-m", "ember", "run", str(script)])  # mpiexec -n 2 ... ember run
+    proc = finish(start(mpiexec), 120)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(proc.stdout.splitlines()) == ["0 0 2 2 127.0.0.1 29500 3.0", "1 1 2 2 127.0.0.1 29500 3.0"]
