@@ -51,7 +51,7 @@ def add_parser(sub):
 def _command(a):
     if (a.nproc_per_node > 1 or a.nnodes > 1) and launch.launched_rank() is None:
         return _launch(a)
-    return run(a.script, a.args)
+    return launch.abort_if_failed(run(a.script, a.args))
 
 
 def _launch(a):

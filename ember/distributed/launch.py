@@ -89,3 +89,14 @@ def set_rank_environment():
     os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
     os.environ.setdefault("MASTER_PORT", str(DEFAULT_PORT))
     return True
+
+
+def abort_if_failed(code):
+    """A rank whose script ends with a failing status ends the whole job now, with that status: the other
+    ranks may be waiting for it in a collective, and MPI's finalize would wait for them."""
+    mpi = sys.modules.get("mpi4py.MPI")
+    if code and launched_rank() is not None and mpi is not None and mpi.Is_initialized() and not mpi.Is_finalized():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        mpi.COMM_WORLD.Abort(code if isinstance(code, int) and 0 < code < 256 else 1)
+    return code

@@ -38,6 +38,16 @@ def test_a_rank_that_raises_ends_every_rank(tmp_path):
     assert took < 30
 
 
+def test_a_rank_that_exits_with_a_status_ends_the_job_with_that_status(tmp_path):
+    proc, took = _job(tmp_path, """
+    if rank == 1:
+        sys.exit(3)
+    time.sleep(60)
+    """)
+    assert proc.returncode == 3, proc.stderr
+    assert took < 30
+
+
 def test_a_rank_killed_by_a_signal_ends_the_job(tmp_path):
     proc, took = _job(tmp_path, """
     if rank == 1:
