@@ -62,9 +62,10 @@ class Work:
         return self.is_completed()
 
     def wait(self, timeout=None):
-        deadline = self._deadline if timeout is None else time.monotonic() + _seconds(timeout)
+        limit = self._pg.timeout if timeout is None else _seconds(timeout)
+        deadline = self._deadline if timeout is None else time.monotonic() + limit
         while self._requests is not None:
-            _mpi.wait_all(self._requests, deadline, self._timed_out)
+            _mpi.wait_all(self._requests, deadline, lambda: self._timed_out(limit))
             self._advance()
         return True
 
@@ -74,9 +75,9 @@ class Work:
     def source_rank(self):
         return self._result
 
-    def _timed_out(self):
+    def _timed_out(self, limit):
         pg = self._pg
-        return (f"{self._name} timed out after {pg.timeout:g} s on rank {pg.ranks[pg.rank()]} (group of "
+        return (f"{self._name} timed out after {limit:g} s on rank {pg.ranks[pg.rank()]} (group of "
                 f"{pg.size()}): some rank did not join it (init_process_group's timeout= sets this limit)")
 
 

@@ -136,10 +136,12 @@ def test_ctrl_c_on_the_launcher_stops_every_rank(tmp_path):
 
 def test_without_mpi4py_everything_names_the_install_command(monkeypatch):
     import ember.distributed as dist
+    from ember.distributed import launch
     monkeypatch.setitem(sys.modules, "mpi4py", None)
     assert dist.is_available() is False
     hint = 'pip install "ember[mpi]"'
-    for call in [lambda: dist.init_process_group("gloo"), dist.get_rank, dist.get_world_size, dist.barrier]:
+    for call in [lambda: dist.init_process_group("gloo"), dist.get_rank, dist.get_world_size, dist.barrier,
+                 lambda: launch.command(2, ["script.py"])]:
         with pytest.raises(RuntimeError, match=r'pip install "ember\[mpi\]"') as info:
             call()
         assert "\n" not in str(info.value) and hint in str(info.value)
