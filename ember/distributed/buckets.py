@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 
+from .._tensor import Tensor
 from . import _mpi
 
 
@@ -18,6 +19,7 @@ class Bucket:
         self.flat = np.empty(sum(p._data.size for _, p in params), dtype)
         self.waiting = len(params)
         self.request = None
+        self.in_place = False  # whether the one gradient of this bucket is reduced where it lies
 
     def views(self):
         """Each parameter's slice of the flat buffer, shaped like the parameter."""
@@ -27,14 +29,37 @@ class Bucket:
             yield index, p, self.flat[start:start + n].reshape(p._data.shape)
             start += n
 
-    def start(self, comm):
-        """Copy the gradients in (zeros for a parameter without one) and start summing them across ranks."""
-        for _, p, view in self.views():
-            if p.grad is None:
+    def start(self, comm, used_here=None):
+        """Start summing the gradients across ranks: a lone contiguous gradient where it lies, others copied
+        into the flat buffer; zeros for a parameter without a gradient or (``used_here``) not used here."""
+        MPI = _mpi.mpi()
+        index, p = self.params[0]
+        self.in_place = (len(self.params) == 1 and p.grad is not None and p.grad._data.flags.c_contiguous
+                         and (used_here is None or used_here[index]))
+        if self.in_place:
+            self.request = comm.Iallreduce(MPI.IN_PLACE, p.grad._data, MPI.SUM)
+            return
+        for i, p, view in self.views():
+            if p.grad is None or (used_here is not None and not used_here[i]):
                 view.fill(0)
             else:
                 view[...] = p.grad._data
-        self.request = comm.Iallreduce(_mpi.mpi().IN_PLACE, self.flat, _mpi.mpi().SUM)
+        self.request = comm.Iallreduce(MPI.IN_PLACE, self.flat, MPI.SUM)
+
+    def average_into_grads(self, size, used=None):
+        """After the sum has arrived: each gradient becomes the sum over ``size`` ranks, divided by ``size``.
+        Parameters that ``used`` marks as used on no rank keep their gradient as it was."""
+        if self.in_place:
+            grad = self.params[0][1].grad._data
+            np.divide(grad, size, out=grad)
+            return
+        for i, p, view in self.views():
+            if used is not None and not used[i]:
+                continue
+            if p.grad is None:
+                p.grad = Tensor._wrap(view / size)
+            else:
+                np.divide(view, size, out=p.grad._data)
 
 
 def make_buckets(params, cap_bytes):

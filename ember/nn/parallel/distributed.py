@@ -53,6 +53,8 @@ class DistributedDataParallel(Module):
         self._bucket_of = {i: b for b in self._buckets for i, _ in b.params}
         self._syncing = False  # a backward that must average gradients is expected
         self._hooks_seen = 0
+        self._started = []  # requests of the buckets whose all-reduce has started in this backward
+        self._used_here = None  # parameters this rank's output depends on (find_unused_parameters)
         self._used = None  # parameters used on any rank (find_unused_parameters), being all-reduced
         for i, p in enumerate(self._params):
             accumulator(p).register_hook(self._hook(i))
@@ -96,38 +98,38 @@ class DistributedDataParallel(Module):
     def _prepare(self, output):
         """Get ready for the backward of ``output``: every bucket waits for all its gradients, except those of
         parameters ``output`` does not depend on when find_unused_parameters is set."""
-        self._syncing, self._hooks_seen = True, 0
+        self._syncing, self._hooks_seen, self._started = True, 0, []
         for b in self._buckets:
             b.waiting = len(b.params)
+        self._used_here = None
         if self.find_unused_parameters:
             reached = _leaves(output)
-            used = np.array([id(p) in reached for p in self._params], np.int32)
-            self._used = (used, self.process_group.comm.Iallreduce(_mpi.mpi().IN_PLACE, used, _mpi.mpi().MAX))
-            for i in np.flatnonzero(used == 0):
+            self._used_here = np.array([id(p) in reached for p in self._params], np.int32)
+            anywhere = self._used_here.copy()
+            self._used = (anywhere, self.process_group.comm.Iallreduce(_mpi.mpi().IN_PLACE, anywhere,
+                                                                       _mpi.mpi().MAX))
+            for i in np.flatnonzero(self._used_here == 0):
                 self._ready(int(i))
 
     def _ready(self, index):
         bucket = self._bucket_of[index]
         bucket.waiting -= 1
         if bucket.waiting == 0:
-            bucket.start(self.process_group.comm)
-            if all(b.waiting == 0 for b in self._buckets):
+            bucket.start(self.process_group.comm, self._used_here)
+            self._started.append(bucket.request)
+            if len(self._started) == len(self._buckets):
                 self._finish()
+        elif self._started:
+            # MPI moves non-blocking collectives on only inside MPI calls: each hook gives the started ones a turn
+            _mpi.mpi().Request.Testall(self._started)
 
     def _finish(self):
         """Wait for every bucket's sum and write the averages into the gradients."""
-        requests = [b.request for b in self._buckets] + ([self._used[1]] if self._used else [])
+        requests = self._started + ([self._used[1]] if self._used else [])
         _mpi.wait_all(requests, time.monotonic() + self.process_group.timeout, self._timed_out("gradient all-reduce"))
         used = self._used[0] if self._used else None
-        n = self.process_group.size()
         for b in self._buckets:
-            for i, p, view in b.views():
-                if used is not None and not used[i]:
-                    continue  # no rank used it: its gradient stays as it was, as in PyTorch
-                if p.grad is None:
-                    p.grad = Tensor._wrap(view / n)
-                else:
-                    np.divide(view, n, out=p.grad._data)
+            b.average_into_grads(self.process_group.size(), used)
         self._syncing, self._used = False, None
 
     @contextlib.contextmanager
