@@ -76,6 +76,29 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
     object_list[:] = received
 
 
+def scatter_object_list(scatter_object_output_list, scatter_object_input_list=None, src=None, group=None,
+                        group_src=None):
+    """``scatter_object_output_list[0]`` becomes ``scatter_object_input_list[r]`` of rank ``src`` on rank ``r``."""
+    pg = resolve(group)
+    if pg is None:
+        return
+    if not isinstance(scatter_object_output_list, list) or len(scatter_object_output_list) < 1:
+        raise ValueError("Expected argument scatter_object_output_list to be a list of size at least 1.")
+    root = group_src if group_src is not None else pg.local(0 if src is None else src, "src")
+
+    def steps():
+        mine = pg.rank() == root
+        pieces = [_bytes(obj) for obj in scatter_object_input_list] if mine else None
+        lengths = np.array([p.size for p in pieces], np.int64) if mine else None
+        length = np.empty(1, np.int64)
+        yield [pg.comm.Iscatter(lengths, length, root=root)]
+        data = np.empty(int(length[0]), np.uint8)
+        send = [np.concatenate(pieces), counts(lengths)] if mine else None
+        yield [pg.comm.Iscatterv(send, data, root=root)]
+        return pickle.loads(data.tobytes())
+    scatter_object_output_list[0] = _wait(pg, "scatter_object_list", steps())
+
+
 def _wait(pg, name, steps):
     work = Work(pg, name, steps)
     work.wait()

@@ -112,6 +112,9 @@ WORLD = """
     gathered = [None] * n if r == 2 else None
     dist.gather_object(("from", r), gathered, dst=2)
     saved["objects/gather"] = np.array(repr(gathered))
+    out = [None]
+    dist.scatter_object_list(out, [{"to": q, "pad": "x" * q} for q in range(n)] if r == 1 else None, src=1)
+    saved["objects/scatter"] = np.array(repr(out))
     dist.barrier()
     np.savez(f"{sys.argv[1]}/rank{r}.npz", **saved)
     dist.destroy_process_group()
@@ -229,3 +232,4 @@ def test_object_collectives(world):
         assert str(w["objects/all_gather"]) == everyone
         assert str(w["objects/broadcast"]) == repr([1, "mine"])
         assert str(w["objects/gather"]) == (repr([("from", q) for q in range(N)]) if r == 2 else "None")
+        assert str(w["objects/scatter"]) == repr([{"to": r, "pad": "x" * r}])

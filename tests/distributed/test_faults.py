@@ -96,9 +96,10 @@ def test_mismatched_shapes_and_dtypes_are_errors_on_every_rank(tmp_path):
     out = proc.stdout
     assert ("rank 0: all_reduce: rank 0 has a tensor of shape [2] and dtype float32 but rank 1 has one of shape [3] "
             "and dtype float32") in out
-    assert "rank 1: all_reduce: rank 1 has a tensor of shape [3] and dtype float32 but rank 0 has one of shape [2]" in out
-    assert "rank 0: all_reduce: rank 0 has a tensor of shape [2] and dtype float32 but rank 1 has one of shape [2] " \
-           "and dtype float64" in out
+    assert ("rank 1: all_reduce: rank 1 has a tensor of shape [3] and dtype float32 but rank 0 has one of shape [2] "
+            "and dtype float32") in out
+    assert ("rank 0: all_reduce: rank 0 has a tensor of shape [2] and dtype float32 but rank 1 has one of shape [2] "
+            "and dtype float64") in out
     assert ("rank 1: recv on rank 1: rank 0 sent a tensor of shape [2] and dtype int64 into one of shape [3] and "
             "dtype float32") in out
 
