@@ -73,6 +73,13 @@ RANKS = """
             saved[f"unused/{n}/ddp"] = np.array(np.nan) if p.grad is None else p.grad.numpy()
             saved[f"unused/{n}/want"] = np.array(np.nan) if not grads else sum(grads) / world
 
+        # broadcast_buffers: each forward starts from rank 0's buffers
+        bn = torch.nn.BatchNorm1d(3)
+        ddp = DDP(bn)
+        bn.running_mean.fill_(float(rank))  # the ranks drift apart after construction
+        ddp(torch.arange(12.0).reshape(4, 3))
+        saved["buffers"] = bn.running_mean.numpy().copy()
+
         # without find_unused_parameters the next forward says what went wrong
         torch.manual_seed(0)
         ddp = DDP(Heads())
@@ -148,6 +155,14 @@ def test_no_sync_accumulation_equals_one_big_batch(ranks):
         x, y = data[6 * r:6 * r + 2]
         ember.nn.functional.cross_entropy(net(x), y).div(3).backward()
         np.testing.assert_allclose(rank["no_sync/local"], net[0].weight.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_buffers_come_from_rank_0_at_each_forward(ranks):
+    import ember
+    bn = ember.nn.BatchNorm1d(3)  # rank 0's start (zeros), then the forward's update
+    bn(ember.arange(12.0).reshape(4, 3))
+    for rank in ranks[1]:
+        np.testing.assert_allclose(rank["buffers"], bn.running_mean.numpy(), rtol=1e-6)
 
 
 def test_find_unused_parameters(ranks):

@@ -7,6 +7,7 @@ has started, backward waits for them all and writes the averages into ``.grad``.
 """
 import contextlib
 import time
+import weakref
 
 import numpy as np
 
@@ -60,10 +61,13 @@ class DistributedDataParallel(Module):
             accumulator(p).register_hook(self._hook(i))
 
     def _hook(self, index):
+        ddp = weakref.ref(self)  # the parameter outlives its wrapper: a dropped wrapper stops reducing
+
         def ready(grad_inputs, grad_outputs):
-            if self._syncing:
-                self._hooks_seen += 1
-                self._ready(index)
+            this = ddp()
+            if this is not None and this._syncing:
+                this._hooks_seen += 1
+                this._ready(index)
         return ready
 
     def _check_same_model(self):
@@ -91,7 +95,10 @@ class DistributedDataParallel(Module):
                 broadcast_arrays(self.process_group, buffers, self._timed_out("broadcast of buffers"))
         output = self.module(*inputs, **kwargs)
         self._syncing = False
-        if grad_mode.state.enabled and self.require_backward_grad_sync:
+        # as in PyTorch, a forward that will not be followed by a synced backward (no_grad, no_sync) turns
+        # the buffer broadcast off for the next forward: evaluating on one rank alone must not wait for the others
+        self.require_forward_param_sync = grad_mode.state.enabled and self.require_backward_grad_sync
+        if self.require_forward_param_sync:
             self._prepare(output)
         return output
 
