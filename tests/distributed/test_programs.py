@@ -275,3 +275,29 @@ def test_mpiexec_starts_ember_run_ranks(tmp_path):
     proc = finish(start(mpiexec), 120)
     assert proc.returncode == 0, proc.stderr
     assert sorted(proc.stdout.splitlines()) == ["0 0 2 2 127.0.0.1 29500 3.0", "1 1 2 2 127.0.0.1 29500 3.0"]
+
+
+SPAWN_FAILS = """
+    import torch.multiprocessing as mp
+
+
+    def work(i):
+        if i == 1:
+            raise ValueError("worker one fails")
+
+
+    if __name__ == "__main__":
+        try:
+            mp.spawn(work, nprocs=2)
+        except mp.ProcessRaisedException as e:
+            print(type(e).__name__, e.error_index, "ValueError: worker one fails" in str(e), str(e).splitlines()[2])
+"""
+
+
+def test_spawn_reports_a_failing_worker_as_pytorch_does(tmp_path):
+    needs_mpi()
+    script = write(tmp_path, SPAWN_FAILS)
+    proc = ember_run(script, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "ProcessRaisedException 1 True -- Process 1 terminated with the following error:\n"
+    assert proc.stdout == _under_torch(sys.executable, script)
