@@ -5,6 +5,7 @@ ends the whole job when one of them fails; this module only builds its command l
 the variables torchrun sets (RANK, LOCAL_RANK, ...) inside each rank, and makes Ctrl-C on
 the launcher stop every rank.
 """
+import ctypes
 import os
 import shutil
 import signal
@@ -34,10 +35,30 @@ def command(nproc_per_node, argv, nnodes=1, hostfile=None, tag_output=False):
         cmd.append("--allow-run-as-root")
     if tag_output:
         cmd += ["--output", "tag"]
+    if "OMPI_MCA_smsc" not in os.environ and _cross_memory_blocked():
+        cmd += ["--mca", "smsc", "^cma"]
     for name in ("MASTER_ADDR", "MASTER_PORT", "PYTHONPATH", "OMP_NUM_THREADS"):
         if name in os.environ:
             cmd += ["-x", name]  # other hosts get them too
     return cmd + list(argv)
+
+
+def _cross_memory_blocked():
+    """Whether this machine refuses process_vm_readv even on the process itself, as containers without
+    CAP_SYS_PTRACE do. Open MPI's single-copy transfers between ranks of one host use it, and fail there
+    with "Read -1, expected ..."; the launcher then turns them off (ranks copy through shared memory)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        read = libc.process_vm_readv
+    except (OSError, AttributeError):  # not Linux: Open MPI picks its own way
+        return False
+    src, dst = ctypes.create_string_buffer(b"x"), ctypes.create_string_buffer(1)
+    local, remote = _IOVec(ctypes.addressof(dst), 1), _IOVec(ctypes.addressof(src), 1)
+    return read(os.getpid(), ctypes.byref(local), 1, ctypes.byref(remote), 1, 0) != 1
+
+
+class _IOVec(ctypes.Structure):
+    _fields_ = [("iov_base", ctypes.c_void_p), ("iov_len", ctypes.c_size_t)]
 
 
 def run(cmd):

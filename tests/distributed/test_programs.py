@@ -258,10 +258,15 @@ def test_run_help_describes_the_launcher():
         assert text in out
 
 
-def test_mpiexec_starts_ember_run_ranks(tmp_path):
-    """``mpiexec -n 2 ember run script.py``: MPI's own launcher, with torchrun's variables set in each rank."""
+@pytest.mark.parametrize("cma_blocked", [False, True], ids=["here", "as-in-a-container-without-ptrace"])
+def test_mpiexec_starts_ember_run_ranks(tmp_path, monkeypatch, cma_blocked):
+    """``mpiexec -n 2 ember run script.py``: MPI's own launcher, with torchrun's variables set in each rank; also
+    with single-copy transfers turned off, as the launcher does where process_vm_readv is refused."""
     needs_mpi()
     from ember.distributed import launch
+    if cma_blocked:
+        monkeypatch.setattr(launch, "_cross_memory_blocked", lambda: True)
+        monkeypatch.delenv("OMPI_MCA_smsc", raising=False)
     script = write(tmp_path, """
         import os
         import torch, torch.distributed as dist
@@ -272,6 +277,7 @@ def test_mpiexec_starts_ember_run_ranks(tmp_path):
         print(" ".join(os.environ[n] for n in names), t.item())
     """)
     mpiexec = launch.command(2, [sys.executable, "-m", "ember", "run", str(script)])  # mpiexec -n 2 ... ember run
+    assert ("^cma" in mpiexec) == cma_blocked
     proc = finish(start(mpiexec), 120)
     assert proc.returncode == 0, proc.stderr
     assert sorted(proc.stdout.splitlines()) == ["0 0 2 2 127.0.0.1 29500 3.0", "1 1 2 2 127.0.0.1 29500 3.0"]

@@ -6,6 +6,7 @@ batch, as on one machine.
 Open MPI starts the second machine's daemon through its ssh agent; here that agent is a script
 that enters the other namespace instead (with a hostname of its own, as a real host has)."""
 import os
+import shutil
 import subprocess
 import sys
 
@@ -52,6 +53,8 @@ def hosts():
     """Two namespaces joined by a veth pair; yields their names and addresses, and removes them after."""
     if os.geteuid() != 0:
         pytest.skip("network namespaces need root")
+    if not (shutil.which("ip") and shutil.which("unshare")):
+        pytest.skip("needs the `ip` (iproute2) and `unshare` (util-linux) commands")
     tag = os.getpid() % 200 + 20
     ns = [f"ember-host{i}-{os.getpid()}" for i in range(2)]
     addresses = [f"10.231.{tag}.{i + 1}" for i in range(2)]
