@@ -1,80 +1,68 @@
 """Tensors in shared memory: ``Tensor.share_memory_()`` and tensors passed between processes.
 
-A shared tensor's array lives in a named POSIX shared-memory block. Forked children map the
-same pages; a tensor pickled by multiprocessing (a Queue, a spawned Process's arguments) is
-sent as the block's name and its place in it, and the receiver maps the same memory: no copy,
-and updates on either side are seen by both (what Hogwild training relies on). As in PyTorch,
-sending a tensor that is not yet shared moves it to shared memory first.
+A shared tensor's array lies in a block of shared pages with no name (a memfd on Linux): forked
+children map the same pages, and a tensor that multiprocessing pickles (a Queue, a Pipe, a new
+Process's arguments) travels as a duplicate of the block's file descriptor, which the receiver
+maps: no copy, and updates on either side are seen by both (what Hogwild training relies on).
+As in PyTorch, sending a tensor that is not yet shared moves it to shared memory first. The pages
+live as long as some process maps them or holds the descriptor; nothing has to be unlinked.
 """
-import atexit
+import mmap
 import os
-from multiprocessing import resource_tracker, shared_memory
-from multiprocessing.reduction import ForkingPickler
+import tempfile
+import weakref
+from multiprocessing import reduction
 
 import numpy as np
 
 from .._tensor import _rebuild as rebuild_tensor
 
-_blocks = {}  # name -> (SharedMemory, address of its first byte); kept open for the process's life
-_created = []  # names this process made, unlinked when it exits
+
+class _Block(mmap.mmap):
+    """Shared pages, mapped here, with the file descriptor that lets another process map them too."""
 
 
-def _address(array):
-    return array.__array_interface__["data"][0]
+def _map(fd, size):
+    block = _Block(fd, size)
+    block.fd = fd
+    weakref.finalize(block, os.close, fd)
+    return block
+
+
+def _new_block(size):
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("ember-shared-tensor", os.MFD_CLOEXEC)
+    else:  # elsewhere an unlinked temporary file gives the same: pages reachable only through descriptors
+        with tempfile.TemporaryFile() as f:
+            fd = os.dup(f.fileno())
+    os.ftruncate(fd, size)
+    return _map(fd, size)
 
 
 def _block_of(array):
-    """(name, byte offset) of the shared block holding ``array``, or None."""
-    start = _address(array)
-    for name, (shm, base) in _blocks.items():
-        if base <= start < base + shm.size:
-            return name, start - base
-    return None
+    """(block, byte offset of the array's first element) if ``array`` lies in a shared block, else None."""
+    root = array
+    while isinstance(root, np.ndarray) and root.base is not None:
+        root = root.base
+    if isinstance(root, memoryview):
+        root = root.obj
+    if not isinstance(root, _Block):
+        return None
+    start = np.frombuffer(root, np.uint8, count=1).__array_interface__["data"][0]
+    return root, array.__array_interface__["data"][0] - start
 
 
-def _untracked(shm):
-    # Python's resource tracker would unlink the block when any process that opened it exits,
-    # or warn about it; the creating process unlinks it itself (below)
-    resource_tracker.unregister(shm._name, "shared_memory")
-    return shm
-
-
-def share_array(array):
-    """A copy of ``array`` in a new shared block (or ``array`` itself if it is shared already)."""
-    if _block_of(array) is not None:
-        return array
-    shm = _untracked(shared_memory.SharedMemory(create=True, size=max(array.nbytes, 1)))
-    if not _created:
-        atexit.register(_unlink_created, os.getpid())
-    _created.append(shm.name)
-    _blocks[shm.name] = (shm, _address(np.frombuffer(shm.buf, np.uint8)))
-    shared = np.ndarray(array.shape, array.dtype, buffer=shm.buf)
-    shared[...] = array
-    return shared
-
-
-def _unlink_created(pid):
-    if os.getpid() != pid:  # a forked child runs its parent's atexit hooks too
-        return
-    for name in _created:
-        try:
-            shared_memory.SharedMemory(name=name).unlink()
-        except FileNotFoundError:
-            pass
-
-
-def _attach(name, offset, shape, dtype, strides):
-    if name not in _blocks:
-        shm = _untracked(shared_memory.SharedMemory(name=name))
-        _blocks[name] = (shm, _address(np.frombuffer(shm.buf, np.uint8)))
-    shm = _blocks[name][0]
-    return np.ndarray(shape, np.dtype(dtype), buffer=shm.buf, offset=offset, strides=strides)
+def _array_in(block, offset, shape, dtype, strides):
+    return np.ndarray(shape, np.dtype(dtype), buffer=block, offset=offset, strides=strides)
 
 
 def share_memory_(t):
-    """Move ``t``'s data to shared memory, in place; returns ``t``."""
-    if _block_of(t._data) is None:
-        t._data = share_array(t._data)
+    """Move ``t``'s data to shared memory, in place (nothing to do if it is there already); returns ``t``."""
+    data = t._data
+    if _block_of(data) is None:
+        shared = _array_in(_new_block(max(data.nbytes, 1)), 0, data.shape, data.dtype, None)
+        shared[...] = data
+        t._data = shared
     return t
 
 
@@ -82,18 +70,20 @@ def is_shared(t):
     return _block_of(t._data) is not None
 
 
-def _rebuild(cls, name, offset, shape, dtype, strides, requires_grad):
-    return rebuild_tensor(_attach(name, offset, shape, dtype, strides), requires_grad, cls)
+def _rebuild(cls, fd, size, offset, shape, dtype, strides, requires_grad):
+    array = _array_in(_map(fd.detach(), size), offset, shape, dtype, strides)
+    return rebuild_tensor(array, requires_grad, cls)
 
 
 def _reduce(t):
-    """How multiprocessing pickles a tensor: the shared block's name instead of the bytes."""
+    """How multiprocessing pickles a tensor: a duplicate of its block's descriptor instead of the bytes."""
     share_memory_(t)
-    name, offset = _block_of(t._data)
+    block, offset = _block_of(t._data)
     a = t._data
-    return _rebuild, (type(t), name, offset, a.shape, a.dtype.str, a.strides, t.requires_grad)
+    return _rebuild, (type(t), reduction.DupFd(block.fd), len(block), offset, a.shape, a.dtype.str, a.strides,
+                      t.requires_grad)
 
 
 def register(tensor_types):
     for cls in tensor_types:
-        ForkingPickler.register(cls, _reduce)
+        reduction.ForkingPickler.register(cls, _reduce)
