@@ -73,6 +73,18 @@ RANKS = """
             saved[f"unused/{n}/ddp"] = np.array(np.nan) if p.grad is None else p.grad.numpy()
             saved[f"unused/{n}/want"] = np.array(np.nan) if not grads else sum(grads) / world
 
+        # overlap: when backward reaches the first layer, the later layers' buckets are already on their way
+        nn = torch.nn
+        net = nn.Sequential(nn.Linear(4, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 2))
+        ddp = DDP(net, bucket_cap_mb=0.01)  # 10 KB: three buckets, the middle weight alone in one
+        seen = []
+
+        def watch(module, inputs, out):
+            out.register_hook(lambda g: seen.append((len(ddp._started), len(ddp._buckets), ddp._syncing)))
+        net[0].register_forward_hook(watch)
+        ddp(torch.randn(8, 4)).sum().backward()
+        saved["overlap"] = np.array(seen[0])
+
         # broadcast_buffers: each forward starts from rank 0's buffers
         bn = torch.nn.BatchNorm1d(3)
         ddp = DDP(bn)
@@ -155,6 +167,12 @@ def test_no_sync_accumulation_equals_one_big_batch(ranks):
         x, y = data[6 * r:6 * r + 2]
         ember.nn.functional.cross_entropy(net(x), y).div(3).backward()
         np.testing.assert_allclose(rank["no_sync/local"], net[0].weight.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_buckets_start_while_backward_runs(ranks):
+    for rank in ranks[1]:
+        started, buckets, unfinished = rank["overlap"]
+        assert (started, buckets, unfinished) == (2, 3, 1)
 
 
 def test_buffers_come_from_rank_0_at_each_forward(ranks):
