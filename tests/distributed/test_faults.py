@@ -146,3 +146,33 @@ def test_without_mpi4py_everything_names_the_install_command(monkeypatch):
         with pytest.raises(RuntimeError, match=r'pip install "ember\[mpi\]"') as info:
             call()
         assert "\n" not in str(info.value) and hint in str(info.value)
+
+
+def test_rank_and_world_size_must_agree_with_the_launch(tmp_path):
+    needs_mpi()
+    script = write(tmp_path, """
+        import os
+        import torch.distributed as dist
+        for kwargs in [dict(rank=0, world_size=2), dict(rank=1, world_size=1), dict(init_method="bogus://x")]:
+            try:
+                dist.init_process_group("gloo", **kwargs)
+            except (ValueError, RuntimeError) as e:
+                print(type(e).__name__, e)
+        os.environ["RANK"], os.environ["WORLD_SIZE"] = "0", "4"
+        try:
+            dist.init_process_group("gloo")
+        except ValueError as e:
+            print(type(e).__name__, e)
+        print("initialized:", dist.is_initialized())
+    """)
+    proc = ember_run(script, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == ("ValueError init_process_group: world_size=2 (argument) but this process is one of 1 MPI "
+                        "process(es); start the program with `ember run --nproc-per-node 2 script.py` or "
+                        "`mpiexec -n 2 ember run script.py`")
+    assert lines[1] == "ValueError init_process_group: rank=1 (argument) but MPI started this process as rank 0 of 1"
+    assert lines[2] == "RuntimeError No rendezvous handler for bogus://"
+    assert lines[3].startswith("ValueError init_process_group: world_size=4 (environment) but this process is one "
+                               "of 1 MPI process(es)")
+    assert lines[4] == "initialized: False"
