@@ -6,17 +6,8 @@ world; ``group_src``/``group_dst`` are ranks within ``group``.
 import numpy as np
 
 from . import _mpi
-from .process_group import resolve
+from .process_group import resolve, rooted
 from .work import ReduceOp, agree, buffer, counts, reduction, run
-
-
-def _peer(pg, rank, group_rank, what):
-    """The group rank of a ``src``/``dst`` given as a world rank or as a group rank."""
-    if group_rank is not None:
-        if rank is not None:
-            raise ValueError(f"Can not specify both {what} and group_{what}")
-        return group_rank
-    return pg.local(0 if rank is None else rank, what)
 
 
 def _all_reduce_steps(pg, t, op, check=True):
@@ -39,10 +30,9 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
 
 def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     """Copy rank ``src``'s ``tensor`` into every rank's ``tensor``."""
-    pg = resolve(group)
+    pg, root = rooted(group, src, group_src, "src")
     if pg is None:
         return None
-    root = _peer(pg, src, group_src, "src")
 
     def steps():
         buf, store = buffer(tensor)
@@ -54,10 +44,9 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
 
 def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
     """Combine ``tensor`` across the ranks into rank ``dst``'s ``tensor``."""
-    pg = resolve(group)
+    pg, root = rooted(group, dst, group_dst, "dst")
     if pg is None:
         return None
-    root = _peer(pg, dst, group_dst, "dst")
 
     def steps():
         buf, store = buffer(tensor)
@@ -121,10 +110,9 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
 
 def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group_dst=None):
     """Every rank's ``tensor`` into ``gather_list`` on rank ``dst``."""
-    pg = resolve(group)
+    pg, root = rooted(group, dst, group_dst, "dst")
     if pg is None:
         return None
-    root = _peer(pg, dst, group_dst, "dst")
     if pg.rank() == root:
         if gather_list is None:
             raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
@@ -139,10 +127,9 @@ def gather(tensor, gather_list=None, dst=None, group=None, async_op=False, group
 
 def scatter(tensor, scatter_list=None, src=None, group=None, async_op=False, group_src=None):
     """``scatter_list[rank]`` of rank ``src`` into each rank's ``tensor``."""
-    pg = resolve(group)
+    pg, root = rooted(group, src, group_src, "src")
     if pg is None:
         return None
-    root = _peer(pg, src, group_src, "src")
     mine = pg.rank() == root
     if mine:
         if scatter_list is None:

@@ -7,7 +7,7 @@ import pickle
 
 import numpy as np
 
-from .process_group import resolve
+from .process_group import resolve, rooted
 from .work import Work, counts
 
 
@@ -42,10 +42,9 @@ def all_gather_object(object_list, obj, group=None):
 
 def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=None):
     """``object_gather_list[r]`` becomes rank ``r``'s ``obj`` on rank ``dst``."""
-    pg = resolve(group)
+    pg, root = rooted(group, dst, group_dst, "dst")
     if pg is None:
         return
-    root = group_dst if group_dst is not None else pg.local(0 if dst is None else dst, "dst")
     objects = _wait(pg, "gather_object", _gather_steps(pg, obj, root))
     if pg.rank() == root:
         if object_gather_list is None:
@@ -55,10 +54,9 @@ def gather_object(obj, object_gather_list=None, dst=None, group=None, group_dst=
 
 def broadcast_object_list(object_list, src=None, group=None, device=None, group_src=None):
     """Rank ``src``'s ``object_list`` replaces the contents of every rank's ``object_list``."""
-    pg = resolve(group)
+    pg, root = rooted(group, src, group_src, "src")
     if pg is None:
         return
-    root = group_src if group_src is not None else pg.local(0 if src is None else src, "src")
 
     def steps():
         mine = pg.rank() == root
@@ -79,12 +77,11 @@ def broadcast_object_list(object_list, src=None, group=None, device=None, group_
 def scatter_object_list(scatter_object_output_list, scatter_object_input_list=None, src=None, group=None,
                         group_src=None):
     """``scatter_object_output_list[0]`` becomes ``scatter_object_input_list[r]`` of rank ``src`` on rank ``r``."""
-    pg = resolve(group)
+    pg, root = rooted(group, src, group_src, "src")
     if pg is None:
         return
     if not isinstance(scatter_object_output_list, list) or len(scatter_object_output_list) < 1:
         raise ValueError("Expected argument scatter_object_output_list to be a list of size at least 1.")
-    root = group_src if group_src is not None else pg.local(0 if src is None else src, "src")
 
     def steps():
         mine = pg.rank() == root

@@ -188,6 +188,19 @@ def resolve(group):
     return group
 
 
+def rooted(group, rank, group_rank, what):
+    """The group and the group rank of ``src``/``dst`` (given as a world rank or as a group rank);
+    (None, None) where this rank is not in the group."""
+    pg = resolve(group)
+    if pg is None:
+        return None, None
+    if group_rank is not None:
+        if rank is not None:
+            raise ValueError(f"Can not specify both {what} and group_{what}")
+        return pg, group_rank
+    return pg, pg.local(0 if rank is None else rank, what)
+
+
 def destroy_process_group(group=None):
     world = _world()
     if group is None or group is world:
