@@ -62,13 +62,18 @@ class Bucket:
                 np.divide(view, size, out=p.grad._data)
 
 
+FIRST_BUCKET_BYTES = 2 ** 20
+
+
 def make_buckets(params, cap_bytes):
     """Buckets over ``params`` (a list), in reverse order, each of one dtype and at most ``cap_bytes``
-    (a parameter larger than that gets a bucket of its own)."""
+    (a parameter larger than that gets a bucket of its own). As in PyTorch, the first bucket holds at
+    most 1 MiB, so that the first all-reduce starts early in backward."""
     buckets, current, size = [], [], 0
     for index in reversed(range(len(params))):
         p = params[index]
-        if current and (size + p._data.nbytes > cap_bytes or p._data.dtype != current[0][1]._data.dtype):
+        cap = min(cap_bytes, FIRST_BUCKET_BYTES) if not buckets else cap_bytes
+        if current and (size + p._data.nbytes > cap or p._data.dtype != current[0][1]._data.dtype):
             buckets.append(Bucket(current, current[0][1]._data.dtype))
             current, size = [], 0
         current.append((index, p))
