@@ -90,6 +90,10 @@ def test_mismatched_shapes_and_dtypes_are_errors_on_every_rank(tmp_path):
             dist.recv(buf, src=0)
         except RuntimeError as e:
             print(f"rank {rank}:", e, flush=True)
+    try:
+        torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(3, 2 + rank))
+    except RuntimeError as e:
+        print(f"rank {rank}:", e, flush=True)
     dist.barrier()
     """)
     assert proc.returncode == 0, proc.stderr
@@ -102,6 +106,10 @@ def test_mismatched_shapes_and_dtypes_are_errors_on_every_rank(tmp_path):
             "and dtype float64") in out
     assert ("rank 1: recv on rank 1: rank 0 sent a tensor of shape [2] and dtype int64 into one of shape [3] and "
             "dtype float32") in out
+    shapes = [f"[(({2 + r}, 3), 'torch.float32'), (({2 + r},), 'torch.float32')]" for r in range(2)]
+    for rank, other in [(0, 1), (1, 0)]:  # a model that differs between ranks
+        assert (f"rank {rank}: DistributedDataParallel expects the same model on every rank, but rank {other} has "
+                f"parameters {shapes[other]} where rank {rank} has {shapes[rank]}") in out
 
 
 def _alive(pid):
