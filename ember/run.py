@@ -20,6 +20,7 @@ import types
 from . import compat
 from ._tensor import Tensor
 from .distributed import launch
+from .distributed.errors import MPINotInstalledError
 
 EXIT_UNSUPPORTED = 2
 _EMBER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
@@ -135,6 +136,9 @@ def run(script, args=()):
         runpy.run_path(script, run_name="__main__")
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except MPINotInstalledError as e:  # one line saying what to install, not a traceback
+        print(f"ember run: {e}", file=sys.stderr)
+        return EXIT_UNSUPPORTED
     except Exception as e:  # noqa: BLE001 - a missing API becomes one clear line; anything else propagates
         missing = _unsupported(e)
         if missing is None:

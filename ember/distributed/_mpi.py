@@ -6,6 +6,8 @@ distributed work; ``available()`` only looks for the package.
 import importlib.util
 import time
 
+from .errors import DistBackendError, MPINotInstalledError
+
 INSTALL_HINT = 'torch.distributed needs MPI, which is not installed: pip install "ember[mpi]"'
 
 
@@ -21,7 +23,7 @@ def mpi():
     try:
         from mpi4py import MPI
     except ImportError:
-        raise RuntimeError(INSTALL_HINT) from None
+        raise MPINotInstalledError(INSTALL_HINT) from None
     return MPI
 
 
@@ -40,7 +42,6 @@ def wait_all(requests, deadline, describe):
         now = time.monotonic()
         if now > spin_until:
             if now > deadline:
-                from .errors import DistBackendError
                 raise DistBackendError(describe())
             pause = min(1e-3, pause + 1e-5)
             time.sleep(pause)

@@ -15,3 +15,7 @@ class DistNetworkError(DistError):
 
 class DistStoreError(DistError):
     """An error from the key-value store used during rendezvous."""
+
+
+class MPINotInstalledError(RuntimeError):
+    """mpi4py (and with it MPI) is not installed; the message names the command that installs it."""

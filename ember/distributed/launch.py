@@ -22,7 +22,7 @@ def mpiexec():
     beside = os.path.join(os.path.dirname(sys.executable), "mpiexec")
     found = beside if os.access(beside, os.X_OK) else shutil.which("mpiexec")
     if found is None or not _mpi.available():
-        raise RuntimeError(_mpi.INSTALL_HINT.replace("torch.distributed", "starting several ranks"))
+        raise _mpi.MPINotInstalledError(_mpi.INSTALL_HINT.replace("torch.distributed", "starting several ranks"))
     return found
 
 

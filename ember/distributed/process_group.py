@@ -169,7 +169,7 @@ def _abort_on_uncaught(comm):
 def _world():
     if _state.world is None:
         if not _mpi.available():
-            raise RuntimeError(_mpi.INSTALL_HINT)
+            raise _mpi.MPINotInstalledError(_mpi.INSTALL_HINT)
         raise ValueError("Default process group has not been initialized, please make sure to call "
                          "init_process_group.")
     return _state.world

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .launch import ember_run, finish, needs_mpi, start, write
+from .launch import ROOT, ember_run, finish, needs_mpi, start, write
 
 PRELUDE = """
     import datetime, os, sys, time
@@ -184,3 +184,20 @@ def test_rank_and_world_size_must_agree_with_the_launch(tmp_path):
     assert lines[3].startswith("ValueError init_process_group: world_size=4 (environment) but this process is one "
                                "of 1 MPI process(es)")
     assert lines[4] == "initialized: False"
+
+
+@pytest.mark.parametrize("nproc", [None, 2])
+def test_without_mpi4py_ember_run_says_what_to_install_in_one_line(tmp_path, nproc):
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text('import sys\nsys.modules["mpi4py"] = None\n')  # as if not installed
+    script = write(tmp_path, """
+        import torch.distributed as dist
+        print("available", dist.is_available())
+        dist.init_process_group("gloo")
+    """)
+    proc = ember_run(script, nproc=nproc, timeout=60, PYTHONPATH=os.pathsep.join([str(hide), ROOT]))
+    assert proc.returncode == 2
+    what = "torch.distributed" if nproc is None else "starting several ranks"
+    assert proc.stderr == f'ember run: {what} needs MPI, which is not installed: pip install "ember[mpi]"\n'
+    assert proc.stdout == ("available False\n" if nproc is None else "")
