@@ -62,7 +62,7 @@ def summarise(values):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=2)
-    p.add_argument("--only", default="W1,W1b,W2,W3,W4,W5,W6,infer,import,numpy")
+    p.add_argument("--only", default="W1,W1b,W2,W3,W4,W5,W6,infer,import,numpy,ddp")
     p.add_argument("--threads", type=int, default=2, help="threads for the matrix-bound workloads W2 to W6")
     p.add_argument("--torch-python", default=sys.executable,
                    help="the interpreter with torch (and torchvision for W1) installed")
@@ -108,6 +108,12 @@ def main(argv=None):
             floor["torch"] = collected[("infer", "call_us")]["torch"]
         collected[("numpy", "call_us")] = floor
 
+    ddp_report = None
+    if "ddp" in only:  # several processes per run: its own launches and tables (benchmarks/ddp.py)
+        from . import ddp
+
+        ddp_report = ddp.run(repeat=args.repeat, torch_python=args.torch_python)
+
     rows, report = [], {}
     labels = {(w, k): (label, goal) for w, ms in METRICS.items() for k, label, goal in ms}
     labels[("import", "s")] = ("import time s", "ember <= 0.15")
@@ -127,6 +133,8 @@ def main(argv=None):
     print(table(rows, ("metric", "ember min / median", "torch min / median", "ratio", "goal")))
     print(f"load average after: {load_after:.2f}")
     report["load_average"] = [load_before, load_after]
+    if ddp_report is not None:
+        report["ddp"] = ddp_report
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=2)

@@ -307,6 +307,17 @@ class Tensor:
         return self._retains
 
     # ------------------------------------------------------------ conversion
+    def share_memory_(self):
+        """Move the data to shared memory (a no-op if it is there): other processes then see the same values."""
+        from .multiprocessing.sharing import share_memory_
+
+        return share_memory_(self)
+
+    def is_shared(self):
+        from .multiprocessing.sharing import is_shared
+
+        return is_shared(self)
+
     def numpy(self, force=False):
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "

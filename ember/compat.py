@@ -112,6 +112,11 @@ def install():
     sys.meta_path.insert(0, _hook)
 
 
+def installed():
+    """Whether the aliases are in place in this process."""
+    return _hook in sys.meta_path
+
+
 def uninstall():
     """Remove the aliases and restore any real torch modules that were set aside."""
     if _hook in sys.meta_path:

@@ -5,3 +5,6 @@ from .modules import __all__ as _modules_all
 from .parameter import Buffer, Parameter
 
 __all__ = ["Parameter", "Buffer", "functional", "init"] + _modules_all
+from .parallel.sync_batchnorm import SyncBatchNorm  # noqa: E402 - needs the layers above
+
+__all__.append("SyncBatchNorm")

@@ -414,7 +414,7 @@ class Module:
         return self._apply(lambda t: t.cuda(device))
 
     def share_memory(self):
-        return self
+        return self._apply(lambda t: t.share_memory_())
 
     # ---------------------------------------------------------------- state dict
     def _save_to_state_dict(self, destination, prefix, keep_vars):

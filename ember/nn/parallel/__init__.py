@@ -1,0 +1,2 @@
+"""Running one model on several processes (torch.nn.parallel)."""
+from .distributed import DistributedDataParallel  # noqa: F401

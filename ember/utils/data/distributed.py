@@ -1,0 +1,4 @@
+"""``torch.utils.data.distributed``, where PyTorch programs import DistributedSampler from."""
+from .sampler import DistributedSampler
+
+__all__ = ["DistributedSampler"]
