@@ -1,4 +1,10 @@
 """Vision datasets (torchvision.datasets)."""
+from .cifar import CIFAR10, CIFAR100
+from .fakedata import FakeData
 from .folder import DatasetFolder, ImageFolder
 from .mnist import KMNIST, MNIST, FashionMNIST
+from .mnist_variants import EMNIST, QMNIST
+from .omniglot import Omniglot
+from .stl10 import STL10
+from .svhn import SVHN
 from .vision import StandardTransform, VisionDataset

@@ -1,0 +1,126 @@
+"""Small datasets written in their real on-disk formats, and the class-attribute patches (MD5s) that make
+torchvision's and Ember's classes accept them."""
+import gzip
+import hashlib
+import os
+import pickle
+
+import numpy as np
+
+from conftest import idx_bytes
+
+
+def md5(path):
+    with open(path, "rb") as f:
+        return hashlib.md5(f.read()).hexdigest()
+
+
+def write_pickle(path, obj):
+    with open(path, "wb") as f:
+        pickle.dump(obj, f, protocol=2)  # the official batches are protocol-2 pickles
+
+
+def cifar(root, rng, hundred=False):
+    """CIFAR-10 (five training batches, one test batch, batches.meta) or CIFAR-100 (train, test, meta)."""
+    folder = os.path.join(root, "cifar-100-python" if hundred else "cifar-10-batches-py")
+    os.makedirs(folder)
+    names = (["train"], ["test"]) if hundred else ([f"data_batch_{i}" for i in range(1, 6)], ["test_batch"])
+    n_classes = 100 if hundred else 10
+    for name in names[0] + names[1]:
+        n = int(rng.integers(2, 5))
+        batch = {"batch_label": f"{name} of 1", "data": rng.integers(0, 256, (n, 3072), dtype=np.uint8),
+                 "filenames": [f"img_{i}.png" for i in range(n)]}
+        labels = rng.integers(0, n_classes, n).tolist()
+        if hundred:
+            batch.update(fine_labels=labels, coarse_labels=[t // 5 for t in labels])
+        else:
+            batch["labels"] = labels
+        write_pickle(os.path.join(folder, name), batch)
+    if hundred:
+        meta_name, meta = "meta", {"fine_label_names": [f"fine{i}" for i in range(100)],
+                                   "coarse_label_names": [f"coarse{i}" for i in range(20)]}
+    else:
+        meta_name, meta = "batches.meta", {"label_names": [f"class{i}" for i in range(10)], "num_cases_per_batch": 4}
+    write_pickle(os.path.join(folder, meta_name), meta)
+    sums = {name: md5(os.path.join(folder, name)) for name in names[0] + names[1]}
+    key = "fine_label_names" if hundred else "label_names"
+    return {"train_list": [[n, sums[n]] for n in names[0]], "test_list": [[n, sums[n]] for n in names[1]],
+            "meta": {"filename": meta_name, "key": key, "md5": md5(os.path.join(folder, meta_name))}}
+
+
+def svhn(root, rng, split="train", n=5):
+    """A .mat (v5) file as SVHN's: X is 32 x 32 x 3 x N uint8, y is N x 1 with 10 for the digit 0."""
+    import scipy.io
+
+    os.makedirs(root, exist_ok=True)
+    filename = f"{split}_32x32.mat"
+    labels = rng.integers(1, 11, (n, 1)).astype(np.uint8)
+    labels[0] = 10
+    scipy.io.savemat(os.path.join(root, filename), {"X": rng.integers(0, 256, (32, 32, 3, n), dtype=np.uint8),
+                                                   "y": labels})
+    return {"split_list": {split: [f"http://invalid/{filename}", filename, md5(os.path.join(root, filename))]}}
+
+
+def stl10(root, rng, n_train=4, n_test=3, n_unlabeled=2):
+    """The binary release: X files of column-major 3 x 96 x 96 images, y files of 1-based labels."""
+    folder = os.path.join(root, "stl10_binary")
+    os.makedirs(folder)
+    files = {"train_X.bin": rng.integers(0, 256, n_train * 3 * 96 * 96, dtype=np.uint8),
+             "train_y.bin": rng.integers(1, 11, n_train).astype(np.uint8),
+             "unlabeled_X.bin": rng.integers(0, 256, n_unlabeled * 3 * 96 * 96, dtype=np.uint8),
+             "test_X.bin": rng.integers(0, 256, n_test * 3 * 96 * 96, dtype=np.uint8),
+             "test_y.bin": rng.integers(1, 11, n_test).astype(np.uint8)}
+    for name, array in files.items():
+        array.tofile(os.path.join(folder, name))
+    with open(os.path.join(folder, "class_names.txt"), "w") as f:
+        f.write("\n".join(f"class{i}" for i in range(10)) + "\n")
+    with open(os.path.join(folder, "fold_indices.txt"), "w") as f:
+        f.write("".join(" ".join(str(i) for i in rng.permutation(n_train)[:2]) + " \n" for _ in range(10)))
+    sums = {name: md5(os.path.join(folder, name)) for name in files}
+    return {"train_list": [[n, sums[n]] for n in ("train_X.bin", "train_y.bin", "unlabeled_X.bin")],
+            "test_list": [[n, sums[n]] for n in ("test_X.bin", "test_y.bin")]}
+
+
+def emnist(root, rng, split="letters", n=6):
+    raw = os.path.join(root, "EMNIST", "raw")
+    os.makedirs(raw, exist_ok=True)
+    for part in ("train", "test"):
+        prefix = os.path.join(raw, f"emnist-{split}-{part}")
+        with open(prefix + "-images-idx3-ubyte", "wb") as f:
+            f.write(idx_bytes(rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)))
+        with gzip.open(prefix + "-labels-idx1-ubyte.gz", "wb") as f:  # torchvision reads only the plain file
+            f.write(idx_bytes(rng.integers(1, 27, n).astype(np.uint8)))
+        with open(prefix + "-labels-idx1-ubyte", "wb") as f:
+            f.write(idx_bytes(rng.integers(1, 27, n).astype(np.uint8)))
+    return {}
+
+
+def qmnist(root, rng, n_train=5, n_test=12):
+    """QMNIST's files: uint8 images (idx3) and N x 8 int32 label rows (idx2)."""
+    raw = os.path.join(root, "QMNIST", "raw")
+    os.makedirs(raw, exist_ok=True)
+    for part, n in (("train", n_train), ("test", n_test)):
+        with open(os.path.join(raw, f"qmnist-{part}-images-idx3-ubyte"), "wb") as f:
+            f.write(idx_bytes(rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)))
+        with open(os.path.join(raw, f"qmnist-{part}-labels-idx2-int"), "wb") as f:
+            f.write(idx_bytes(rng.integers(0, 10000, (n, 8)).astype(np.int32)))
+    return {}
+
+
+def omniglot(root, rng, background=True):
+    """omniglot-py/images_background/<alphabet>/<character>/<drawing>.png, 1-bit PNGs as the originals."""
+    import shutil
+
+    from PIL import Image
+
+    name = "images_background" if background else "images_evaluation"
+    base = os.path.join(root, "omniglot-py", name)
+    for alphabet in ("Latin", "Greek"):
+        for c in range(2):
+            folder = os.path.join(base, alphabet, f"character{c + 1:02d}")
+            os.makedirs(folder)
+            for k in range(int(rng.integers(1, 4))):
+                pixels = rng.integers(0, 2, (12, 10), dtype=np.uint8).astype(bool)
+                Image.fromarray(pixels).save(os.path.join(folder, f"{c:04d}_{k + 1:02d}.png"))
+    archive = shutil.make_archive(base, "zip", os.path.dirname(base), name)
+    return {"zips_md5": {name: md5(archive)}}

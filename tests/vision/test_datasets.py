@@ -1,0 +1,177 @@
+"""Datasets read from small files in their real on-disk formats, sample for sample against torchvision
+reading the same files; transforms, lengths, classes and splits; missing and corrupt files refused."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import ember
+from ember.vision import datasets as D
+from ember.vision import transforms as T
+
+import formats
+from reference import run_reference
+
+pytest.importorskip("PIL", reason="the datasets hand out PIL images")
+pytest.importorskip("scipy", reason="SVHN's .mat files are read with SciPy")
+
+# key: (class name, constructor arguments other than root, builder, builder arguments)
+CASES = {
+    "cifar10-train": ("CIFAR10", {"train": True}, formats.cifar, {}),
+    "cifar10-test": ("CIFAR10", {"train": False}, formats.cifar, {}),
+    "cifar100-train": ("CIFAR100", {"train": True}, formats.cifar, {"hundred": True}),
+    "cifar100-test": ("CIFAR100", {"train": False}, formats.cifar, {"hundred": True}),
+    "svhn-train": ("SVHN", {"split": "train"}, formats.svhn, {}),
+    "svhn-test": ("SVHN", {"split": "test"}, formats.svhn, {"split": "test"}),
+    "stl10-train": ("STL10", {"split": "train"}, formats.stl10, {}),
+    "stl10-test": ("STL10", {"split": "test"}, formats.stl10, {}),
+    "stl10-unlabeled": ("STL10", {"split": "unlabeled"}, formats.stl10, {}),
+    "stl10-train+unlabeled": ("STL10", {"split": "train+unlabeled"}, formats.stl10, {}),
+    "stl10-fold3": ("STL10", {"split": "train", "folds": 3}, formats.stl10, {}),
+    "emnist-letters-train": ("EMNIST", {"split": "letters", "train": True}, formats.emnist, {}),
+    "emnist-letters-test": ("EMNIST", {"split": "letters", "train": False}, formats.emnist, {}),
+    "qmnist-train": ("QMNIST", {"what": "train"}, formats.qmnist, {}),
+    "qmnist-test": ("QMNIST", {"train": False}, formats.qmnist, {}),
+    "qmnist-test10k-full": ("QMNIST", {"what": "test10k", "compat": False}, formats.qmnist, {}),
+    "omniglot-background": ("Omniglot", {}, formats.omniglot, {}),
+}
+
+REFERENCE = """
+import torchvision.datasets as D
+for key, case in spec.items():
+    base = getattr(D, case["name"])
+    ds = type(base.__name__, (base,), case["patch"])(case["root"], **case["kwargs"])
+    samples = [ds[i] for i in range(len(ds))]
+    outputs[key + "/images"] = np.stack([np.asarray(image) for image, _ in samples])
+    outputs[key + "/targets"] = np.stack([np.asarray(target) for _, target in samples])
+    outputs[key + "/classes"] = np.array(json.dumps(getattr(ds, "classes", None)))
+    outputs[key + "/characters"] = np.array(json.dumps(getattr(ds, "_characters", None)))
+"""
+
+
+def make(case, patch, **kwargs):
+    """Ember's dataset class of ``case`` with ``patch`` (the test files' MD5s) applied."""
+    name, args = case["name"], dict(case["kwargs"], **kwargs)
+    base = getattr(D, name)
+    return type(base.__name__, (base,), patch)(case["root"], **args)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    spec = {}
+    for key, (name, kwargs, builder, builder_args) in CASES.items():
+        root = str(tmp_path_factory.mktemp(key))
+        patch = builder(root, rng, **builder_args)
+        spec[key] = {"name": name, "kwargs": kwargs, "root": root, "patch": patch}
+    return spec
+
+
+@pytest.fixture(scope="module")
+def reference(built):
+    return run_reference(REFERENCE, spec=built)
+
+
+@pytest.mark.parametrize("key", list(CASES))
+def test_samples_match_torchvision(built, reference, key):
+    case = built[key]
+    ds = make(case, case["patch"])
+    images, targets = reference[key + "/images"], reference[key + "/targets"]
+    assert len(ds) == len(images)
+    if key.startswith("omniglot"):
+        return check_same_drawings(ds, images, targets, json.loads(str(reference[key + "/characters"])))
+    for i in range(len(ds)):
+        image, target = ds[i]
+        np.testing.assert_array_equal(np.asarray(image), images[i])
+        assert type(image).__name__ == "Image" and image.mode == ("L" if images.ndim == 3 else "RGB")
+        if targets.ndim == 1:
+            assert type(target) is int and target == targets[i]
+        else:  # QMNIST with compat=False: the row of eight numbers
+            assert target.dtype == ember.int64
+            np.testing.assert_array_equal(target.numpy(), targets[i])
+    assert json.loads(str(reference[key + "/classes"])) == getattr(ds, "classes", None)
+
+
+def check_same_drawings(ds, images, targets, characters):
+    """Omniglot: torchvision lists folders in the file system's order, Ember in sorted order (the same
+    on every machine); the same drawings must carry the same character either way."""
+    ours = sorted((ds._characters[t], np.asarray(image).tobytes()) for image, t in (ds[i] for i in range(len(ds))))
+    theirs = sorted((characters[int(t)], image.tobytes()) for image, t in zip(images, targets))
+    assert ours == theirs
+    assert ds._characters == sorted(characters)
+
+
+@pytest.mark.parametrize("key", ["cifar10-train", "svhn-train", "stl10-test", "qmnist-train", "emnist-letters-test"])
+def test_transforms_and_batches(built, reference, key):
+    """transform/target_transform are applied; a batched fetch gives the samples one by one would."""
+    case = built[key]
+    ds = make(case, case["patch"], transform=T.ToTensor(), target_transform=lambda t: t + 100)
+    images, targets = reference[key + "/images"], reference[key + "/targets"]
+    image, target = ds[1]
+    expected = images[1][None] if images.ndim == 3 else images[1].transpose(2, 0, 1)
+    np.testing.assert_array_equal(image.numpy(), expected.astype(np.float32) / np.float32(255))
+    assert target == int(targets[1]) + 100
+    batch = ds.__getitems__([1, 0])
+    np.testing.assert_array_equal(batch[0][0].numpy(), image.numpy())
+    assert [t for _, t in batch] == [int(targets[1]) + 100, int(targets[0]) + 100]
+
+
+def test_lengths_and_layouts(built):
+    cifar = make(built["cifar10-train"], built["cifar10-train"]["patch"])
+    assert cifar.data.shape[1:] == (32, 32, 3) and cifar.data.dtype == np.uint8 and isinstance(cifar.targets, list)
+    assert cifar.class_to_idx["class3"] == 3
+    svhn = make(built["svhn-train"], built["svhn-train"]["patch"])
+    assert svhn.data.shape[1:] == (3, 32, 32) and svhn.labels.dtype == np.int64 and svhn.labels[0] == 0
+    stl = make(built["stl10-train+unlabeled"], built["stl10-train+unlabeled"]["patch"])
+    assert stl.data.shape == (6, 3, 96, 96) and list(stl.labels[-2:]) == [-1, -1]
+    assert "Split: train+unlabeled" in repr(stl)
+
+
+def corrupt(path):
+    with open(path, "r+b") as f:
+        f.seek(os.path.getsize(path) // 2)
+        byte = f.read(1)
+        f.seek(-1, 1)
+        f.write(bytes([byte[0] ^ 0xFF]))
+
+
+NOT_FOUND = "Dataset not found or corrupted. You can use download=True to download it"
+
+
+@pytest.mark.parametrize("name, builder, kwargs, damaged", [
+    ("CIFAR10", formats.cifar, {}, "cifar-10-batches-py/data_batch_3"),
+    ("CIFAR100", formats.cifar, {"hundred": True}, "cifar-100-python/test"),
+    ("SVHN", formats.svhn, {}, "train_32x32.mat"),
+    ("STL10", formats.stl10, {}, "stl10_binary/unlabeled_X.bin"),
+])
+def test_corrupt_or_missing_files_are_refused(tmp_path, name, builder, kwargs, damaged):
+    patch = builder(str(tmp_path), np.random.default_rng(1), **kwargs)
+    case = {"name": name, "kwargs": {}, "root": str(tmp_path)}
+    make(case, patch)  # intact: reads
+    corrupt(os.path.join(tmp_path, damaged))
+    with pytest.raises(RuntimeError, match=NOT_FOUND):
+        make(case, patch)
+    os.remove(os.path.join(tmp_path, damaged))
+    with pytest.raises(RuntimeError, match=NOT_FOUND):
+        make(case, patch)
+    with pytest.raises(RuntimeError, match=NOT_FOUND):
+        make(dict(case, root=str(tmp_path / "empty")), patch)
+
+
+def test_missing_mnist_variants_and_omniglot(tmp_path):
+    for cls, args in ((D.EMNIST, ("letters",)), (D.QMNIST, ()), (D.Omniglot, ())):
+        with pytest.raises(RuntimeError, match="Dataset not found"):
+            cls(str(tmp_path), *args)
+
+
+def test_bad_arguments_raise_like_torchvision(tmp_path):
+    with pytest.raises(ValueError, match=r"Unknown value 'valid' for argument split. Valid values are "
+                                         r"\{'train', 'test', 'extra'\}."):
+        D.SVHN(str(tmp_path), split="valid")
+    with pytest.raises(ValueError, match="Unknown value 'x' for argument split"):
+        D.EMNIST(str(tmp_path), split="x")
+    with pytest.raises(ValueError, match="Unknown value 'val' for argument what"):
+        D.QMNIST(str(tmp_path), what="val")
+    with pytest.raises(ValueError, match=r"folds should be in the range \[0, 10\), but got 10"):
+        D.STL10(str(tmp_path), folds=10)
