@@ -170,6 +170,10 @@ def _rand():
     return float(B.rng(None).random())
 
 
+def _uniform(low, high):
+    return float(B.rng(None).uniform(low, high))
+
+
 class RandomCrop(Transform):
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
