@@ -164,3 +164,84 @@ def test_version_under_the_alias():
     assert out.returncode == 0, out.stderr
     version, module, name = out.stdout.split()
     assert version.startswith("0.29.") and module.startswith("ember.vision.transforms.v2") and name == "CIFAR10"
+
+
+def batch_and_labels():
+    rng = np.random.default_rng(5)
+    return ember.tensor(rng.random((4, 3, 8, 10), dtype=np.float32)), ember.tensor([0, 2, 1, 2])
+
+
+def test_mixup_mixes_images_and_labels_by_one_lambda():
+    x, y = batch_and_labels()
+    lams = []
+    for seed in range(20):
+        ember.manual_seed(seed)
+        images, labels = v2.MixUp(num_classes=3)(x, y)
+        lam = float(labels[0, 0])  # row 0 is lam * onehot(0) + (1 - lam) * onehot(y[-1] = 2)
+        expected_labels = lam * np.eye(3)[y.numpy()] + (1 - lam) * np.eye(3)[np.roll(y.numpy(), 1)]
+        np.testing.assert_allclose(labels.numpy(), expected_labels, atol=1e-6)
+        np.testing.assert_allclose(images.numpy(), lam * x.numpy() + (1 - lam) * np.roll(x.numpy(), 1, 0), atol=1e-6)
+        lams.append(lam)
+    assert 0.3 < np.mean(lams) < 0.7 and min(lams) >= 0 and max(lams) <= 1  # Beta(1, 1) is uniform
+
+
+def test_cutmix_pastes_a_box_from_the_previous_image():
+    x, y = batch_and_labels()
+    for seed in range(20):
+        ember.manual_seed(seed)
+        images, labels = v2.CutMix(num_classes=3)({"image": x, "labels": y}).values()
+        pasted = ~np.isclose(images.numpy(), x.numpy()).all(axis=(0, 1))
+        assert np.array_equal(images.numpy()[..., pasted], np.roll(x.numpy(), 1, 0)[..., pasted])
+        rows, cols = np.nonzero(pasted)
+        if len(rows):  # the pasted region is one box
+            assert pasted[rows.min():rows.max() + 1, cols.min():cols.max() + 1].all()
+        lam = 1 - pasted.mean()
+        np.testing.assert_allclose(labels.numpy()[0], lam * np.eye(3)[0] + (1 - lam) * np.eye(3)[2], atol=1e-6)
+
+
+def test_mix_errors():
+    x, y = batch_and_labels()
+    with pytest.raises(ValueError, match="num_classes must be passed"):
+        v2.MixUp()(x, y)
+    with pytest.raises(ValueError, match="batch size of the image"):
+        v2.MixUp(num_classes=3)(x[:2], y)
+    with pytest.raises(ValueError, match="does not support PIL images"):
+        v2.CutMix(num_classes=3)(pil(), y)
+
+
+JPEG_REFERENCE = """
+import torch
+import torchvision.transforms.v2.functional as F
+outputs["jpeg"] = F.jpeg(torch.from_numpy(inputs["x"]), quality=spec).numpy()
+"""
+
+
+def test_jpeg():
+    import io
+
+    buffer = io.BytesIO()
+    pil().save(buffer, format="JPEG", quality=40)
+    np.testing.assert_array_equal(np.asarray(F2.jpeg(pil(), 40)), np.asarray(Image.open(buffer)))
+    x = np.asarray(pil()).transpose(2, 0, 1).copy()
+    ours = F2.jpeg(ember.tensor(x), 60).numpy()
+    theirs = run_reference(JPEG_REFERENCE, {"x": x}, 60)["jpeg"]
+    # libjpeg builds differ in rounding: close on average, and far closer to each other than to the input
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
+    assert np.abs(ours.astype(int) - theirs).mean() < 0.25 * np.abs(x.astype(int) - theirs).mean()
+
+
+def test_zoom_out_jitter_photometric():
+    x = ember.tensor(np.random.default_rng(1).integers(1, 256, (3, 6, 8), dtype=np.uint8))
+    for seed in range(10):
+        ember.manual_seed(seed)
+        out = v2.RandomZoomOut(fill=0, side_range=(1.5, 3.0), p=1.0)(x).numpy()
+        assert 9 <= out.shape[1] <= 18 and 12 <= out.shape[2] <= 24
+        rows, cols = np.nonzero(out[0])
+        top, left = rows.min(), cols.min()
+        np.testing.assert_array_equal(out[:, top:top + 6, left:left + 8], x.numpy())
+        assert (out != 0).sum() == (x.numpy() != 0).sum()
+        h, w = v2.ScaleJitter((16, 12), scale_range=(0.5, 1.5))(x).shape[1:]
+        assert 0.5 * 12 / 6 * 6 - 1 <= h <= 1.5 * 12 / 6 * 6 and w == int(w) and abs(w / h - 8 / 6) < 0.3
+    assert v2.RandomPhotometricDistort(p=0.0)(x) is x
+    out = v2.RandomPhotometricDistort(p=1.0)(x)
+    assert out.shape == x.shape and out.dtype == x.dtype and not ember.equal(out, x)

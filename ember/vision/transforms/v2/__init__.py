@@ -8,6 +8,7 @@ from . import functional
 from ..functional import InterpolationMode
 from ..autoaugment import AutoAugmentPolicy
 from ._base import Compose, RandomApply, RandomChoice, RandomOrder, Transform, v2_of
+from ._mix import JPEG, CutMix, MixUp, RandomPhotometricDistort, RandomZoomOut, ScaleJitter, query_chw, query_size
 from ._extra import (RGB, GaussianNoise, Identity, RandomChannelPermutation, RandomResize, RandomShortestSize,
                      ToDtype, ToImage, ToPureTensor)
 

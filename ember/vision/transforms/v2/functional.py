@@ -110,3 +110,27 @@ def _kernels():
 
 
 globals().update(_kernels())
+
+
+def jpeg(inpt, quality):
+    """Encode as JPEG at ``quality`` and decode again (Pillow's libjpeg; torchvision's tensors use its own
+    build of libjpeg, so pixels may differ slightly)."""
+    import io
+
+    if not 1 <= quality <= 100:
+        raise ValueError(f"quality must be an integer from 1 to 100, got quality ={quality}")
+    if _is_pil_image(inpt):
+        buffer = io.BytesIO()
+        inpt.save(buffer, format="JPEG", quality=quality)
+        from ..functional import pil_image_module
+
+        return pil_image_module().open(buffer).convert(inpt.mode)
+    a = inpt._data
+    if a.dtype != np.uint8:
+        raise TypeError(f"Input tensor dtype should be uint8, but got {inpt.dtype}")
+    planes = a.reshape((-1,) + a.shape[-3:])
+    out = [pil_to_tensor(jpeg(to_pil_image(Tensor._wrap(p)), quality))._data for p in planes]
+    return Tensor._wrap(np.stack(out).reshape(a.shape) if out else a.copy())
+
+
+jpeg_image = jpeg
