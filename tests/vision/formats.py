@@ -124,3 +124,50 @@ def omniglot(root, rng, background=True):
                 Image.fromarray(pixels).save(os.path.join(folder, f"{c:04d}_{k + 1:02d}.png"))
     archive = shutil.make_archive(base, "zip", os.path.dirname(base), name)
     return {"zips_md5": {name: md5(archive)}}
+
+
+def usps(root, rng, n=5):
+    """libsvm lines: 'label index:value ...' with 256 values in [-1, 1], bzip2-compressed."""
+    import bz2
+
+    os.makedirs(root, exist_ok=True)
+    for name in ("usps.bz2", "usps.t.bz2"):
+        pixels = rng.uniform(-1, 1, (n, 256)).round(6)
+        lines = [f"{rng.integers(1, 11)} " + " ".join(f"{i + 1}:{v}" for i, v in enumerate(row)) for row in pixels]
+        with bz2.open(os.path.join(root, name), "wt") as f:
+            f.write("\n".join(lines) + "\n")
+    return {}
+
+
+def semeion(root, rng, n=6):
+    os.makedirs(root, exist_ok=True)
+    path = os.path.join(root, "semeion.data")
+    table = np.concatenate([rng.integers(0, 2, (n, 256)).astype(float), np.eye(10)[rng.integers(0, 10, n)]], 1)
+    np.savetxt(path, table, fmt="%.4f")
+    return {"md5_checksum": md5(path)}
+
+
+def fer2013(root, rng, n=4):
+    import csv
+
+    folder = os.path.join(root, "fer2013")
+    os.makedirs(folder, exist_ok=True)
+    resources = {}
+    for split, columns in (("train", ["emotion", "pixels"]), ("test", ["pixels"])):
+        path = os.path.join(folder, f"{split}.csv")
+        with open(path, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            for _ in range(n):
+                pixels = " ".join(str(v) for v in rng.integers(0, 256, 48 * 48))
+                writer.writerow([int(rng.integers(0, 7)), pixels] if split == "train" else [pixels])
+        resources[split] = [f"{split}.csv", md5(path)]
+    absent = "0" * 32  # the full-dataset files are not written: their names are looked for first
+    return {"_RESOURCES": dict(resources, fer=["fer2013.csv", absent], icml=["icml_face_data.csv", absent])}
+
+
+def moving_mnist(root, rng):
+    folder = os.path.join(root, "MovingMNIST")
+    os.makedirs(folder)
+    np.save(os.path.join(folder, "mnist_test_seq.npy"), rng.integers(0, 256, (20, 3, 64, 64), dtype=np.uint8))
+    return {}

@@ -35,16 +35,24 @@ CASES = {
     "qmnist-test": ("QMNIST", {"train": False}, formats.qmnist, {}),
     "qmnist-test10k-full": ("QMNIST", {"what": "test10k", "compat": False}, formats.qmnist, {}),
     "omniglot-background": ("Omniglot", {}, formats.omniglot, {}),
+    "usps-train": ("USPS", {"train": True}, formats.usps, {}),
+    "usps-test": ("USPS", {"train": False}, formats.usps, {}),
+    "semeion": ("SEMEION", {"download": False}, formats.semeion, {}),
+    "fer2013-train": ("FER2013", {"split": "train"}, formats.fer2013, {}),
+    "fer2013-test": ("FER2013", {"split": "test"}, formats.fer2013, {}),
 }
 
-REFERENCE = """
+NONE = -999  # stands for a None target in the arrays the reference returns
+
+REFERENCE = f"""
+NONE = {NONE}
 import torchvision.datasets as D
 for key, case in spec.items():
     base = getattr(D, case["name"])
     ds = type(base.__name__, (base,), case["patch"])(case["root"], **case["kwargs"])
     samples = [ds[i] for i in range(len(ds))]
     outputs[key + "/images"] = np.stack([np.asarray(image) for image, _ in samples])
-    outputs[key + "/targets"] = np.stack([np.asarray(target) for _, target in samples])
+    outputs[key + "/targets"] = np.stack([np.asarray(NONE if target is None else target) for _, target in samples])
     outputs[key + "/classes"] = np.array(json.dumps(getattr(ds, "classes", None)))
     outputs[key + "/characters"] = np.array(json.dumps(getattr(ds, "_characters", None)))
 """
@@ -85,7 +93,9 @@ def test_samples_match_torchvision(built, reference, key):
         image, target = ds[i]
         np.testing.assert_array_equal(np.asarray(image), images[i])
         assert type(image).__name__ == "Image" and image.mode == ("L" if images.ndim == 3 else "RGB")
-        if targets.ndim == 1:
+        if targets.ndim == 1 and targets[i] == NONE:
+            assert target is None
+        elif targets.ndim == 1:
             assert type(target) is int and target == targets[i]
         else:  # QMNIST with compat=False: the row of eight numbers
             assert target.dtype == ember.int64
@@ -102,7 +112,8 @@ def check_same_drawings(ds, images, targets, characters):
     assert ds._characters == sorted(characters)
 
 
-@pytest.mark.parametrize("key", ["cifar10-train", "svhn-train", "stl10-test", "qmnist-train", "emnist-letters-test"])
+@pytest.mark.parametrize("key", ["cifar10-train", "svhn-train", "stl10-test", "qmnist-train", "emnist-letters-test",
+                                 "usps-test", "semeion"])
 def test_transforms_and_batches(built, reference, key):
     """transform/target_transform are applied; a batched fetch gives the samples one by one would."""
     case = built[key]
@@ -175,3 +186,44 @@ def test_bad_arguments_raise_like_torchvision(tmp_path):
         D.QMNIST(str(tmp_path), what="val")
     with pytest.raises(ValueError, match=r"folds should be in the range \[0, 10\), but got 10"):
         D.STL10(str(tmp_path), folds=10)
+
+
+MOVING_REFERENCE = """
+import torchvision.datasets as D
+for split in ("train", "test", None):
+    ds = D.MovingMNIST(spec, split=split, split_ratio=7)
+    outputs[str(split)] = np.stack([ds[i].numpy() for i in range(len(ds))])
+"""
+
+
+def test_moving_mnist_like_torchvision(tmp_path):
+    formats.moving_mnist(str(tmp_path), np.random.default_rng(6))
+    ref = run_reference(MOVING_REFERENCE, spec=str(tmp_path))
+    for split in ("train", "test", None):
+        ds = D.MovingMNIST(str(tmp_path), split=split, split_ratio=7)
+        got = np.stack([ds[i].numpy() for i in range(len(ds))])
+        assert got.dtype == ref[str(split)].dtype
+        np.testing.assert_array_equal(got, ref[str(split)])
+    assert D.MovingMNIST(str(tmp_path), transform=lambda x: x[:2])[0].shape == (2, 1, 64, 64)
+    with pytest.raises(ValueError, match="split_ratio` should be `1 <= split_ratio <= 19`"):
+        D.MovingMNIST(str(tmp_path), split_ratio=20)
+
+
+def test_npy_holding_objects_is_refused(tmp_path):
+    folder = tmp_path / "MovingMNIST"
+    folder.mkdir()
+    np.save(folder / "mnist_test_seq.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(RuntimeError, match="is corrupted: ValueError: Object arrays cannot be loaded"):
+        D.MovingMNIST(str(tmp_path))
+
+
+def test_corrupt_text_files(tmp_path):
+    formats.usps(str(tmp_path), np.random.default_rng(7))
+    with open(tmp_path / "usps.bz2", "wb") as f:
+        f.write(b"BZh9 not really")
+    with pytest.raises(RuntimeError, match="usps.bz2 is corrupted"):
+        D.USPS(str(tmp_path))
+    with pytest.raises(RuntimeError, match=NOT_FOUND):
+        D.USPS(str(tmp_path / "nowhere"))
+    with pytest.raises(RuntimeError, match="fer2013"):
+        D.FER2013(str(tmp_path))

@@ -5,6 +5,7 @@ from .folder import DatasetFolder, ImageFolder
 from .mnist import KMNIST, MNIST, FashionMNIST
 from .mnist_variants import EMNIST, QMNIST
 from .omniglot import Omniglot
+from .plain_files import FER2013, SEMEION, USPS, MovingMNIST
 from .stl10 import STL10
 from .svhn import SVHN
 from .vision import StandardTransform, VisionDataset
