@@ -171,3 +171,63 @@ def moving_mnist(root, rng):
     os.makedirs(folder)
     np.save(os.path.join(folder, "mnist_test_seq.npy"), rng.integers(0, 256, (20, 3, 64, 64), dtype=np.uint8))
     return {}
+
+
+def _png(path, rng, size=(6, 5)):
+    from PIL import Image
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    Image.fromarray(rng.integers(0, 256, size + (3,), dtype=np.uint8)).save(path)
+
+
+def class_folders(folder, rng, classes, per_class=2, ext=".png"):
+    """folder/<class>/<k><ext> images."""
+    for c in classes:
+        for k in range(per_class):
+            _png(os.path.join(folder, c, f"{k}{ext}"), rng)
+
+
+def eurosat(root, rng):
+    class_folders(os.path.join(root, "eurosat", "2750"), rng, ["Forest", "Highway", "River"], ext=".jpg")
+    return {}
+
+
+def country211(root, rng):
+    for split in ("train", "valid", "test"):
+        class_folders(os.path.join(root, "country211", split), rng, ["AD", "FR", "JP"], ext=".jpg")
+    return {}
+
+
+def rendered_sst2(root, rng):
+    for folder in ("train", "valid", "test"):
+        class_folders(os.path.join(root, "rendered-sst2", folder), rng, ["negative", "positive"])
+    return {}
+
+
+def food101(root, rng):
+    import json
+
+    base = os.path.join(root, "food-101")
+    meta = {split: {c: [f"{c}/{split}{k}" for k in range(2)] for c in ("pizza", "apple_pie", "sushi")}
+            for split in ("train", "test")}
+    os.makedirs(os.path.join(base, "meta"))
+    for split, classes in meta.items():
+        with open(os.path.join(base, "meta", f"{split}.json"), "w") as f:
+            json.dump(classes, f)
+        for paths in classes.values():
+            for p in paths:
+                _png(os.path.join(base, "images", p + ".jpg"), rng)
+    return {}
+
+
+def dtd(root, rng):
+    data = os.path.join(root, "dtd", "dtd")
+    class_folders(os.path.join(data, "images"), rng, ["banded", "zigzagged", "dotted"], per_class=3, ext=".jpg")
+    os.makedirs(os.path.join(data, "labels"))
+    for split in ("train", "val", "test"):
+        for partition in (1, 2):
+            names = [f"{c}/{k}.jpg" for c in ("zigzagged", "banded", "dotted") for k in range(3)]
+            picked = rng.permutation(names)[:4]
+            with open(os.path.join(data, "labels", f"{split}{partition}.txt"), "w") as f:
+                f.write("\n".join(picked) + "\n")
+    return {}

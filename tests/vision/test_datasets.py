@@ -40,6 +40,11 @@ CASES = {
     "semeion": ("SEMEION", {"download": False}, formats.semeion, {}),
     "fer2013-train": ("FER2013", {"split": "train"}, formats.fer2013, {}),
     "fer2013-test": ("FER2013", {"split": "test"}, formats.fer2013, {}),
+    "eurosat": ("EuroSAT", {}, formats.eurosat, {}),
+    "country211-valid": ("Country211", {"split": "valid"}, formats.country211, {}),
+    "rendered-sst2-val": ("RenderedSST2", {"split": "val"}, formats.rendered_sst2, {}),
+    "food101-test": ("Food101", {"split": "test"}, formats.food101, {}),
+    "dtd-val2": ("DTD", {"split": "val", "partition": 2}, formats.dtd, {}),
 }
 
 NONE = -999  # stands for a None target in the arrays the reference returns

@@ -2,6 +2,7 @@
 from .cifar import CIFAR10, CIFAR100
 from .fakedata import FakeData
 from .folder import DatasetFolder, ImageFolder
+from .image_lists import DTD, Country211, EuroSAT, Food101, RenderedSST2
 from .mnist import KMNIST, MNIST, FashionMNIST
 from .mnist_variants import EMNIST, QMNIST
 from .omniglot import Omniglot
