@@ -10,10 +10,10 @@ import numpy as np
 
 from . import safe_pickle
 from .array_images import ArrayImageDataset
-from .utils import NOT_FOUND, all_intact, check_integrity, download_and_extract_archive
+from .utils import NOT_FOUND, ArchiveDataset, check_integrity
 
 
-class CIFAR10(ArrayImageDataset):
+class CIFAR10(ArchiveDataset, ArrayImageDataset):
     """32 x 32 colour images in 10 classes: 50,000 for training, 10,000 for testing.
 
     ``data`` is the N x 32 x 32 x 3 uint8 array, ``targets`` the list of class indices."""
@@ -79,14 +79,6 @@ class CIFAR10(ArrayImageDataset):
             raise RuntimeError(f"{path} is corrupted: its '{self.meta['key']}' is not a list of strings")
         self.classes = classes
         self.class_to_idx = {c: i for i, c in enumerate(classes)}
-
-    def _check_integrity(self):
-        return all_intact(os.path.join(self.root, self.base_folder), self.train_list + self.test_list)
-
-    def download(self):
-        if self._check_integrity():
-            return
-        download_and_extract_archive(self.url, self.root, filename=self.filename, md5=self.tgz_md5)
 
     def extra_repr(self):
         return f"Split: {'Train' if self.train is True else 'Test'}"

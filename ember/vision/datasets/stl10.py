@@ -9,10 +9,10 @@ import os
 import numpy as np
 
 from .array_images import ArrayImageDataset
-from .utils import NOT_FOUND, all_intact, download_and_extract_archive, verify_str_arg
+from .utils import NOT_FOUND, ArchiveDataset, verify_str_arg
 
 
-class STL10(ArrayImageDataset):
+class STL10(ArchiveDataset, ArrayImageDataset):
     """``data`` is N x 3 x 96 x 96 uint8, ``labels`` the class of each image (-1 where unlabelled)."""
 
     base_folder = "stl10_binary"
@@ -36,7 +36,7 @@ class STL10(ArrayImageDataset):
         self.folds = self._verify_folds(folds)
         if download:
             self.download()
-        elif not self._check_integrity():
+        if not self._check_integrity():
             raise RuntimeError(NOT_FOUND)
         if split == "test":
             self.data, self.labels = self._read("test_X.bin", "test_y.bin")
@@ -85,16 +85,6 @@ class STL10(ArrayImageDataset):
         with open(os.path.join(self.root, self.base_folder, self.folds_list_file)) as f:
             indices = np.array(f.read().splitlines()[folds].split(), dtype=np.int64)
         self.data, self.labels = self.data[indices], self.labels[indices]
-
-    def _check_integrity(self):
-        return all_intact(os.path.join(self.root, self.base_folder), self.train_list + self.test_list)
-
-    def download(self):
-        if self._check_integrity():
-            return
-        download_and_extract_archive(self.url, self.root, filename=self.filename, md5=self.tgz_md5)
-        if not self._check_integrity():
-            raise RuntimeError(NOT_FOUND)
 
     def extra_repr(self):
         return f"Split: {self.split}"

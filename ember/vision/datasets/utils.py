@@ -41,3 +41,15 @@ NOT_FOUND = "Dataset not found or corrupted. You can use download=True to downlo
 def all_intact(folder, files):
     """Whether every (name, md5) in ``files`` is in ``folder`` with that MD5."""
     return all(check_integrity(os.path.join(folder, name), md5) for name, md5 in files)
+
+
+class ArchiveDataset:
+    """For datasets unpacked from one archive (``url``, ``filename``, ``tgz_md5``) into
+    ``root/base_folder``, whose files ``train_list + test_list`` have known MD5s."""
+
+    def _check_integrity(self):
+        return all_intact(os.path.join(self.root, self.base_folder), self.train_list + self.test_list)
+
+    def download(self):
+        if not self._check_integrity():
+            download_and_extract_archive(self.url, self.root, filename=self.filename, md5=self.tgz_md5)

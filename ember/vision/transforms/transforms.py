@@ -9,6 +9,7 @@ import numbers
 from ... import _backend as B
 from . import functional as F
 from .functional import InterpolationMode
+from .functional_geometry import _pair as _setup_size
 
 
 class Compose:
@@ -119,16 +120,6 @@ class Lambda(Transform):
 
     def forward(self, img):
         return self.lambd(img)
-
-
-def _setup_size(size, error_msg):
-    if isinstance(size, numbers.Number):
-        return int(size), int(size)
-    if isinstance(size, (list, tuple)) and len(size) == 1:
-        return size[0], size[0]
-    if len(size) != 2:
-        raise ValueError(error_msg)
-    return tuple(size)
 
 
 class Resize(Transform):

@@ -5,13 +5,12 @@ import numpy as np
 
 from .... import _backend as B
 from ...._tensor import Tensor
-from ..functional import *  # noqa: F401,F403  (v2's namespace includes v1's)
 from ..functional import (InterpolationMode, _is_pil_image, adjust_brightness, adjust_contrast,  # noqa: F401
                           adjust_gamma, adjust_hue, adjust_saturation, adjust_sharpness, affine, autocontrast,
                           center_crop, convert_image_dtype, crop, elastic_transform, equalize, erase, five_crop,
                           gaussian_blur, get_dimensions, get_image_num_channels, get_image_size, hflip, invert,
                           normalize, pad, perspective, pil_to_tensor, posterize, resize, resized_crop, rgb_to_grayscale,
-                          rotate, solarize, ten_crop, to_grayscale, to_pil_image, vflip)
+                          rotate, solarize, ten_crop, to_grayscale, to_pil_image, to_tensor, vflip)
 from ..functional_color import grayscale_array
 
 horizontal_flip, vertical_flip, elastic = hflip, vflip, elastic_transform
