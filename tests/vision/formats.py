@@ -231,3 +231,32 @@ def dtd(root, rng):
             with open(os.path.join(data, "labels", f"{split}{partition}.txt"), "w") as f:
                 f.write("\n".join(picked) + "\n")
     return {}
+
+
+def celeba(root, rng, n=7):
+    """img_align_celeba/*.jpg and the five space-separated annotation files, as in the release."""
+    folder = os.path.join(root, "celeba")
+    names = [f"{i + 1:06d}.jpg" for i in range(n)]
+    for name in names:
+        _png(os.path.join(folder, "img_align_celeba", name), rng, (9, 7))
+    attr_names = ["5_o_Clock_Shadow", "Arched_Eyebrows", "Smiling"]
+    tables = {
+        "list_eval_partition.txt": (None, [[int(rng.integers(0, 3))] for _ in names]),
+        "identity_CelebA.txt": (None, [[int(rng.integers(1, 100))] for _ in names]),
+        "list_bbox_celeba.txt": (["image_id", "x_1", "y_1", "width", "height"],
+                                 [rng.integers(0, 200, 4).tolist() for _ in names]),
+        "list_landmarks_align_celeba.txt": (["lefteye_x", "lefteye_y", "righteye_x", "righteye_y"],
+                                            [rng.integers(0, 200, 4).tolist() for _ in names]),
+        "list_attr_celeba.txt": (attr_names, [rng.choice([-1, 1], 3).tolist() for _ in names]),
+    }
+    sums = {}
+    for filename, (header, rows) in tables.items():
+        path = os.path.join(folder, filename)
+        with open(path, "w") as f:
+            if header is not None:
+                f.write(f"{n}\n" + " ".join(header) + "\n")
+            for name, row in zip(names, rows):
+                f.write(name + " " + " ".join(f"{v:2d}" if header else str(v) for v in row) + "\n")
+        sums[filename] = md5(path)
+    return {"file_list": [("id", sums.get(name, "0" * 32), name)
+                          for name in ["img_align_celeba.zip"] + list(tables)]}

@@ -13,7 +13,7 @@ from ember.vision import transforms as T
 import formats
 from reference import run_reference
 
-pytest.importorskip("PIL", reason="the datasets hand out PIL images")
+PIL_IMAGE = pytest.importorskip("PIL.Image", reason="the datasets hand out PIL images").Image
 pytest.importorskip("scipy", reason="SVHN's .mat files are read with SciPy")
 
 # key: (class name, constructor arguments other than root, builder, builder arguments)
@@ -45,6 +45,8 @@ CASES = {
     "rendered-sst2-val": ("RenderedSST2", {"split": "val"}, formats.rendered_sst2, {}),
     "food101-test": ("Food101", {"split": "test"}, formats.food101, {}),
     "dtd-val2": ("DTD", {"split": "val", "partition": 2}, formats.dtd, {}),
+    "celeba-all-attr": ("CelebA", {"split": "all"}, formats.celeba, {}),
+    "celeba-train-bbox": ("CelebA", {"split": "train", "target_type": "bbox"}, formats.celeba, {}),
 }
 
 NONE = -999  # stands for a None target in the arrays the reference returns
@@ -97,7 +99,7 @@ def test_samples_match_torchvision(built, reference, key):
     for i in range(len(ds)):
         image, target = ds[i]
         np.testing.assert_array_equal(np.asarray(image), images[i])
-        assert type(image).__name__ == "Image" and image.mode == ("L" if images.ndim == 3 else "RGB")
+        assert isinstance(image, PIL_IMAGE) and image.mode == ("L" if images.ndim == 3 else "RGB")
         if targets.ndim == 1 and targets[i] == NONE:
             assert target is None
         elif targets.ndim == 1:
@@ -232,3 +234,15 @@ def test_corrupt_text_files(tmp_path):
         D.USPS(str(tmp_path / "nowhere"))
     with pytest.raises(RuntimeError, match="fer2013"):
         D.FER2013(str(tmp_path))
+
+
+def test_celeba_target_types(built):
+    case = built["celeba-all-attr"]
+    ds = make(case, case["patch"], target_type=["identity", "attr", "landmarks"])
+    image, (identity, attr, landmarks) = ds[3]
+    assert identity.ndim == 0 and attr.shape == (3,) and landmarks.shape == (4,)
+    assert set(ds.attr.flatten().tolist()) <= {0, 1} and ds.attr_names == ["5_o_Clock_Shadow", "Arched_Eyebrows",
+                                                                          "Smiling"]
+    assert make(case, case["patch"], target_type=[])[0][1] is None
+    with pytest.raises(ValueError, match='Target type "age" is not recognized.'):
+        make(case, case["patch"], target_type="age")[0]

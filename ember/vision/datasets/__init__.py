@@ -1,4 +1,5 @@
 """Vision datasets (torchvision.datasets)."""
+from .celeba import CelebA
 from .cifar import CIFAR10, CIFAR100
 from .fakedata import FakeData
 from .folder import DatasetFolder, ImageFolder
