@@ -260,3 +260,58 @@ def celeba(root, rng, n=7):
         sums[filename] = md5(path)
     return {"file_list": [("id", sums.get(name, "0" * 32), name)
                           for name in ["img_align_celeba.zip"] + list(tables)]}
+
+
+def gtsrb(root, rng):
+    base = os.path.join(root, "gtsrb")
+    for c in ("00000", "00002"):
+        for k in range(2):
+            _png(os.path.join(base, "GTSRB", "Training", c, f"{k:05d}_00000.ppm"), rng)
+    test = os.path.join(base, "GTSRB", "Final_Test", "Images")
+    rows = []
+    for k in range(3):
+        name = f"{k:05d}.ppm"
+        _png(os.path.join(test, name), rng)
+        rows.append(f"{name};6;5;0;0;5;4;{int(rng.integers(0, 43))}")
+    with open(os.path.join(base, "GT-final_test.csv"), "w") as f:
+        f.write("Filename;Width;Height;Roi.X1;Roi.Y1;Roi.X2;Roi.Y2;ClassId\n" + "\n".join(rows) + "\n")
+    return {}
+
+
+def flowers102(root, rng, n=6):
+    import scipy.io
+
+    base = os.path.join(root, "flowers-102")
+    for i in range(1, n + 1):
+        _png(os.path.join(base, "jpg", f"image_{i:05d}.jpg"), rng)
+    scipy.io.savemat(os.path.join(base, "imagelabels.mat"), {"labels": rng.integers(1, 103, (1, n))})
+    ids = rng.permutation(np.arange(1, n + 1))
+    scipy.io.savemat(os.path.join(base, "setid.mat"), {"trnid": ids[None, :2], "valid": ids[None, 2:4],
+                                                       "tstid": ids[None, 4:]})
+    sums = {name: md5(os.path.join(base, name)) for name in ("imagelabels.mat", "setid.mat")}
+    return {"_file_dict": {"image": ["102flowers.tgz", "0" * 32], "label": ["imagelabels.mat", sums["imagelabels.mat"]],
+                           "setid": ["setid.mat", sums["setid.mat"]]}}
+
+
+def caltech101(root, rng):
+    import scipy.io
+
+    base = os.path.join(root, "caltech101")
+    for category, annotations, n in (("Faces", "Faces_2", 2), ("BACKGROUND_Google", None, 1), ("accordion",
+                                                                                              "accordion", 3)):
+        for k in range(1, n + 1):
+            _png(os.path.join(base, "101_ObjectCategories", category, f"image_{k:04d}.jpg"), rng)
+            if annotations:
+                folder = os.path.join(base, "Annotations", annotations)
+                os.makedirs(folder, exist_ok=True)
+                scipy.io.savemat(os.path.join(folder, f"annotation_{k:04d}.mat"),
+                                 {"obj_contour": rng.uniform(0, 50, (2, 5))})
+    return {}
+
+
+def caltech256(root, rng):
+    base = os.path.join(root, "caltech256", "256_ObjectCategories")
+    for c, name in enumerate(("001.ak47", "002.american-flag")):
+        for k in range(1, 3 + c):
+            _png(os.path.join(base, name, f"{c + 1:03d}_{k:04d}.jpg"), rng)
+    return {}

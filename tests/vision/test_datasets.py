@@ -45,6 +45,11 @@ CASES = {
     "rendered-sst2-val": ("RenderedSST2", {"split": "val"}, formats.rendered_sst2, {}),
     "food101-test": ("Food101", {"split": "test"}, formats.food101, {}),
     "dtd-val2": ("DTD", {"split": "val", "partition": 2}, formats.dtd, {}),
+    "gtsrb-train": ("GTSRB", {"split": "train"}, formats.gtsrb, {}),
+    "gtsrb-test": ("GTSRB", {"split": "test"}, formats.gtsrb, {}),
+    "flowers102-val": ("Flowers102", {"split": "val"}, formats.flowers102, {}),
+    "caltech101": ("Caltech101", {}, formats.caltech101, {}),
+    "caltech256": ("Caltech256", {}, formats.caltech256, {}),
     "celeba-all-attr": ("CelebA", {"split": "all"}, formats.celeba, {}),
     "celeba-train-bbox": ("CelebA", {"split": "train", "target_type": "bbox"}, formats.celeba, {}),
 }
@@ -61,6 +66,7 @@ for key, case in spec.items():
     outputs[key + "/images"] = np.stack([np.asarray(image) for image, _ in samples])
     outputs[key + "/targets"] = np.stack([np.asarray(NONE if target is None else target) for _, target in samples])
     outputs[key + "/classes"] = np.array(json.dumps(getattr(ds, "classes", None)))
+    outputs[key + "/categories"] = np.array(json.dumps(getattr(ds, "categories", None)))
     outputs[key + "/characters"] = np.array(json.dumps(getattr(ds, "_characters", None)))
 """
 
@@ -108,6 +114,7 @@ def test_samples_match_torchvision(built, reference, key):
             assert target.dtype == ember.int64
             np.testing.assert_array_equal(target.numpy(), targets[i])
     assert json.loads(str(reference[key + "/classes"])) == getattr(ds, "classes", None)
+    assert json.loads(str(reference[key + "/categories"])) == getattr(ds, "categories", None)
 
 
 def check_same_drawings(ds, images, targets, characters):
@@ -246,3 +253,11 @@ def test_celeba_target_types(built):
     assert make(case, case["patch"], target_type=[])[0][1] is None
     with pytest.raises(ValueError, match='Target type "age" is not recognized.'):
         make(case, case["patch"], target_type="age")[0]
+
+
+def test_caltech101_annotation_targets(built):
+    case = built["caltech101"]
+    image, (category, contour) = make(case, {}, target_type=["category", "annotation"])[3]
+    assert category == 1 and contour.shape == (2, 5)
+    with pytest.raises(ValueError, match="Unknown value 'box' for argument target_type"):
+        make(case, {}, target_type="box")

@@ -3,7 +3,8 @@ from .celeba import CelebA
 from .cifar import CIFAR10, CIFAR100
 from .fakedata import FakeData
 from .folder import DatasetFolder, ImageFolder
-from .image_lists import DTD, Country211, EuroSAT, Food101, RenderedSST2
+from .image_lists import (DTD, GTSRB, Caltech101, Caltech256, Country211, EuroSAT, Flowers102, Food101,
+                          RenderedSST2)
 from .mnist import KMNIST, MNIST, FashionMNIST
 from .mnist_variants import EMNIST, QMNIST
 from .omniglot import Omniglot
