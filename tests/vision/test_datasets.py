@@ -61,7 +61,11 @@ NONE = {NONE}
 import torchvision.datasets as D
 for key, case in spec.items():
     base = getattr(D, case["name"])
-    ds = type(base.__name__, (base,), case["patch"])(case["root"], **case["kwargs"])
+    try:
+        ds = type(base.__name__, (base,), case["patch"])(case["root"], **case["kwargs"])
+    except ModuleNotFoundError as e:  # SciPy, for the .mat files, may be missing beside torchvision
+        outputs[key + "/missing"] = np.array(e.name)
+        continue
     samples = [ds[i] for i in range(len(ds))]
     outputs[key + "/images"] = np.stack([np.asarray(image) for image, _ in samples])
     outputs[key + "/targets"] = np.stack([np.asarray(NONE if target is None else target) for _, target in samples])
@@ -97,6 +101,8 @@ def reference(built):
 @pytest.mark.parametrize("key", list(CASES))
 def test_samples_match_torchvision(built, reference, key):
     case = built[key]
+    if key + "/missing" in reference:
+        pytest.skip(f"the torchvision reference lacks {reference[key + '/missing']}")
     ds = make(case, case["patch"])
     images, targets = reference[key + "/images"], reference[key + "/targets"]
     assert len(ds) == len(images)
@@ -131,6 +137,8 @@ def check_same_drawings(ds, images, targets, characters):
 def test_transforms_and_batches(built, reference, key):
     """transform/target_transform are applied; a batched fetch gives the samples one by one would."""
     case = built[key]
+    if key + "/missing" in reference:
+        pytest.skip(f"the torchvision reference lacks {reference[key + '/missing']}")
     ds = make(case, case["patch"], transform=T.ToTensor(), target_transform=lambda t: t + 100)
     images, targets = reference[key + "/images"], reference[key + "/targets"]
     image, target = ds[1]

@@ -245,3 +245,14 @@ def test_zoom_out_jitter_photometric():
     assert v2.RandomPhotometricDistort(p=0.0)(x) is x
     out = v2.RandomPhotometricDistort(p=1.0)(x)
     assert out.shape == x.shape and out.dtype == x.dtype and not ember.equal(out, x)
+
+
+def test_v2_transforms_pickle():
+    import pickle
+
+    t = v2.Compose([v2.ToImage(), v2.RandomResizedCrop(8), v2.ColorJitter(0.2), v2.ToDtype(ember.float32, True)])
+    clone = pickle.loads(pickle.dumps(t))
+    ember.manual_seed(0)
+    a = t(pil())
+    ember.manual_seed(0)
+    assert ember.equal(a, clone(pil()))

@@ -25,9 +25,10 @@ class Transform(v1.Transform):
         return rebuild(leaves)
 
 
-def v2_of(v1_class):
-    """The v2 class of a v1 transform: the same parameters and image results, any sample."""
-    return type(v1_class.__name__, (Transform, v1_class), {"__module__": __name__, "__doc__": v1_class.__doc__})
+def v2_of(v1_class, module):
+    """The v2 class of a v1 transform: the same parameters and image results, any sample. ``module`` is
+    where it is published, so that pickle (DataLoader workers started by spawn) finds it by name."""
+    return type(v1_class.__name__, (Transform, v1_class), {"__module__": module, "__doc__": v1_class.__doc__})
 
 
 class Compose(v1.Compose):
