@@ -33,7 +33,15 @@ CASES = [
     ("resized_crop", "u8", {"top": 0, "left": 3, "height": 9, "width": 9, "size": 4, "interpolation": "#nearest"}),
     ("normalize", "f32", {"mean": [0.1, 0.2, 0.3], "std": [0.5, 0.6, 0.7]}),
     ("erase", "f32", {"i": 1, "j": 2, "h": 3, "w": 4, "v": 0.5}),
+    ("affine", "u8", {"angle": 25.0, "translate": [2, -1], "scale": 1.2, "shear": [10.0, 5.0]}),
+    ("rotate", "f32", {"angle": -50.0, "expand": True}), ("adjust_hue", "f32", {"hue_factor": 0.3}),
+    ("perspective", "u8", {"startpoints": [[0, 0], [11, 0], [11, 9], [0, 9]],
+                           "endpoints": [[1, 2], [10, 0], [9, 9], [2, 7]]}),
+    ("gaussian_blur", "u8", {"kernel_size": [3, 5], "sigma": [0.8, 1.5]}), ("autocontrast", "u8", {}),
+    ("resized_crop", "u8", {"top": 1, "left": 2, "height": 8, "width": 9, "size": [6, 6]}),
 ]
+# v2's uint8 kernels for these round differently from v1's (which Ember follows): at most 1 apart
+ROUNDED_APART = {"autocontrast", "resized_crop"}
 
 REFERENCE = """
 import torch
@@ -94,7 +102,10 @@ def test_functional_like_torchvision_v2(reference, k):
     got = out.numpy() if isinstance(out, ember.Tensor) else np.asarray(out)
     expected = reference[str(k)]
     assert got.shape == expected.shape and got.dtype == expected.dtype
-    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
+    if name in ROUNDED_APART and got.dtype == np.uint8:
+        assert np.abs(got.astype(int) - expected).max() <= 1
+    else:
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)
 
 
 def pil(seed=0):
