@@ -35,10 +35,9 @@ LEFT_OUT = {
         "LSUN": _OPTIONAL_LIB + " (lmdb)", "LSUNClass": _OPTIONAL_LIB + " (lmdb)", "PCAM": _OPTIONAL_LIB + " (h5py)",
         "ImageNet": _DOWNLOAD_ONLY, "Places365": _NOT_YET, "Cityscapes": _DOWNLOAD_ONLY,
         "wrap_dataset_for_transforms_v2": _BOXES,
-        **{n: _NOT_YET for n in ("CLEVRClassification", "FGVCAircraft", "Flickr30k", "Flickr8k", "INaturalist",
-                                 "Imagenette", "Kitti", "LFWPairs", "LFWPeople", "OxfordIIITPet", "PhotoTour",
-                                 "SBDataset", "SBU", "SUN397", "StanfordCars", "VOCDetection", "VOCSegmentation",
-                                 "WIDERFace")},
+        **{n: _NOT_YET for n in ("CLEVRClassification", "Flickr30k", "Flickr8k", "INaturalist", "Kitti", "LFWPairs",
+                                 "LFWPeople", "PhotoTour", "SBDataset", "SBU", "StanfordCars", "VOCDetection",
+                                 "VOCSegmentation", "WIDERFace")},
     },
     "torchvision.transforms.v2": {
         **{n: _BOXES for n in ("ClampBoundingBoxes", "ClampKeyPoints", "ConvertBoundingBoxFormat", "RandomIoUCrop",

@@ -241,7 +241,7 @@ def celeba(root, rng, n=7):
         _png(os.path.join(folder, "img_align_celeba", name), rng, (9, 7))
     attr_names = ["5_o_Clock_Shadow", "Arched_Eyebrows", "Smiling"]
     tables = {
-        "list_eval_partition.txt": (None, [[int(rng.integers(0, 3))] for _ in names]),
+        "list_eval_partition.txt": (None, [[i % 3] for i in range(n)]),  # torchvision fails on 1-image splits
         "identity_CelebA.txt": (None, [[int(rng.integers(1, 100))] for _ in names]),
         "list_bbox_celeba.txt": (["image_id", "x_1", "y_1", "width", "height"],
                                  [rng.integers(0, 200, 4).tolist() for _ in names]),
@@ -314,4 +314,57 @@ def caltech256(root, rng):
     for c, name in enumerate(("001.ak47", "002.american-flag")):
         for k in range(1, 3 + c):
             _png(os.path.join(base, name, f"{c + 1:03d}_{k:04d}.jpg"), rng)
+    return {}
+
+
+def imagenette(root, rng):
+    for split in ("train", "val"):
+        class_folders(os.path.join(root, "imagenette2-160", split), rng, ["n01440764", "n03888257"], ext=".JPEG")
+    return {}
+
+
+def sun397(root, rng):
+    base = os.path.join(root, "SUN397")
+    categories = ["/a/abbey", "/b/bakery/shop", "/b/beach"]
+    os.makedirs(base)
+    with open(os.path.join(base, "ClassName.txt"), "w") as f:
+        f.write("\n".join(categories) + "\n")
+    for c in categories:
+        for k in range(2):
+            _png(os.path.join(base, *c.strip("/").split("/"), f"sun_{rng.integers(10 ** 6)}{k}.jpg"), rng)
+    return {}
+
+
+def fgvc_aircraft(root, rng):
+    data = os.path.join(root, "fgvc-aircraft-2013b", "data")
+    variants = ["707-320", "Boeing 717", "A300B4"]
+    os.makedirs(data)
+    with open(os.path.join(data, "variants.txt"), "w") as f:
+        f.write("\n".join(variants) + "\n")
+    lines = []
+    for k in range(5):
+        name = f"{1000000 + k:07d}"
+        _png(os.path.join(data, "images", name + ".jpg"), rng)
+        lines.append(f"{name} {variants[int(rng.integers(0, 3))]}")
+    with open(os.path.join(data, "images_variant_trainval.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return {}
+
+
+def oxford_pet(root, rng):
+    base = os.path.join(root, "oxford-iiit-pet")
+    from PIL import Image
+
+    lines = []
+    for breed, label, species in (("Abyssinian", 1, 1), ("american_bulldog", 2, 2), ("Bengal", 3, 1)):
+        for k in range(1, 3):
+            image_id = f"{breed}_{k}"
+            _png(os.path.join(base, "images", image_id + ".jpg"), rng)
+            os.makedirs(os.path.join(base, "annotations", "trimaps"), exist_ok=True)
+            Image.fromarray(rng.integers(1, 4, (6, 5), dtype=np.uint8)).save(
+                os.path.join(base, "annotations", "trimaps", image_id + ".png"))
+            lines.append(f"{image_id} {label} {species} {k}")
+    for split in ("trainval", "test"):
+        with open(os.path.join(base, "annotations", f"{split}.txt"), "w") as f:
+            f.write("\n".join(lines) + "\n")
     return {}

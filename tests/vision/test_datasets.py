@@ -50,6 +50,12 @@ CASES = {
     "flowers102-val": ("Flowers102", {"split": "val"}, formats.flowers102, {}),
     "caltech101": ("Caltech101", {}, formats.caltech101, {}),
     "caltech256": ("Caltech256", {}, formats.caltech256, {}),
+    "imagenette-val": ("Imagenette", {"split": "val", "size": "160px"}, formats.imagenette, {}),
+    "sun397": ("SUN397", {}, formats.sun397, {}),
+    "fgvc-aircraft": ("FGVCAircraft", {}, formats.fgvc_aircraft, {}),
+    "oxford-pet": ("OxfordIIITPet", {}, formats.oxford_pet, {}),
+    "oxford-pet-binary": ("OxfordIIITPet", {"split": "test", "target_types": "binary-category"}, formats.oxford_pet,
+                          {}),
     "celeba-all-attr": ("CelebA", {"split": "all"}, formats.celeba, {}),
     "celeba-train-bbox": ("CelebA", {"split": "train", "target_type": "bbox"}, formats.celeba, {}),
 }
@@ -107,7 +113,10 @@ def test_samples_match_torchvision(built, reference, key):
     images, targets = reference[key + "/images"], reference[key + "/targets"]
     assert len(ds) == len(images)
     if key.startswith("omniglot"):
-        return check_same_drawings(ds, images, targets, json.loads(str(reference[key + "/characters"])))
+        return check_same_drawings(ds._characters, ds, images, targets,
+                                   json.loads(str(reference[key + "/characters"])))
+    if key.startswith("sun397"):
+        return check_same_drawings(ds.classes, ds, images, targets, json.loads(str(reference[key + "/classes"])))
     for i in range(len(ds)):
         image, target = ds[i]
         np.testing.assert_array_equal(np.asarray(image), images[i])
@@ -119,17 +128,17 @@ def test_samples_match_torchvision(built, reference, key):
         else:  # QMNIST with compat=False: the row of eight numbers
             assert target.dtype == ember.int64
             np.testing.assert_array_equal(target.numpy(), targets[i])
-    assert json.loads(str(reference[key + "/classes"])) == getattr(ds, "classes", None)
+    assert str(reference[key + "/classes"]) == json.dumps(getattr(ds, "classes", None))
     assert json.loads(str(reference[key + "/categories"])) == getattr(ds, "categories", None)
 
 
-def check_same_drawings(ds, images, targets, characters):
-    """Omniglot: torchvision lists folders in the file system's order, Ember in sorted order (the same
-    on every machine); the same drawings must carry the same character either way."""
-    ours = sorted((ds._characters[t], np.asarray(image).tobytes()) for image, t in (ds[i] for i in range(len(ds))))
-    theirs = sorted((characters[int(t)], image.tobytes()) for image, t in zip(images, targets))
+def check_same_drawings(names, ds, images, targets, their_names):
+    """Omniglot and SUN397: torchvision lists files in the file system's order, Ember in sorted order (the
+    same on every machine); the same images must carry the same class names either way."""
+    ours = sorted((names[t], np.asarray(image).tobytes()) for image, t in (ds[i] for i in range(len(ds))))
+    theirs = sorted((their_names[int(t)], image.tobytes()) for image, t in zip(images, targets))
     assert ours == theirs
-    assert ds._characters == sorted(characters)
+    assert sorted(names) == sorted(their_names)
 
 
 @pytest.mark.parametrize("key", ["cifar10-train", "svhn-train", "stl10-test", "qmnist-train", "emnist-letters-test",
@@ -269,3 +278,11 @@ def test_caltech101_annotation_targets(built):
     assert category == 1 and contour.shape == (2, 5)
     with pytest.raises(ValueError, match="Unknown value 'box' for argument target_type"):
         make(case, {}, target_type="box")
+
+
+def test_oxford_pet_segmentation_and_joint_transforms(built):
+    case = built["oxford-pet"]
+    ds = make(case, {}, target_types=["category", "segmentation"],
+              transforms=lambda image, target: (image.size, (target[0], target[1].mode)))
+    assert ds[2] == ((5, 6), (1, "L")) and ds.classes == ["Abyssinian", "American Bulldog", "Bengal"]
+    assert make(case, {}, target_types=[])[0][1] is None

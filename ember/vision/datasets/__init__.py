@@ -1,4 +1,5 @@
 """Vision datasets (torchvision.datasets)."""
+from .annotated_images import SUN397, FGVCAircraft, Imagenette, OxfordIIITPet
 from .celeba import CelebA
 from .cifar import CIFAR10, CIFAR100
 from .fakedata import FakeData
