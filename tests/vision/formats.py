@@ -368,3 +368,56 @@ def oxford_pet(root, rng):
         with open(os.path.join(base, "annotations", f"{split}.txt"), "w") as f:
             f.write("\n".join(lines) + "\n")
     return {}
+
+
+def clevr(root, rng):
+    import json
+
+    data = os.path.join(root, "clevr", "CLEVR_v1.0")
+    for split in ("train", "val", "test"):
+        names = [f"CLEVR_{split}_{k:06d}.png" for k in range(3)]
+        for name in names:
+            _png(os.path.join(data, "images", split, name), rng)
+        if split != "test":
+            os.makedirs(os.path.join(data, "scenes"), exist_ok=True)
+            scenes = [{"image_filename": n, "objects": [{}] * int(rng.integers(3, 10))} for n in names]
+            with open(os.path.join(data, "scenes", f"CLEVR_{split}_scenes.json"), "w") as f:
+                json.dump({"scenes": scenes}, f)
+    return {}
+
+
+VOC_XML = """<annotation>
+  <folder>VOC2012</folder><filename>{name}.jpg</filename>
+  <size><width>7</width><height>6</height><depth>3</depth></size>
+  <segmented>1</segmented>
+{objects}</annotation>
+"""
+VOC_OBJECT = """  <object><name>{cls}</name><pose>Left</pose><truncated>0</truncated><difficult>0</difficult>
+    <bndbox><xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax><ymax>{y1}</ymax></bndbox></object>
+"""
+
+
+def voc(root, rng, year="2012"):
+    from PIL import Image
+
+    base = os.path.join(root, "VOCdevkit", f"VOC{year}")
+    names = [f"{year}_{k:06d}" for k in range(4)]
+    for name in names:
+        _png(os.path.join(base, "JPEGImages", name + ".jpg"), rng, (6, 7))
+        mask = Image.fromarray(rng.integers(0, 21, (6, 7), dtype=np.uint8), mode="P")
+        mask.putpalette([v for i in range(256) for v in (i, 255 - i, (7 * i) % 256)])
+        os.makedirs(os.path.join(base, "SegmentationClass"), exist_ok=True)
+        mask.save(os.path.join(base, "SegmentationClass", name + ".png"))
+        objects = "".join(VOC_OBJECT.format(cls=["dog", "cat", "person"][int(rng.integers(0, 3))],
+                                            x0=int(rng.integers(0, 3)), y0=int(rng.integers(0, 3)),
+                                            x1=int(rng.integers(4, 7)), y1=int(rng.integers(3, 6)))
+                          for _ in range(int(rng.integers(1, 4))))
+        os.makedirs(os.path.join(base, "Annotations"), exist_ok=True)
+        with open(os.path.join(base, "Annotations", name + ".xml"), "w") as f:
+            f.write(VOC_XML.format(name=name, objects=objects))
+    for kind in ("Segmentation", "Main"):
+        os.makedirs(os.path.join(base, "ImageSets", kind))
+        for split, picked in (("train", names[:3]), ("val", names[3:]), ("trainval", names)):
+            with open(os.path.join(base, "ImageSets", kind, split + ".txt"), "w") as f:
+                f.write("\n".join(picked) + "\n")
+    return {}

@@ -56,6 +56,8 @@ CASES = {
     "oxford-pet": ("OxfordIIITPet", {}, formats.oxford_pet, {}),
     "oxford-pet-binary": ("OxfordIIITPet", {"split": "test", "target_types": "binary-category"}, formats.oxford_pet,
                           {}),
+    "clevr-val": ("CLEVRClassification", {"split": "val"}, formats.clevr, {}),
+    "clevr-test": ("CLEVRClassification", {"split": "test"}, formats.clevr, {}),
     "celeba-all-attr": ("CelebA", {"split": "all"}, formats.celeba, {}),
     "celeba-train-bbox": ("CelebA", {"split": "train", "target_type": "bbox"}, formats.celeba, {}),
 }
@@ -286,3 +288,33 @@ def test_oxford_pet_segmentation_and_joint_transforms(built):
               transforms=lambda image, target: (image.size, (target[0], target[1].mode)))
     assert ds[2] == ((5, 6), (1, "L")) and ds.classes == ["Abyssinian", "American Bulldog", "Bengal"]
     assert make(case, {}, target_types=[])[0][1] is None
+
+
+VOC_REFERENCE = """
+import torchvision.datasets as D
+for image_set in ("train", "val"):
+    seg = D.VOCSegmentation(spec, image_set=image_set)
+    det = D.VOCDetection(spec, image_set=image_set)
+    outputs[image_set + "/images"] = np.stack([np.asarray(seg[i][0]) for i in range(len(seg))])
+    outputs[image_set + "/masks"] = np.stack([np.asarray(seg[i][1]) for i in range(len(seg))])
+    outputs[image_set + "/modes"] = np.array(json.dumps([seg[i][1].mode for i in range(len(seg))]))
+    outputs[image_set + "/annotations"] = np.array(json.dumps([det[i][1] for i in range(len(det))]))
+"""
+
+
+def test_voc_like_torchvision(tmp_path):
+    formats.voc(str(tmp_path), np.random.default_rng(8))
+    ref = run_reference(VOC_REFERENCE, spec=str(tmp_path))
+    for image_set in ("train", "val"):
+        seg = D.VOCSegmentation(str(tmp_path), image_set=image_set)
+        det = D.VOCDetection(str(tmp_path), image_set=image_set)
+        np.testing.assert_array_equal(np.stack([np.asarray(seg[i][0]) for i in range(len(seg))]),
+                                      ref[image_set + "/images"])
+        np.testing.assert_array_equal(np.stack([np.asarray(seg[i][1]) for i in range(len(seg))]),
+                                      ref[image_set + "/masks"])
+        assert json.dumps([seg[i][1].mode for i in range(len(seg))]) == str(ref[image_set + "/modes"])
+        assert json.dumps([det[i][1] for i in range(len(det))]) == str(ref[image_set + "/annotations"])
+    with pytest.raises(ValueError, match="Unknown value 'test' for argument image_set"):
+        D.VOCDetection(str(tmp_path), image_set="test")
+    with pytest.raises(RuntimeError, match=NOT_FOUND):
+        D.VOCSegmentation(str(tmp_path), year="2011")

@@ -1,5 +1,5 @@
 """Vision datasets (torchvision.datasets)."""
-from .annotated_images import SUN397, FGVCAircraft, Imagenette, OxfordIIITPet
+from .annotated_images import SUN397, CLEVRClassification, FGVCAircraft, Imagenette, OxfordIIITPet
 from .celeba import CelebA
 from .cifar import CIFAR10, CIFAR100
 from .fakedata import FakeData
@@ -13,3 +13,4 @@ from .plain_files import FER2013, SEMEION, USPS, MovingMNIST
 from .stl10 import STL10
 from .svhn import SVHN
 from .vision import StandardTransform, VisionDataset
+from .voc import VOCDetection, VOCSegmentation

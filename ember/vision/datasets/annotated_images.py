@@ -1,11 +1,12 @@
 """Photo datasets whose classes come from annotation files or folder names: Imagenette, SUN397,
-FGVCAircraft and OxfordIIITPet. Images load as RGB PIL images (or through ``loader``)."""
+FGVCAircraft, OxfordIIITPet and CLEVRClassification. Images load as RGB PIL images (or through ``loader``)."""
+import json
 import os
 
 from ..transforms.functional import pil_image_module
 from .folder import default_loader, find_classes, make_dataset
 from .image_lists import _NO_DATA, _ImageList
-from .utils import download_and_extract_archive, verify_str_arg
+from .utils import NOT_FOUND, download_and_extract_archive, verify_str_arg
 from .vision import VisionDataset
 
 
@@ -158,3 +159,32 @@ class OxfordIIITPet(VisionDataset):
         if self.transforms:
             image, target = self.transforms(image, target)
         return image, target
+
+
+class CLEVRClassification(_ImageList):
+    """CLEVR's rendered scenes with the number of objects as the target (None in the test split):
+    ``root/clevr/CLEVR_v1.0/images/<split>/*.png`` and ``scenes/CLEVR_<split>_scenes.json``."""
+
+    _URL = "https://dl.fbaipublicfiles.com/clevr/CLEVR_v1.0.zip"
+    _MD5 = "b11922020e72d0cd9154779b2d3d07d2"
+
+    def __init__(self, root, split="train", transform=None, target_transform=None, download=False,
+                 loader=default_loader):
+        self._split = verify_str_arg(split, "split", ("train", "val", "test"))
+        super().__init__(root, transform=transform, target_transform=target_transform)
+        self.loader = loader
+        self._base_folder = os.path.join(self.root, "clevr")
+        self._data_folder = os.path.join(self._base_folder, "CLEVR_v1.0")
+        if download and not os.path.isdir(self._data_folder):
+            download_and_extract_archive(self._URL, self._base_folder, md5=self._MD5)
+        if not os.path.isdir(self._data_folder):
+            raise RuntimeError(NOT_FOUND)
+        images = os.path.join(self._data_folder, "images", split)
+        self._image_files = sorted(os.path.join(images, name) for name in os.listdir(images))
+        if split == "test":
+            self._labels = [None] * len(self._image_files)
+        else:
+            with open(os.path.join(self._data_folder, "scenes", f"CLEVR_{split}_scenes.json")) as f:
+                scenes = json.load(f)["scenes"]
+            count = {scene["image_filename"]: len(scene["objects"]) for scene in scenes}
+            self._labels = [count[os.path.basename(path)] for path in self._image_files]
