@@ -421,3 +421,26 @@ def voc(root, rng, year="2012"):
             with open(os.path.join(base, "ImageSets", kind, split + ".txt"), "w") as f:
                 f.write("\n".join(picked) + "\n")
     return {}
+
+
+def flickr(root, rng):
+    """Flickr8k: images '<id>_<secret>.jpg' and an HTML table of links and caption lists; Flickr30k:
+    'name.jpg#k<TAB>caption' lines."""
+    images = os.path.join(root, "images")
+    ids = ["1000268201", "101654506", "1019077836"]
+    rows = []
+    for image_id in ids:
+        _png(os.path.join(images, f"{image_id}_{rng.integers(10 ** 6)}.jpg"), rng)
+        captions = "".join(f"<li>caption {k} of {image_id} </li>" for k in range(int(rng.integers(1, 4))))
+        rows.append(f'<tr><td><a href="http://www.flickr.com/photos/x/{image_id}/">'
+                    f'http://www.flickr.com/photos/x/{image_id}/</a></td><td><ul>{captions}</ul></td></tr>')
+    rows.append("<tr><td>Image Not Found</td><td><ul><li>lost</li></ul></td></tr>")
+    with open(os.path.join(root, "flickr8k.html"), "w") as f:
+        f.write("<html><body><table>" + "".join(rows) + "</table></body></html>")
+    with open(os.path.join(root, "results_20130124.token"), "w") as f:
+        for image_id in ids:
+            name = f"{image_id}.jpg"
+            _png(os.path.join(images, name), rng)
+            for k in range(int(rng.integers(1, 5))):
+                f.write(f"{name}#{k}\tA caption {k}\n")
+    return {}

@@ -318,3 +318,24 @@ def test_voc_like_torchvision(tmp_path):
         D.VOCDetection(str(tmp_path), image_set="test")
     with pytest.raises(RuntimeError, match=NOT_FOUND):
         D.VOCSegmentation(str(tmp_path), year="2011")
+
+
+FLICKR_REFERENCE = """
+import os
+import torchvision.datasets as D
+images = os.path.join(spec, "images")
+for name, ds in (("8k", D.Flickr8k(images, os.path.join(spec, "flickr8k.html"))),
+                 ("30k", D.Flickr30k(images, os.path.join(spec, "results_20130124.token")))):
+    outputs[name + "/images"] = np.stack([np.asarray(ds[i][0]) for i in range(len(ds))])
+    outputs[name + "/captions"] = np.array(json.dumps([ds[i][1] for i in range(len(ds))]))
+"""
+
+
+def test_flickr_like_torchvision(tmp_path):
+    formats.flickr(str(tmp_path), np.random.default_rng(9))
+    ref = run_reference(FLICKR_REFERENCE, spec=str(tmp_path))
+    images = str(tmp_path / "images")
+    for name, ds in (("8k", D.Flickr8k(images, str(tmp_path / "flickr8k.html"))),
+                     ("30k", D.Flickr30k(images, str(tmp_path / "results_20130124.token")))):
+        np.testing.assert_array_equal(np.stack([np.asarray(ds[i][0]) for i in range(len(ds))]), ref[name + "/images"])
+        assert json.dumps([ds[i][1] for i in range(len(ds))]) == str(ref[name + "/captions"])
