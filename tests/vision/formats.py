@@ -444,3 +444,32 @@ def flickr(root, rng):
             for k in range(int(rng.integers(1, 5))):
                 f.write(f"{name}#{k}\tA caption {k}\n")
     return {}
+
+
+def lfw(root, rng):
+    """lfw-py/: the funneled images, the (stand-in) archive they came from, people/pairs lists, names."""
+    base = os.path.join(root, "lfw-py")
+    people = {"Aaron_Peirsol": 3, "Abel_Pacheco": 2, "Zico": 2, "Zoe_Ball": 1}
+    for name, count in people.items():
+        for n in range(1, count + 1):
+            _png(os.path.join(base, "lfw_funneled", name, f"{name}_{n:04d}.jpg"), rng)
+    texts = {
+        "lfw-funneled.tgz": "stand-in for the image archive\n",
+        "lfw-names.txt": "".join(f"{name}\t{count}\n" for name, count in people.items()),
+        "people.txt": "2\n2\nAaron_Peirsol\t3\nZico\t2\n2\nAbel_Pacheco\t2\nZoe_Ball\t1\n",
+        "peopleDevTrain.txt": "2\nZoe_Ball\t1\nAaron_Peirsol\t3\n",
+        "pairs.txt": "2\t1\nAaron_Peirsol\t1\t3\nZico\t1\tZoe_Ball\t1\nAbel_Pacheco\t1\t2\nAaron_Peirsol\t2\tZico\t2\n",
+        "pairsDevTest.txt": "2\nAaron_Peirsol\t1\t2\nZico\t1\t2\nZoe_Ball\t1\tZico\t2\nAbel_Pacheco\t2\tAaron_Peirsol\t3\n",
+    }
+    sums = {}
+    for name, text in texts.items():
+        with open(os.path.join(base, name), "w") as f:
+            f.write(text)
+        sums[name] = md5(os.path.join(base, name))
+    checksums = {"pairs.txt": sums["pairs.txt"], "pairsDevTest.txt": sums["pairsDevTest.txt"],
+                 "pairsDevTrain.txt": "0" * 32, "people.txt": sums["people.txt"], "peopleDevTest.txt": "0" * 32,
+                 "peopleDevTrain.txt": sums["peopleDevTrain.txt"], "lfw-names.txt": sums["lfw-names.txt"]}
+    file_dict = {"original": ["lfw", "lfw.tgz", "0" * 32],
+                 "funneled": ["lfw_funneled", "lfw-funneled.tgz", sums["lfw-funneled.tgz"]],
+                 "deepfunneled": ["lfw-deepfunneled", "lfw-deepfunneled.tgz", "0" * 32]}
+    return {"checksums": checksums, "file_dict": file_dict}

@@ -58,6 +58,8 @@ CASES = {
                           {}),
     "clevr-val": ("CLEVRClassification", {"split": "val"}, formats.clevr, {}),
     "clevr-test": ("CLEVRClassification", {"split": "test"}, formats.clevr, {}),
+    "lfw-people-10fold": ("LFWPeople", {}, formats.lfw, {}),
+    "lfw-people-train": ("LFWPeople", {"split": "train"}, formats.lfw, {}),
     "celeba-all-attr": ("CelebA", {"split": "all"}, formats.celeba, {}),
     "celeba-train-bbox": ("CelebA", {"split": "train", "target_type": "bbox"}, formats.celeba, {}),
 }
@@ -339,3 +341,30 @@ def test_flickr_like_torchvision(tmp_path):
                      ("30k", D.Flickr30k(images, str(tmp_path / "results_20130124.token")))):
         np.testing.assert_array_equal(np.stack([np.asarray(ds[i][0]) for i in range(len(ds))]), ref[name + "/images"])
         assert json.dumps([ds[i][1] for i in range(len(ds))]) == str(ref[name + "/captions"])
+
+
+LFW_PAIRS_REFERENCE = """
+import torchvision.datasets as D
+for split in ("10fold", "test"):
+    ds = type("LFWPairs", (D.LFWPairs,), spec["patch"])(spec["root"], split=split)
+    outputs[split + "/first"] = np.stack([np.asarray(ds[i][0]) for i in range(len(ds))])
+    outputs[split + "/second"] = np.stack([np.asarray(ds[i][1]) for i in range(len(ds))])
+    outputs[split + "/same"] = np.array([ds[i][2] for i in range(len(ds))])
+    outputs[split + "/names"] = np.array(json.dumps(ds.pair_names))
+"""
+
+
+def test_lfw_pairs_like_torchvision(tmp_path):
+    patch = formats.lfw(str(tmp_path), np.random.default_rng(10))
+    ref = run_reference(LFW_PAIRS_REFERENCE, spec={"root": str(tmp_path), "patch": patch})
+    for split in ("10fold", "test"):
+        ds = type("LFWPairs", (D.LFWPairs,), patch)(str(tmp_path), split=split)
+        np.testing.assert_array_equal(np.stack([np.asarray(ds[i][0]) for i in range(len(ds))]), ref[split + "/first"])
+        np.testing.assert_array_equal(np.stack([np.asarray(ds[i][1]) for i in range(len(ds))]),
+                                      ref[split + "/second"])
+        assert [ds[i][2] for i in range(len(ds))] == ref[split + "/same"].tolist()
+        assert json.dumps(ds.pair_names) == str(ref[split + "/names"])
+    with pytest.raises(ValueError, match="no longer available for automatic download"):
+        D.LFWPeople(str(tmp_path), download=True)
+    with pytest.raises(RuntimeError, match=NOT_FOUND):
+        D.LFWPeople(str(tmp_path))  # the real MD5s do not match the stand-in files

@@ -7,6 +7,7 @@ from .fakedata import FakeData
 from .folder import DatasetFolder, ImageFolder
 from .image_lists import (DTD, GTSRB, Caltech101, Caltech256, Country211, EuroSAT, Flowers102, Food101,
                           RenderedSST2)
+from .lfw import LFWPairs, LFWPeople
 from .mnist import KMNIST, MNIST, FashionMNIST
 from .mnist_variants import EMNIST, QMNIST
 from .omniglot import Omniglot
