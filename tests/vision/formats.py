@@ -473,3 +473,23 @@ def lfw(root, rng):
                  "funneled": ["lfw_funneled", "lfw-funneled.tgz", sums["lfw-funneled.tgz"]],
                  "deepfunneled": ["lfw-deepfunneled", "lfw-deepfunneled.tgz", "0" * 32]}
     return {"checksums": checksums, "file_dict": file_dict}
+
+
+def stanford_cars(root, rng):
+    """The devkit's MATLAB struct arrays: annotations (bbox, class, fname) and class names."""
+    import scipy.io
+
+    base = os.path.join(root, "stanford_cars")
+    names = np.array(["AM General Hummer SUV 2000", "Acura RL Sedan 2012", "Audi R8 Coupe 2012"], dtype=object)
+    os.makedirs(os.path.join(base, "devkit"))
+    scipy.io.savemat(os.path.join(base, "devkit", "cars_meta.mat"), {"class_names": names[None]})
+    fields = [("bbox_x1", "O"), ("bbox_y1", "O"), ("bbox_x2", "O"), ("bbox_y2", "O"), ("class", "O"), ("fname", "O")]
+    for split, path in (("train", os.path.join(base, "devkit", "cars_train_annos.mat")),
+                        ("test", os.path.join(base, "cars_test_annos_withlabels.mat"))):
+        records = np.zeros((1, 4), dtype=fields)
+        for k in range(4):
+            fname = f"{k + 1:05d}.jpg"
+            _png(os.path.join(base, f"cars_{split}", fname), rng)
+            records[0, k] = (1, 2, 5, 4, np.uint8(rng.integers(1, 4)), fname)
+        scipy.io.savemat(path, {"annotations": records})
+    return {}

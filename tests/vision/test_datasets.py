@@ -60,6 +60,7 @@ CASES = {
     "clevr-test": ("CLEVRClassification", {"split": "test"}, formats.clevr, {}),
     "lfw-people-10fold": ("LFWPeople", {}, formats.lfw, {}),
     "lfw-people-train": ("LFWPeople", {"split": "train"}, formats.lfw, {}),
+    "stanford-cars-test": ("StanfordCars", {"split": "test"}, formats.stanford_cars, {}),
     "celeba-all-attr": ("CelebA", {"split": "all"}, formats.celeba, {}),
     "celeba-train-bbox": ("CelebA", {"split": "train", "target_type": "bbox"}, formats.celeba, {}),
 }

@@ -1,5 +1,6 @@
 """Vision datasets (torchvision.datasets)."""
-from .annotated_images import SUN397, CLEVRClassification, FGVCAircraft, Imagenette, OxfordIIITPet
+from .annotated_images import (SUN397, CLEVRClassification, FGVCAircraft, Imagenette, OxfordIIITPet,
+                               StanfordCars)
 from .captions import Flickr8k, Flickr30k
 from .celeba import CelebA
 from .cifar import CIFAR10, CIFAR100

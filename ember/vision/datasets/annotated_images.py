@@ -1,11 +1,12 @@
 """Photo datasets whose classes come from annotation files or folder names: Imagenette, SUN397,
-FGVCAircraft, OxfordIIITPet and CLEVRClassification. Images load as RGB PIL images (or through ``loader``)."""
+FGVCAircraft, OxfordIIITPet, CLEVRClassification and StanfordCars. Images load as RGB PIL images (or through ``loader``)."""
 import json
 import os
 
 from ..transforms.functional import pil_image_module
 from .folder import default_loader, find_classes, make_dataset
 from .image_lists import _NO_DATA, _ImageList
+from .svhn import _loadmat
 from .utils import NOT_FOUND, download_and_extract_archive, verify_str_arg
 from .vision import VisionDataset
 
@@ -188,3 +189,32 @@ class CLEVRClassification(_ImageList):
                 scenes = json.load(f)["scenes"]
             count = {scene["image_filename"]: len(scene["objects"]) for scene in scenes}
             self._labels = [count[os.path.basename(path)] for path in self._image_files]
+
+
+class StanfordCars(_ImageList):
+    """196 car models: ``root/stanford_cars/{cars_train,cars_test}/*.jpg`` with annotations and class names
+    in the devkit's MATLAB files (read with SciPy). Targets are Python ints. The original URL is gone, so
+    ``download=True`` raises, as in torchvision."""
+
+    def __init__(self, root, split="train", transform=None, target_transform=None, download=False,
+                 loader=default_loader):
+        super().__init__(root, transform=transform, target_transform=target_transform)
+        self._split = verify_str_arg(split, "split", ("train", "test"))
+        self._base_folder = os.path.join(self.root, "stanford_cars")
+        devkit = os.path.join(self._base_folder, "devkit")
+        if split == "train":
+            annotations = os.path.join(devkit, "cars_train_annos.mat")
+            images = os.path.join(self._base_folder, "cars_train")
+        else:
+            annotations = os.path.join(self._base_folder, "cars_test_annos_withlabels.mat")
+            images = os.path.join(self._base_folder, "cars_test")
+        if download:
+            raise ValueError("The original URL is broken so the StanfordCars dataset cannot be downloaded anymore.")
+        if not (os.path.isdir(devkit) and os.path.exists(annotations) and os.path.isdir(images)):
+            raise RuntimeError("Dataset not found.")
+        records = _loadmat(annotations, squeeze_me=True)["annotations"]
+        self._image_files = [os.path.join(images, str(r["fname"])) for r in records]
+        self._labels = [int(r["class"]) - 1 for r in records]  # 1-based in the file
+        self.classes = _loadmat(os.path.join(devkit, "cars_meta.mat"), squeeze_me=True)["class_names"].tolist()
+        self.class_to_idx = {c: i for i, c in enumerate(self.classes)}
+        self.loader = loader

@@ -11,13 +11,13 @@ from .array_images import ArrayImageDataset
 from .utils import NOT_FOUND, check_integrity, download_url, verify_str_arg
 
 
-def _loadmat(path):
+def _loadmat(path, **kwargs):
     try:
         import scipy.io
     except ImportError:
-        raise ImportError("SVHN reads .mat files with SciPy: pip install scipy (or ember[vision-mat])") from None
+        raise ImportError("reading .mat files needs SciPy: pip install scipy (or ember[vision-mat])") from None
     try:
-        return scipy.io.loadmat(path)
+        return scipy.io.loadmat(path, **kwargs)
     except Exception as e:  # SciPy raises several types for a damaged file
         raise RuntimeError(f"{path} is not a readable .mat file: {type(e).__name__}: {e}") from None
 
