@@ -49,13 +49,7 @@ class _Captioned(VisionDataset):
 
     def __getitem__(self, index):
         image_id = self.ids[index]
-        image = self.loader(self._path(image_id))
-        if self.transform is not None:
-            image = self.transform(image)
-        target = self.annotations[image_id]
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(self.loader(self._path(image_id)), self.annotations[image_id])
 
 
 class Flickr8k(_Captioned):

@@ -28,11 +28,7 @@ class FakeData(VisionDataset):
         pixels = B.rng(rng).standard_normal(tuple(self.image_size), dtype="float32")
         target = int(B.rng(rng).integers(0, self.num_classes))
         image = to_pil_image(Tensor._wrap(pixels))
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(image, target)
 
     def __len__(self):
         return self.size

@@ -24,11 +24,7 @@ class _ImageList(VisionDataset):
 
     def __getitem__(self, idx):
         image, label = self.loader(self._image_files[idx]), self._labels[idx]
-        if self.transform:
-            image = self.transform(image)
-        if self.target_transform:
-            label = self.target_transform(label)
-        return image, label
+        return self._transformed(image, label)
 
     def extra_repr(self):
         return f"split={self._split}"
@@ -310,11 +306,7 @@ class Caltech101(_Caltech):
                 target.append(_loadmat(os.path.join(self.root, "Annotations", self.annotation_categories[category],
                                                     f"annotation_{n:04d}.mat"))["obj_contour"])
         target = tuple(target) if len(target) > 1 else target[0]
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(image, target)
 
     def download(self):
         if self._check_integrity():
@@ -357,8 +349,4 @@ class Caltech256(_Caltech):
         image = pil_image_module().open(os.path.join(self.root, self._folder, self.categories[category],
                                                      f"{category + 1:03d}_{n:04d}.jpg"))
         target = category
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(image, target)

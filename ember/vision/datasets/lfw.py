@@ -81,11 +81,7 @@ class LFWPeople(_LFW):
 
     def __getitem__(self, index):
         image, target = self._loader(self.data[index]), self.targets[index]
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(image, target)
 
     def extra_repr(self):
         return super().extra_repr() + f"\nClasses (identities): {len(self.class_to_idx)}"

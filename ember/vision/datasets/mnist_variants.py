@@ -103,12 +103,7 @@ class QMNIST(MNIST):
         if self.compat:
             return super().__getitem__(index)
         image = pil_image_module().fromarray(as_array(self.data)[index])
-        if self.transform is not None:
-            image = self.transform(image)
-        target = Tensor._wrap(as_array(self.targets)[index].copy())
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(image, Tensor._wrap(as_array(self.targets)[index].copy()))
 
     def __getitems__(self, indices):
         return super().__getitems__(indices) if self.compat else [self[i] for i in indices]

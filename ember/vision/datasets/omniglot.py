@@ -62,8 +62,4 @@ class Omniglot(VisionDataset):
                 image = image.convert("L")
         else:
             image = self.loader(path)
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            character = self.target_transform(character)
-        return image, character
+        return self._transformed(image, character)

@@ -116,11 +116,7 @@ class FER2013(VisionDataset):
     def __getitem__(self, idx):
         pixels, target = self._samples[idx]
         image = pil_image_module().fromarray(pixels)
-        if self.transform is not None:
-            image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
+        return self._transformed(image, target)
 
     def extra_repr(self):
         return f"split={self._split}"
