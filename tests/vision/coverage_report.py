@@ -33,7 +33,7 @@ LEFT_OUT = {
         **{n: _VIDEO for n in ("HMDB51", "Kinetics", "UCF101")},
         "CocoCaptions": _OPTIONAL_LIB + " (pycocotools)", "CocoDetection": _OPTIONAL_LIB + " (pycocotools)",
         "LSUN": _OPTIONAL_LIB + " (lmdb)", "LSUNClass": _OPTIONAL_LIB + " (lmdb)", "PCAM": _OPTIONAL_LIB + " (h5py)",
-        "ImageNet": _DOWNLOAD_ONLY, "Places365": _NOT_YET, "Cityscapes": _DOWNLOAD_ONLY,
+        "ImageNet": _DOWNLOAD_ONLY, "Cityscapes": _DOWNLOAD_ONLY,
         "wrap_dataset_for_transforms_v2": _BOXES,
         **{n: _NOT_YET for n in ("INaturalist", "Kitti", "PhotoTour", "SBDataset", "SBU", "WIDERFace")},
     },

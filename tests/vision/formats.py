@@ -493,3 +493,30 @@ def stanford_cars(root, rng):
             records[0, k] = (1, 2, 5, 4, np.uint8(rng.integers(1, 4)), fname)
         scipy.io.savemat(path, {"annotations": records})
     return {}
+
+
+def places365(root, rng):
+    categories = ["/a/airfield", "/a/apartment_building/outdoor", "/b/bakery/shop"]
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "categories_places365.txt"), "w") as f:
+        f.write("".join(f"{c} {i}\n" for i, c in enumerate(categories)))
+    train, val = [], []
+    for i, c in enumerate(categories):
+        for k in range(2):
+            name = f"{c}/{k:08d}.jpg"
+            _png(os.path.join(root, "data_256_standard", *name.strip("/").split("/")), rng)
+            train.append(f"{name} {i}")
+    for k in range(3):
+        name = f"Places365_val_{k + 1:08d}.jpg"
+        _png(os.path.join(root, "val_256", name), rng)
+        val.append(f"{name} {int(rng.integers(0, 3))}")
+    for filename, lines in (("places365_train_standard.txt", train), ("places365_val.txt", val)):
+        with open(os.path.join(root, filename), "w") as f:
+            f.write("\n".join(lines) + "\n")
+    absent = "0" * 32
+    return {"_CATEGORIES_META": ["categories_places365.txt", md5(os.path.join(root, "categories_places365.txt"))],
+            "_FILE_LIST_META": {"train-standard": ["places365_train_standard.txt",
+                                                   md5(os.path.join(root, "places365_train_standard.txt"))],
+                                "train-challenge": ["places365_train_challenge.txt", absent],
+                                "val": ["places365_val.txt", md5(os.path.join(root, "places365_val.txt"))],
+                                "test": ["places365_test.txt", absent]}}

@@ -61,6 +61,8 @@ CASES = {
     "lfw-people-10fold": ("LFWPeople", {}, formats.lfw, {}),
     "lfw-people-train": ("LFWPeople", {"split": "train"}, formats.lfw, {}),
     "stanford-cars-test": ("StanfordCars", {"split": "test"}, formats.stanford_cars, {}),
+    "places365-train": ("Places365", {"small": True}, formats.places365, {}),
+    "places365-val": ("Places365", {"split": "val", "small": True}, formats.places365, {}),
     "celeba-all-attr": ("CelebA", {"split": "all"}, formats.celeba, {}),
     "celeba-train-bbox": ("CelebA", {"split": "train", "target_type": "bbox"}, formats.celeba, {}),
 }
@@ -369,3 +371,9 @@ def test_lfw_pairs_like_torchvision(tmp_path):
         D.LFWPeople(str(tmp_path), download=True)
     with pytest.raises(RuntimeError, match=NOT_FOUND):
         D.LFWPeople(str(tmp_path))  # the real MD5s do not match the stand-in files
+
+
+def test_places365_missing_list(tmp_path):
+    with pytest.raises(RuntimeError, match="categories_places365.txt does not exist or is corrupted. You can set "
+                                           "download=True to download it."):
+        D.Places365(str(tmp_path))

@@ -12,6 +12,7 @@ from .lfw import LFWPairs, LFWPeople
 from .mnist import KMNIST, MNIST, FashionMNIST
 from .mnist_variants import EMNIST, QMNIST
 from .omniglot import Omniglot
+from .places365 import Places365
 from .plain_files import FER2013, SEMEION, USPS, MovingMNIST
 from .stl10 import STL10
 from .svhn import SVHN
