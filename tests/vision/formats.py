@@ -520,3 +520,38 @@ def places365(root, rng):
                                 "train-challenge": ["places365_train_challenge.txt", absent],
                                 "val": ["places365_val.txt", md5(os.path.join(root, "places365_val.txt"))],
                                 "test": ["places365_test.txt", absent]}}
+
+
+def sbu(root, rng):
+    """dataset/ with the URL and caption lists and the photos that could be fetched (one is missing)."""
+    folder = os.path.join(root, "dataset")
+    urls, captions = [], []
+    for k in range(4):
+        photo = f"{rng.integers(10 ** 9)}_{k}.jpg"
+        urls.append(f"http://static.flickr.com/{k}/{photo}")
+        captions.append(f"a caption number {k}")
+        if k != 2:
+            _png(os.path.join(folder, photo), rng)
+    with open(os.path.join(folder, "SBU_captioned_photo_dataset_urls.txt"), "w") as f:
+        f.write("\n".join(urls) + "\n")
+    with open(os.path.join(folder, "SBU_captioned_photo_dataset_captions.txt"), "w") as f:
+        f.write("\n".join(captions) + "\n")
+    archive = os.path.join(root, "SBUCaptionedPhotoDataset.tar.gz")
+    with open(archive, "wb") as f:
+        f.write(b"stand-in for the archive the lists came from")
+    return {"md5_checksum": md5(archive)}
+
+
+def kitti(root, rng):
+    raw = os.path.join(root, "Kitti", "raw")
+    for location in ("training", "testing"):
+        for k in range(3):
+            _png(os.path.join(raw, location, "image_2", f"{k:06d}.png"), rng)
+            if location == "training":
+                os.makedirs(os.path.join(raw, location, "label_2"), exist_ok=True)
+                rows = [" ".join([["Car", "Pedestrian", "Cyclist"][int(rng.integers(0, 3))], "0.00", "1",
+                                  f"{rng.uniform(-3, 3):.2f}"] + [f"{v:.2f}" for v in rng.uniform(0, 100, 10)] +
+                                 [f"{rng.uniform(-3, 3):.2f}"]) for _ in range(int(rng.integers(1, 4)))]
+                with open(os.path.join(raw, location, "label_2", f"{k:06d}.txt"), "w") as f:
+                    f.write("\n".join(rows) + "\n")
+    return {}

@@ -377,3 +377,35 @@ def test_places365_missing_list(tmp_path):
     with pytest.raises(RuntimeError, match="categories_places365.txt does not exist or is corrupted. You can set "
                                            "download=True to download it."):
         D.Places365(str(tmp_path))
+
+
+SBU_KITTI_REFERENCE = """
+import os
+import torchvision.datasets as D
+sbu = type("SBU", (D.SBU,), spec["sbu_patch"])(spec["sbu"], download=False)
+outputs["sbu/images"] = np.stack([np.asarray(sbu[i][0]) for i in range(len(sbu))])
+outputs["sbu/captions"] = np.array(json.dumps([sbu[i][1] for i in range(len(sbu))]))
+for train in (True, False):
+    ds = D.Kitti(spec["kitti"], train=train)
+    order = sorted(range(len(ds)), key=lambda i: ds.images[i])  # torchvision lists in file-system order
+    outputs[f"kitti{train}/images"] = np.stack([np.asarray(ds[i][0]) for i in order])
+    outputs[f"kitti{train}/targets"] = np.array(json.dumps([ds[i][1] for i in order]))
+"""
+
+
+def test_sbu_and_kitti_like_torchvision(tmp_path):
+    sbu_patch = formats.sbu(str(tmp_path / "sbu"), np.random.default_rng(11))
+    formats.kitti(str(tmp_path / "kitti"), np.random.default_rng(12))
+    ref = run_reference(SBU_KITTI_REFERENCE, spec={"sbu": str(tmp_path / "sbu"), "sbu_patch": sbu_patch,
+                                                   "kitti": str(tmp_path / "kitti")})
+    sbu = type("SBU", (D.SBU,), sbu_patch)(str(tmp_path / "sbu"), download=False)
+    assert len(sbu) == 3
+    np.testing.assert_array_equal(np.stack([np.asarray(sbu[i][0]) for i in range(len(sbu))]), ref["sbu/images"])
+    assert json.dumps([sbu[i][1] for i in range(len(sbu))]) == str(ref["sbu/captions"])
+    for train in (True, False):
+        ds = D.Kitti(str(tmp_path / "kitti"), train=train)
+        np.testing.assert_array_equal(np.stack([np.asarray(ds[i][0]) for i in range(len(ds))]),
+                                      ref[f"kitti{train}/images"])
+        assert json.dumps([ds[i][1] for i in range(len(ds))]) == str(ref[f"kitti{train}/targets"])
+    with pytest.raises(RuntimeError, match=NOT_FOUND):
+        D.SBU(str(tmp_path / "sbu"), download=False)  # the real archive's MD5 is not the stand-in's

@@ -1,11 +1,12 @@
-"""Images with captions: Flickr8k (captions in the HTML page of the release) and Flickr30k (a
-tab-separated token file). ``dataset[i]`` is ``(image, list of captions)``, images in sorted order."""
+"""Images with captions: Flickr8k (captions in the HTML page of the release), Flickr30k (a tab-separated
+token file) and SBU. ``dataset[i]`` is ``(image, captions)``."""
 import collections
 import glob
 import os
 from html.parser import HTMLParser
 
 from .folder import default_loader
+from .utils import NOT_FOUND, check_integrity, download_and_extract_archive, download_url
 from .vision import VisionDataset
 
 
@@ -81,3 +82,49 @@ class Flickr30k(_Captioned):
 
     def _path(self, image_id):
         return os.path.join(self.root, image_id)
+
+
+class SBU(_Captioned):
+    """SBU captioned photos: ``root/dataset/`` holds the URL and caption lists and whichever photos could
+    be fetched (Flickr has lost many); only photos present are listed. ``download=True`` fetches the
+    lists (MD5-checked) and then every photo it can."""
+
+    url = "https://www.cs.rice.edu/~vo9/sbucaptions/SBUCaptionedPhotoDataset.tar.gz"
+    filename = "SBUCaptionedPhotoDataset.tar.gz"
+    md5_checksum = "9aec147b3488753cf758b4d493422285"
+
+    def __init__(self, root, transform=None, target_transform=None, download=True, loader=default_loader):
+        super().__init__(root, transform=transform, target_transform=target_transform)
+        self.loader = loader
+        if download:
+            self.download()
+        if not self._check_integrity():
+            raise RuntimeError(NOT_FOUND)
+        folder = os.path.join(self.root, "dataset")
+        self.photos, self.captions = [], []
+        with open(os.path.join(folder, "SBU_captioned_photo_dataset_urls.txt")) as urls, \
+                open(os.path.join(folder, "SBU_captioned_photo_dataset_captions.txt")) as captions:
+            for url, caption in zip(urls, captions):
+                photo = os.path.basename(url.rstrip())
+                if os.path.exists(os.path.join(folder, photo)):
+                    self.photos.append(photo)
+                    self.captions.append(caption.rstrip())
+        self.ids = list(range(len(self.photos)))
+        self.annotations = self.captions
+
+    def _path(self, index):
+        return os.path.join(self.root, "dataset", self.photos[index])
+
+    def _check_integrity(self):
+        return check_integrity(os.path.join(self.root, self.filename), self.md5_checksum)
+
+    def download(self):
+        if self._check_integrity():
+            return
+        download_and_extract_archive(self.url, self.root, self.root, self.filename, self.md5_checksum)
+        with open(os.path.join(self.root, "dataset", "SBU_captioned_photo_dataset_urls.txt")) as f:
+            for line in f:
+                try:
+                    download_url(line.rstrip(), os.path.join(self.root, "dataset"))
+                except OSError:  # a photo gone from Flickr is left out
+                    pass
