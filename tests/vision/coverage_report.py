@@ -35,7 +35,7 @@ LEFT_OUT = {
         "LSUN": _OPTIONAL_LIB + " (lmdb)", "LSUNClass": _OPTIONAL_LIB + " (lmdb)", "PCAM": _OPTIONAL_LIB + " (h5py)",
         "ImageNet": _DOWNLOAD_ONLY, "Cityscapes": _DOWNLOAD_ONLY,
         "wrap_dataset_for_transforms_v2": _BOXES,
-        **{n: _NOT_YET for n in ("INaturalist", "PhotoTour", "SBDataset", "WIDERFace")},
+        **{n: _NOT_YET for n in ("INaturalist", "PhotoTour", "SBDataset")},
     },
     "torchvision.transforms.v2": {
         **{n: _BOXES for n in ("ClampBoundingBoxes", "ClampKeyPoints", "ConvertBoundingBoxFormat", "RandomIoUCrop",

@@ -555,3 +555,24 @@ def kitti(root, rng):
                 with open(os.path.join(raw, location, "label_2", f"{k:06d}.txt"), "w") as f:
                     f.write("\n".join(rows) + "\n")
     return {}
+
+
+def widerface(root, rng):
+    """widerface/WIDER_{train,val,test}/images/<event>/*.jpg and the box files; one image has no face."""
+    base = os.path.join(root, "widerface")
+    for name in ("WIDER_train", "WIDER_val", "WIDER_test", "wider_face_split"):
+        os.makedirs(os.path.join(base, name), exist_ok=True)
+    for split in ("train", "val", "test"):
+        lines = []
+        for k in range(3):
+            name = f"0--Parade/0_Parade_marchingband_1_{k}.jpg"
+            _png(os.path.join(base, f"WIDER_{split}", "images", *name.split("/")), rng)
+            count = 0 if k == 1 else int(rng.integers(1, 4))
+            lines += [name, str(count)] + [" ".join(str(v) for v in rng.integers(0, 9, 10))
+                                           for _ in range(count)] + (["0 0 0 0 0 0 0 0 0 0"] if count == 0 else [])
+        filename = "wider_face_test_filelist.txt" if split == "test" else f"wider_face_{split}_bbx_gt.txt"
+        if split == "test":  # the test list names the images only
+            lines = [line for line in lines if line.endswith(".jpg")]
+        with open(os.path.join(base, "wider_face_split", filename), "w") as f:
+            f.write("\n".join(lines) + "\n")
+    return {}

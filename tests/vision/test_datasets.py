@@ -409,3 +409,26 @@ def test_sbu_and_kitti_like_torchvision(tmp_path):
         assert json.dumps([ds[i][1] for i in range(len(ds))]) == str(ref[f"kitti{train}/targets"])
     with pytest.raises(RuntimeError, match=NOT_FOUND):
         D.SBU(str(tmp_path / "sbu"), download=False)  # the real archive's MD5 is not the stand-in's
+
+
+WIDER_REFERENCE = """
+import torchvision.datasets as D
+for split in ("train", "test"):
+    ds = D.WIDERFace(spec, split=split)
+    outputs[split + "/images"] = np.stack([np.asarray(ds[i][0]) for i in range(len(ds))])
+    targets = [ds[i][1] for i in range(len(ds))]
+    outputs[split + "/targets"] = np.array(json.dumps(
+        [None if t is None else {k: v.tolist() for k, v in t.items()} for t in targets]))
+"""
+
+
+def test_widerface_like_torchvision(tmp_path):
+    formats.widerface(str(tmp_path), np.random.default_rng(13))
+    ref = run_reference(WIDER_REFERENCE, spec=str(tmp_path))
+    for split in ("train", "test"):
+        ds = D.WIDERFace(str(tmp_path), split=split)
+        np.testing.assert_array_equal(np.stack([np.asarray(ds[i][0]) for i in range(len(ds))]), ref[split + "/images"])
+        targets = [ds[i][1] for i in range(len(ds))]
+        assert all(t is None or all(v.dtype == ember.int64 for v in t.values()) for t in targets)
+        assert json.dumps([None if t is None else {k: v.tolist() for k, v in t.items()} for t in targets]) == \
+            str(ref[split + "/targets"])

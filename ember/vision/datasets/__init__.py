@@ -19,3 +19,4 @@ from .stl10 import STL10
 from .svhn import SVHN
 from .vision import StandardTransform, VisionDataset
 from .voc import VOCDetection, VOCSegmentation
+from .widerface import WIDERFace

@@ -1,5 +1,6 @@
 """Photo datasets whose classes come from annotation files or folder names: Imagenette, SUN397,
-FGVCAircraft, OxfordIIITPet, CLEVRClassification and StanfordCars. Images load as RGB PIL images (or through ``loader``)."""
+FGVCAircraft, OxfordIIITPet, CLEVRClassification and StanfordCars. Images load as RGB PIL images (or
+through ``loader``)."""
 import json
 import os
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..._tensor import Tensor
 from ..transforms.functional import pil_image_module
-from .utils import NOT_FOUND, check_integrity, extract_archive, verify_str_arg
+from .utils import NOT_FOUND, check_integrity, download_file_from_google_drive, extract_archive, verify_str_arg
 from .vision import VisionDataset
 
 
@@ -77,19 +77,9 @@ class CelebA(VisionDataset):
     def download(self):
         if self._check_integrity():
             return
-        try:
-            import gdown
-        except ImportError:
-            raise RuntimeError("CelebA's files are on Google Drive, which needs gdown to download from: pip install "
-                               f"gdown, or put the files in {os.path.join(self.root, self.base_folder)}") from None
         folder = os.path.join(self.root, self.base_folder)
-        os.makedirs(folder, exist_ok=True)
         for file_id, md5, filename in self.file_list:
-            path = os.path.join(folder, filename)
-            if not check_integrity(path, md5):
-                gdown.download(id=file_id, output=path, quiet=False)
-            if not check_integrity(path, md5):
-                raise RuntimeError(f"{filename} downloaded from Google Drive does not have the MD5 {md5}")
+            download_file_from_google_drive(file_id, folder, filename, md5)
         extract_archive(os.path.join(folder, "img_align_celeba.zip"))
 
     def __getitem__(self, index):

@@ -84,7 +84,8 @@ class RenderedSST2(_ImageList):
                  loader=default_loader):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self._split = verify_str_arg(split, "split", ("train", "val", "test"))
-        self._folder = os.path.join(self.root, "rendered-sst2", {"train": "train", "val": "valid", "test": "test"}[split])
+        folder = {"train": "train", "val": "valid", "test": "test"}[split]
+        self._folder = os.path.join(self.root, "rendered-sst2", folder)
         self.classes = ["negative", "positive"]
         self.class_to_idx = {"negative": 0, "positive": 1}
         if download:

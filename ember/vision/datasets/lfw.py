@@ -14,7 +14,8 @@ class _LFW(VisionDataset):
     file_dict = {"original": ("lfw", "lfw.tgz", "a17d05bd522c52d84eca14327a23d494"),
                  "funneled": ("lfw_funneled", "lfw-funneled.tgz", "1b42dfed7d15c9b2dd63d5e5840c86ad"),
                  "deepfunneled": ("lfw-deepfunneled", "lfw-deepfunneled.tgz", "68331da3eb755a505a502b5aacb3c201")}
-    checksums = {"pairs.txt": "9f1ba174e4e1c508ff7cdf10ac338a7d", "pairsDevTest.txt": "5132f7440eb68cf58910c8a45a2ac10b",
+    checksums = {"pairs.txt": "9f1ba174e4e1c508ff7cdf10ac338a7d",
+                 "pairsDevTest.txt": "5132f7440eb68cf58910c8a45a2ac10b",
                  "pairsDevTrain.txt": "4f27cbf15b2da4a85c1907eb4181ad21",
                  "people.txt": "450f0863dd89e85e73936a6d71a3474b",
                  "peopleDevTest.txt": "e4bf5be0a43b5dcd9dc5ccfcb8fb19c5",

@@ -38,6 +38,23 @@ def list_files(root, suffix, prefix=False):
 NOT_FOUND = "Dataset not found or corrupted. You can use download=True to download it"
 
 
+def download_file_from_google_drive(file_id, root, filename=None, md5=None):
+    """Fetch a Google Drive file to ``root/filename`` with gdown (Drive's confirmation pages need it), then
+    check its MD5; nothing is fetched when a file with that MD5 is already there."""
+    path = os.path.join(os.path.expanduser(root), filename or file_id)
+    if check_integrity(path, md5):
+        return
+    try:
+        import gdown
+    except ImportError:
+        raise RuntimeError(f"{os.path.basename(path)} is on Google Drive, which needs gdown to download from: pip "
+                           f"install gdown, or put the file in {os.path.dirname(path)} yourself") from None
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    gdown.download(id=file_id, output=path, quiet=False)
+    if not check_integrity(path, md5):
+        raise RuntimeError(f"{os.path.basename(path)} downloaded from Google Drive does not have the MD5 {md5}")
+
+
 def all_intact(folder, files):
     """Whether every (name, md5) in ``files`` is in ``folder`` with that MD5."""
     return all(check_integrity(os.path.join(folder, name), md5) for name, md5 in files)
