@@ -459,7 +459,8 @@ def lfw(root, rng):
         "people.txt": "2\n2\nAaron_Peirsol\t3\nZico\t2\n2\nAbel_Pacheco\t2\nZoe_Ball\t1\n",
         "peopleDevTrain.txt": "2\nZoe_Ball\t1\nAaron_Peirsol\t3\n",
         "pairs.txt": "2\t1\nAaron_Peirsol\t1\t3\nZico\t1\tZoe_Ball\t1\nAbel_Pacheco\t1\t2\nAaron_Peirsol\t2\tZico\t2\n",
-        "pairsDevTest.txt": "2\nAaron_Peirsol\t1\t2\nZico\t1\t2\nZoe_Ball\t1\tZico\t2\nAbel_Pacheco\t2\tAaron_Peirsol\t3\n",
+        "pairsDevTest.txt": ("2\nAaron_Peirsol\t1\t2\nZico\t1\t2\nZoe_Ball\t1\tZico\t2\n"
+                             "Abel_Pacheco\t2\tAaron_Peirsol\t3\n"),
     }
     sums = {}
     for name, text in texts.items():

@@ -169,7 +169,8 @@ def test_containers_and_extras():
 
 def test_version_under_the_alias():
     code = ("import ember.compat as c; c.install(); import torchvision, torchvision.transforms.v2 as v2;"
-            "import torchvision.datasets as d; print(torchvision.__version__, v2.ToImage.__module__, d.CIFAR10.__name__)")
+            "import torchvision.datasets as d;"
+            "print(torchvision.__version__, v2.ToImage.__module__, d.CIFAR10.__name__)")
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr

@@ -21,4 +21,5 @@ _V1_NAMES = {
          "RandomErasing", "RandomPerspective", "RandomResizedCrop", "TenCrop"],
     _aa: ["AugMix", "AutoAugment", "RandAugment", "TrivialAugmentWide"],
 }
-globals().update({name: v2_of(getattr(module, name), __name__) for module, names in _V1_NAMES.items() for name in names})
+globals().update({name: v2_of(getattr(module, name), __name__)
+                  for module, names in _V1_NAMES.items() for name in names})

@@ -34,7 +34,8 @@ class JPEG(Transform):
         if isinstance(quality, bool):
             raise TypeError("quality can't be bool")
         quality = [quality, quality] if isinstance(quality, int) else list(quality)
-        if not (len(quality) == 2 and all(isinstance(q, int) for q in quality) and 1 <= quality[0] <= quality[1] <= 100):
+        valid = len(quality) == 2 and all(isinstance(q, int) for q in quality)
+        if not (valid and 1 <= quality[0] <= quality[1] <= 100):
             raise ValueError(f"quality must be an integer from 1 to 100, got quality ={quality}")
         self.quality = quality
 
