@@ -96,21 +96,64 @@ def download_url(url, root, filename=None, md5=None, max_redirect_hops=3):
     _write_atomically(fpath, fetch)
 
 
-def extract_archive(from_path, to_path=None, remove_finished=False):
-    """Decompress a ``.gz`` file next to itself (or into ``to_path``); returns the directory."""
-    to_path = to_path or os.path.dirname(from_path)
-    if not from_path.endswith(".gz"):
-        raise RuntimeError(f"Extraction of {from_path} not supported: only .gz files are")
-    target = os.path.join(to_path, os.path.basename(from_path)[:-3])
+def _safe_member(name, to_path):
+    """Whether an archive member named ``name`` lands inside ``to_path`` (no ``..``, no absolute path)."""
+    root = os.path.realpath(to_path)
+    return os.path.realpath(os.path.join(root, name)).startswith(root + os.sep)
 
+
+def _extract_tar(from_path, to_path):
+    import tarfile
+
+    with tarfile.open(from_path) as tar:
+        tar.extractall(to_path, filter="data")  # refuses links out of to_path, devices and absolute names
+
+
+def _extract_zip(from_path, to_path):
+    import zipfile
+
+    with zipfile.ZipFile(from_path) as archive:
+        for name in archive.namelist():
+            if not _safe_member(name, to_path):
+                raise RuntimeError(f"{from_path} holds {name!r}, which would be written outside {to_path}")
+        archive.extractall(to_path)
+
+
+def _decompressor(suffix):
+    import bz2
     import gzip
+    import lzma
+
+    return {".gz": gzip.open, ".xz": lzma.open, ".bz2": bz2.open}[suffix]
+
+
+def _decompress(from_path, to_path, suffix):
     import shutil
 
+    target = os.path.join(to_path, os.path.basename(from_path)[:-len(suffix)])
+
     def decompress(f):
-        with gzip.open(from_path, "rb") as src:
+        with _decompressor(suffix)(from_path, "rb") as src:
             shutil.copyfileobj(src, f, CHUNK)
 
     _write_atomically(target, decompress)
+
+
+def extract_archive(from_path, to_path=None, remove_finished=False):
+    """Unpack a .tar(.gz/.xz/.bz2)/.tgz/.zip archive, or decompress a .gz/.xz/.bz2 file, into ``to_path``
+    (the archive's directory by default); returns ``to_path``. Members that would land outside
+    ``to_path`` are refused."""
+    to_path = to_path or os.path.dirname(from_path)
+    name = from_path.lower()
+    if name.endswith((".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".tbz", ".tbz2")):
+        _extract_tar(from_path, to_path)
+    elif name.endswith(".zip"):
+        _extract_zip(from_path, to_path)
+    elif name.endswith((".gz", ".xz", ".bz2")):
+        _decompress(from_path, to_path, os.path.splitext(name)[1])
+    else:
+        raise RuntimeError(f"Extraction of {from_path} not supported: archives are .tar(.gz/.xz/.bz2), .tgz, "
+                           f".zip, .gz, .xz or .bz2 files")
     if remove_finished:
         os.remove(from_path)
     return to_path

@@ -1,8 +1,8 @@
 """MNIST and its drop-in relatives (FashionMNIST, KMNIST), read from IDX files.
 
 Layout as torchvision's: ``root/<ClassName>/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte``,
-each file plain or gzipped. The images stay one uint8 array; ``__getitems__``
-transforms a whole batch at once when the transform allows it.
+each file plain or gzipped. The images stay one uint8 array
+(``ArrayImageDataset``).
 """
 import gzip
 import math
@@ -13,11 +13,8 @@ import zlib
 import numpy as np
 
 from ..._tensor import Tensor
-from ...utils.data.collate import CollatedList, default_collate, unstack
-from ..transforms.functional import pil_image_module
-from ..transforms.transforms import batch_transform
+from .array_images import ArrayImageDataset
 from .download import download_from_mirrors
-from .vision import VisionDataset
 
 # IDX type codes -> big-endian dtypes as stored in the file.
 _IDX_DTYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"), 0x0C: np.dtype(">i4"),
@@ -83,11 +80,7 @@ def read_label_file(path):
     return Tensor._wrap(array.astype(np.int64))
 
 
-def _array(x):
-    return x._data if isinstance(x, Tensor) else np.asarray(x)
-
-
-class MNIST(VisionDataset):
+class MNIST(ArrayImageDataset):
     """The MNIST handwritten digits: 60,000 training and 10,000 test images of 28 x 28 pixels.
 
     ``dataset[i]`` is ``(image, target)``: the image is a PIL image passed through
@@ -150,41 +143,6 @@ class MNIST(VisionDataset):
         for filename, md5 in self.resources:
             if self._find(os.path.splitext(filename)[0]) is None:
                 download_from_mirrors(filename, self.mirrors, self.raw_folder, md5)
-
-    # ------------------------------------------------------------ samples
-    def __getitem__(self, index):
-        image = _array(self.data)[index]
-        target = int(_array(self.targets)[index])
-        batched = batch_transform(self.transform) if image.dtype == np.uint8 else None
-        if batched is not None:  # same values as the PIL route, without building an image
-            image = Tensor._wrap(batched(image[None].copy())[0])
-        else:
-            image = pil_image_module().fromarray(image)
-            if self.transform is not None:
-                image = self.transform(image)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return image, target
-
-    def __getitems__(self, indices):
-        """The samples at ``indices``, transformed as one batch when the transform allows it."""
-        data = _array(self.data)
-        batched = batch_transform(self.transform) if data.dtype == np.uint8 and data.ndim == 3 else None
-        if batched is None:
-            return [self[i] for i in indices]
-        idx = np.asarray(indices, dtype=np.intp)
-        images = batched(data[idx])
-        targets = _array(self.targets)[idx].astype(np.int64, copy=False)
-        labels = targets.tolist()
-        if self.target_transform is None:
-            collated_targets = Tensor._wrap(targets)
-        else:
-            labels = [self.target_transform(t) for t in labels]
-            collated_targets = default_collate(labels)
-        return CollatedList(zip(unstack(images), labels), [Tensor._wrap(images), collated_targets])
-
-    def __len__(self):
-        return len(self.data)
 
     def extra_repr(self):
         return f"Split: {'Train' if self.train is True else 'Test'}"

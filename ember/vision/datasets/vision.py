@@ -49,6 +49,14 @@ class VisionDataset(Dataset):
     def __getitem__(self, index):
         raise NotImplementedError
 
+    def _transformed(self, input, target):
+        """(input through ``transform``, target through ``target_transform``), each when given."""
+        if self.transform is not None:
+            input = self.transform(input)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return input, target
+
     def __len__(self):
         raise NotImplementedError
 

@@ -256,8 +256,27 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
     new_h, new_w = resized_output_size(h, w, size, max_size)
     if (new_h, new_w) == (h, w):
         return img
+    if isinstance(img, Tensor) and not isinstance(interpolation, int) and InterpolationMode(interpolation) in (
+            InterpolationMode.NEAREST, InterpolationMode.NEAREST_EXACT):
+        return Tensor._wrap(_resize_nearest(img._data, new_h, new_w, InterpolationMode(interpolation)))
     resample = _pil_resample(interpolation)
     return _apply(img, lambda im, _: im.resize((new_w, new_h), resample))
+
+
+def _nearest_indices(size_in, size_out, exact):
+    """PyTorch's nearest sources: floor(i * in / out) (nearest) or floor((i + 0.5) * in / out) (nearest-exact),
+    in float32 as its kernels compute them."""
+    scale = np.float32(size_in / size_out)
+    offset = np.float32(0.5 if exact else 0.0)
+    index = np.floor((np.arange(size_out, dtype=np.float32) + offset) * scale).astype(np.int64)
+    return np.minimum(index, size_in - 1)
+
+
+def _resize_nearest(array, new_h, new_w, mode):
+    exact = mode is InterpolationMode.NEAREST_EXACT
+    rows = _nearest_indices(array.shape[-2], new_h, exact)
+    cols = _nearest_indices(array.shape[-1], new_w, exact)
+    return array[..., rows[:, None], cols]
 
 
 def crop(img, top, left, height, width):
@@ -339,28 +358,13 @@ def vflip(img):
     return Tensor._wrap(img._data[..., ::-1, :].copy())
 
 
-def _fills(fill, channels):
-    """One fill value per channel from None, a number or a sequence."""
-    fill = [0] if fill is None else list(fill) if isinstance(fill, (list, tuple)) else [fill]
-    fill = fill * channels if len(fill) == 1 else fill
-    if len(fill) != channels:
-        raise ValueError(f"The number of elements in 'fill' does not match the number of channels of the image "
-                         f"({len(fill)} != {channels})")
-    return fill
+def get_image_num_channels(img):
+    return get_dimensions(img)[0]
 
 
-def rotate(img, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=None):
-    """Rotate by ``angle`` degrees counter-clockwise about ``center`` (the image centre by default)."""
-    resample = _pil_resample(interpolation)
-    fills = _fills(fill, get_dimensions(img)[0])
-
-    def turn(im, channel):
-        if channel is not None:
-            color = float(fills[channel])
-        elif im.mode == "F":
-            color = float(fills[0])
-        else:
-            color = int(fills[0]) if len(fills) == 1 else tuple(int(f) for f in fills)
-        return im.rotate(angle, resample, expand, center, fillcolor=color)
-
-    return _apply(img, turn)
+# The colour and geometry families live in their own modules; torchvision's namespace holds them all.
+from .functional_color import (adjust_brightness, adjust_contrast, adjust_gamma, adjust_hue,  # noqa: E402
+                               adjust_saturation, adjust_sharpness, autocontrast, equalize, invert, posterize,
+                               rgb_to_grayscale, solarize, to_grayscale)
+from .functional_geometry import (affine, elastic_transform, erase, five_crop, gaussian_blur,  # noqa: E402
+                                  perspective, resized_crop, rotate, ten_crop)

@@ -9,6 +9,7 @@ import numbers
 from ... import _arraylib as B
 from . import functional as F
 from .functional import InterpolationMode
+from .functional_geometry import _pair as _setup_size
 
 
 class Compose:
@@ -121,16 +122,6 @@ class Lambda(Transform):
         return self.lambd(img)
 
 
-def _setup_size(size, error_msg):
-    if isinstance(size, numbers.Number):
-        return int(size), int(size)
-    if isinstance(size, (list, tuple)) and len(size) == 1:
-        return size[0], size[0]
-    if len(size) != 2:
-        raise ValueError(error_msg)
-    return tuple(size)
-
-
 class Resize(Transform):
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
         if not isinstance(size, (int, list, tuple)):
@@ -168,6 +159,10 @@ def _randint(high):
 
 def _rand():
     return float(B.rng(None).random())
+
+
+def _uniform(low, high):
+    return float(B.rng(None).uniform(low, high))
 
 
 class RandomCrop(Transform):
