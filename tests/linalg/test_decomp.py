@@ -92,4 +92,4 @@ def test_gradcheck(fn):
 def test_full_svd_gradient_uses_the_singular_pairs(shape):
     # squares of the vectors' entries do not depend on their signs; columns past k are any completion
     check(lambda m, a: (lambda u, s, vh: ((u[..., :3] ** 2) * s[..., None, :], vh[..., :3, :] ** 2))(
-        *m.linalg.svd(a, full_matrices=True)), [shape], atol=1e-4, grad_atol=1e-3)
+        *m.linalg.svd(a, full_matrices=True)), [shape], atol=1e-4, grad_atol=1e-3, grad_rtol=2e-3)
