@@ -34,8 +34,8 @@ def test_eigh_upper_triangle():
 @pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5), (2, 4, 3), (0, 2, 2)])
 @pytest.mark.parametrize("full", [True, False])
 def test_svd(shape, full):
-    check(lambda m, a: m.linalg.svdvals(a), [shape], atol=1e-5)
-    check(lambda m, a: m.linalg.svd(a, full_matrices=full).S, [shape], atol=1e-5)
+    check(lambda m, a: m.linalg.svdvals(a), [shape], atol=1e-5, grad_atol=1e-4)
+    check(lambda m, a: m.linalg.svd(a, full_matrices=full).S, [shape], atol=1e-5, grad_atol=1e-4)
     check(lambda m, a: _leading_abs(*m.linalg.svd(a, full_matrices=full)), [shape], atol=1e-4, grad=False)
     # U diag(s^2) U^H and the projector Vh^H Vh: gauge-invariant functions of both vector sets
     check(lambda m, a: _svd_invariants(m, a), [shape], atol=1e-4, grad_atol=1e-3)
