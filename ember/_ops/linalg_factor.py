@@ -1,5 +1,7 @@
 """Factorisations: det/slogdet/logdet, Cholesky (with cholesky_solve/cholesky_inverse) and the LU
 family, with PyTorch's gradients and its errors for singular or not positive-definite inputs."""
+import math
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -7,6 +9,7 @@ from . import linalg_results as R
 from .linalg_common import (batch_index, eye_like, first_singular, lu_factor_arrays, mH, matrices,
                             pivots_to_permutation, unpack_lu)
 from .linalg_solve import _singular_error, _substitute, solve_triangular
+from .comparison import where
 from .op import Op
 from .op_helpers import accepts_out, xp_of
 from .triangular import tril, triu
@@ -64,11 +67,10 @@ def slogdet(A):
 
 
 def logdet(input):
-    """log det A: nan for a negative determinant, -inf for a zero one."""
+    """log det A: nan (with a zero gradient, as PyTorch) for a negative determinant, -inf for a zero one."""
     matrices("logdet", input)
     sign, logabs = slogdet(input)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return logabs + _wrap(xp_of(sign._data).log(sign._data))
+    return where(sign.detach() < 0, math.nan, logabs)
 
 
 # ----------------------------------------------------------------- Cholesky

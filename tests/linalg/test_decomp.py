@@ -34,8 +34,8 @@ def test_eigh_upper_triangle():
 @pytest.mark.parametrize("shape", [(4, 4), (5, 3), (3, 5), (2, 4, 3), (0, 2, 2)])
 @pytest.mark.parametrize("full", [True, False])
 def test_svd(shape, full):
-    check(lambda m, a: m.linalg.svdvals(a), [shape], atol=1e-5)
-    check(lambda m, a: m.linalg.svd(a, full_matrices=full).S, [shape], atol=1e-5)
+    check(lambda m, a: m.linalg.svdvals(a), [shape], atol=1e-5, grad_atol=1e-4)
+    check(lambda m, a: m.linalg.svd(a, full_matrices=full).S, [shape], atol=1e-5, grad_atol=1e-4)
     check(lambda m, a: _leading_abs(*m.linalg.svd(a, full_matrices=full)), [shape], atol=1e-4, grad=False)
     # U diag(s^2) U^H and the projector Vh^H Vh: gauge-invariant functions of both vector sets
     check(lambda m, a: _svd_invariants(m, a), [shape], atol=1e-4, grad_atol=1e-3)
@@ -92,4 +92,4 @@ def test_gradcheck(fn):
 def test_full_svd_gradient_uses_the_singular_pairs(shape):
     # squares of the vectors' entries do not depend on their signs; columns past k are any completion
     check(lambda m, a: (lambda u, s, vh: ((u[..., :3] ** 2) * s[..., None, :], vh[..., :3, :] ** 2))(
-        *m.linalg.svd(a, full_matrices=True)), [shape], atol=1e-4, grad_atol=1e-3)
+        *m.linalg.svd(a, full_matrices=True)), [shape], atol=1e-4, grad_atol=1e-3, grad_rtol=2e-3)

@@ -66,8 +66,9 @@ def test_cond(p):
 
 @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 4, 4), (2, 5, 3)])
 def test_pinv(shape):
-    check(lambda m, a: m.linalg.pinv(a), [shape], atol=1e-4, grad_atol=1e-3)
-    check(lambda m, a: m.pinverse(a), [shape], atol=1e-4, grad_atol=1e-3)
+    # float32 gradients of a pseudo-inverse carry its condition number: compared to 0.2%
+    check(lambda m, a: m.linalg.pinv(a), [shape], atol=1e-4, grad_atol=1e-3, grad_rtol=2e-3)
+    check(lambda m, a: m.pinverse(a), [shape], atol=1e-4, grad_atol=1e-3, grad_rtol=2e-3)
 
 
 def test_pinv_tolerances_and_hermitian():
@@ -76,7 +77,8 @@ def test_pinv_tolerances_and_hermitian():
     check(lambda m, a: m.linalg.pinv(a), [a], grad=False, atol=1e-8)
     check(lambda m, a: m.linalg.pinv(a, atol=0.5), [a], grad=False, atol=1e-8)
     check(lambda m, a: m.linalg.pinv(a, rtol=0.3), [a], grad=False, atol=1e-8)
-    check(lambda m, a: m.linalg.pinv(a + a.mT, hermitian=True), [(2, 4, 4)], atol=1e-4, grad_atol=1e-3)
+    check(lambda m, a: m.linalg.pinv(a + a.mT, hermitian=True), [(2, 4, 4)], atol=1e-4, grad_atol=1e-3,
+          grad_rtol=2e-3)
     check(lambda m, a: m.linalg.matrix_rank(a), [a], grad=False)
     check(lambda m, a: m.linalg.matrix_rank(a, hermitian=True), [a @ a.T], grad=False)
     check(lambda m, a: m.linalg.matrix_rank(a, atol=1.0, rtol=0.1), [(3, 4, 4)], grad=False)
@@ -99,8 +101,9 @@ def test_matrix_power(n):
 
 @pytest.mark.parametrize("shape,scale", [((3, 3), 1.0), ((2, 4, 4), 3.0), ((1, 1), 1.0), ((0, 2, 2), 1.0)])
 def test_matrix_exp(shape, scale):
-    check(lambda m, a: m.linalg.matrix_exp(a * scale), [shape], rtol=1e-4, atol=1e-4, grad_rtol=1e-3)
-    check(lambda m, a: m.matrix_exp(a * scale), [shape], rtol=1e-4, atol=1e-4, grad_rtol=1e-3)
+    atol = 1e-4 * scale ** 4  # float32 entries next to ones in the thousands (scale 3) keep fewer digits
+    check(lambda m, a: m.linalg.matrix_exp(a * scale), [shape], rtol=1e-4, atol=atol, grad_rtol=1e-3)
+    check(lambda m, a: m.matrix_exp(a * scale), [shape], rtol=1e-4, atol=atol, grad_rtol=1e-3)
 
 
 def test_cross_multi_dot_vecdot_vander():

@@ -32,6 +32,13 @@ def test_aliases_and_methods():
                         m.slogdet(well(m, a)), well(m, a).logdet()), [(2, 3, 3)], rtol=1e-4, atol=1e-5)
 
 
+def test_logdet_of_negative_determinants():
+    a = rand((2, 3, 3)) * 0.1 + np.eye(3, dtype=np.float32)
+    a[0] = -a[0]  # det(-B) = -det(B) < 0 for 3 x 3: nan there, with a zero gradient
+    assert np.linalg.det(a[0]) < 0 < np.linalg.det(a[1])
+    check(lambda m, a: m.logdet(a), [a], rtol=1e-4)
+
+
 def test_det_of_singular_matrix_has_the_adjugate_gradient():
     """det is 0 at a rank-3 matrix and its derivative there is the (nonzero) cofactor matrix, which
     Ember returns; PyTorch 2.13 returns zeros here, so finite differences are the reference."""
