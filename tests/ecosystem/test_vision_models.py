@@ -14,9 +14,9 @@ import ember
 from ember.vision import models
 
 # Output comparisons, on inputs small enough for the CPU (each model pools them down to 1x1 or adapts them).
-COMPARED = {"resnet18": 64, "resnet34": 32, "resnet50": 64, "vgg11": 32, "vgg11_bn": 32, "alexnet": 64,
+COMPARED = {"resnet18": 64, "resnet34": 32, "resnet50": 64, "vgg11_bn": 32, "alexnet": 64,
             "mobilenet_v2": 32, "squeezenet1_0": 64, "squeezenet1_1": 64, "densenet121": 32}
-KEYS_ONLY = ["vgg16", "vgg16_bn", "resnet101", "densenet169"]
+KEYS_ONLY = ["vgg11", "vgg16", "vgg16_bn", "resnet101", "densenet169"]
 
 SCRIPT = r"""
 import json, sys, numpy as np, torch, torchvision
