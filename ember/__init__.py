@@ -37,7 +37,8 @@ from ._runtime import (are_deterministic_algorithms_enabled, compile, get_float3
 from .version import __version__  # noqa: E402
 
 # Loaded on first use: subpackages by name, and functions by the module that holds them.
-_SUBMODULES = frozenset({"backends", "compat", "cuda", "hub", "nn", "onnx", "optim", "serialization", "utils", "vision"})
+_SUBMODULES = frozenset({"backends", "compat", "cuda", "hub", "nn", "onnx", "optim", "serialization", "utils",
+                         "vision"})
 _FUNCTIONS = {"load": "serialization", "save": "serialization"}
 
 
