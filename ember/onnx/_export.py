@@ -1,5 +1,5 @@
 """``export``: run the model once on example inputs, record its ops, write them as an ONNX model."""
-import io
+import contextlib
 import os
 
 import numpy as np
@@ -7,7 +7,7 @@ import numpy as np
 from .._tensor import Tensor
 from ..autograd import no_grad
 from ._converters import CONVERTERS
-from ._trace import tracing
+from ._trace import module_scopes, tracing
 
 DEFAULT_OPSET = 18
 MIN_OPSET = 13
@@ -25,12 +25,13 @@ class _Graph:
 
         self.onnx, self.trace, self.opset = onnx, trace, opset
         self.nodes = []
+        self.scope = ""  # the module path of the step being converted, which prefixes its nodes' names
         self._count = 0
 
     def node(self, op_type, inputs, outputs, **attrs):
         self._count += 1
         self.nodes.append(self.onnx.helper.make_node(op_type, list(inputs), list(outputs),
-                                                     name=f"/{op_type}_{self._count}", **attrs))
+                                                     name=f"{self.scope}/{op_type}_{self._count}", **attrs))
 
     def const(self, array):
         return self.trace.array_name(np.asarray(array))
@@ -74,7 +75,8 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=N
     if hasattr(model, "eval"):
         model.eval()
     try:
-        with no_grad(), tracing(state) as trace:
+        with no_grad(), tracing(state) as trace, \
+                (module_scopes(model, trace) if hasattr(model, "named_modules") else contextlib.nullcontext()):
             for a, name in zip(args, input_names):
                 trace.name_input(a, name)
             result = model(*args, **(kwargs or {}))
@@ -88,6 +90,7 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=N
         convert = next((CONVERTERS[c.__name__] for c in step.op.__mro__ if c.__name__ in CONVERTERS), None)
         if convert is None:
             g.unsupported(step, f"Ember's exporter knows {', '.join(sorted(CONVERTERS))}")
+        g.scope = step.scope
         convert(g, step)
     output_names = list(output_names or [])
     output_names += [f"output_{i}" for i in range(len(output_names), len(results))]

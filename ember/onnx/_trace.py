@@ -16,6 +16,7 @@ from .._tensor import Tensor
 
 @dataclasses.dataclass
 class Step:
+    scope: str  # the path of the module that ran the op ("/layer1/0/conv1"), "" at the top
     op: type
     inputs: list  # value names, None where the op got None, or the constant itself
     params: dict
@@ -34,6 +35,13 @@ class Trace:
         self._written = {}  # id(tensor) -> (result, version before the op): what an in-place op wrote into it
         self._alive = []  # every traced tensor, so that ids stay unique while tracing
         self._count = 0
+        self.scopes = [""]
+
+    def enter(self, module_name):
+        self.scopes.append("/" + module_name.replace(".", "/"))
+
+    def leave(self):
+        self.scopes.pop()
 
     def name_input(self, tensor, name):
         self._bind(tensor, name)
@@ -71,7 +79,7 @@ class Trace:
     def record(self, op, inputs, params, result):
         outs = list(result) if isinstance(result, tuple) else [result]
         names = [self._fresh(op.__name__) for _ in outs]
-        step = Step(op, [self.name(t) for t in inputs], params, names, list(inputs), outs)
+        step = Step(self.scopes[-1], op, [self.name(t) for t in inputs], params, names, list(inputs), outs)
         for t, n in zip(outs, names):
             self._bind(t, n)
         if inputs and isinstance(inputs[0], Tensor):
@@ -84,6 +92,21 @@ _PLAIN_APPLY = Op.__dict__["apply"]
 
 def active():
     return Op.__dict__["apply"] is not _PLAIN_APPLY
+
+
+@contextlib.contextmanager
+def module_scopes(model, trace):
+    """Hooks on ``model``'s submodules that keep ``trace.scopes`` at the module running now."""
+    handles = []
+    for name, module in model.named_modules():
+        if name:
+            handles.append(module.register_forward_pre_hook(lambda m, args, name=name: trace.enter(name)))
+            handles.append(module.register_forward_hook(lambda m, args, out: trace.leave()))
+    try:
+        yield
+    finally:
+        for h in handles:
+            h.remove()
 
 
 @contextlib.contextmanager

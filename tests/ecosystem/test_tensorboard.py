@@ -153,3 +153,17 @@ def test_missing_tensorboardx_names_the_extra(monkeypatch):
             "except ImportError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out == "ember.utils.tensorboard needs tensorboardX: pip install 'ember[tensorboard]'\n"
+
+
+def test_add_graph_shows_the_traced_ops_grouped_by_module(tmp_path):
+    pytest.importorskip("onnx", reason="add_graph traces with the ONNX exporter ('onnx' extra)")
+    from ember.utils.tensorboard import SummaryWriter
+
+    model = ember.nn.Sequential(ember.nn.Conv2d(3, 4, 3), ember.nn.ReLU(), ember.nn.Flatten(), ember.nn.Linear(16, 2))
+    with SummaryWriter(tmp_path) as w:
+        w.add_graph(model, ember.randn(1, 3, 4, 4))
+    graph = _read(tmp_path).Graph()
+    ops = [(n.name.split("/")[0], n.op) for n in graph.node]
+    assert ops == [("input", "IO Node"), ("0", "Conv"), ("1", "Relu"), ("2", "Reshape"), ("3", "Gemm"),
+                   ("output", "IO Node")]
+    assert [list(n.input) for n in graph.node[1:]] == [[graph.node[i].name] for i in range(5)]

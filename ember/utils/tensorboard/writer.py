@@ -99,6 +99,13 @@ class SummaryWriter(tensorboardX.SummaryWriter):
                 w.add_scalar(k, _plain(v), global_step)
 
 
+    def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
+        """The ops ``model`` runs on ``input_to_model`` (a Tensor or a tuple of them), traced by the ONNX
+        exporter: it needs the ``onnx`` package, and the ops ``ember.onnx`` can export."""
+        from ._graph import graph_def
+
+        self._get_file_writer().add_onnx_graph(graph_def(model, input_to_model, verbose))
+
 
 def _set_discrete_domains(exp, hparam_dict, domains):
     """Adds each hyperparameter's listed values to the experiment summary tensorboardX built."""
