@@ -9,6 +9,7 @@ import dataclasses
 import enum
 import fnmatch
 import functools
+import sys
 import warnings
 
 from ... import hub
@@ -45,6 +46,9 @@ class WeightsEnum(enum.Enum):
     def __repr__(self):
         return f"{self.__class__.__name__}.{self._name_}"
 
+    def __reduce_ex__(self, protocol):  # by name: the values hold functions, which do not compare equal
+        return getattr, (self.__class__, self._name_)
+
     url = property(lambda self: self.value.url)
     transforms = property(lambda self: self.value.transforms)
     meta = property(lambda self: self.value.meta)
@@ -54,6 +58,13 @@ def imagenet(url, resize_size=256):
     """The ``Weights`` of an ImageNet classifier: resize, crop 224, normalise with ImageNet's statistics."""
     return Weights(url, functools.partial(_classification_preset, resize_size=resize_size),
                    {"num_classes": 1000, "min_size": (1, 1)})
+
+
+def imagenet_v1(enum_name, file):
+    """A weight enum whose one member, ``IMAGENET1K_V1`` (also ``DEFAULT``), is torchvision's ``file``."""
+    v1 = imagenet("https://download.pytorch.org/models/" + file)
+    caller = sys._getframe(1).f_globals["__name__"]  # the enum belongs to the module that names it (pickle)
+    return WeightsEnum(enum_name, {"IMAGENET1K_V1": v1, "DEFAULT": v1}, module=caller)
 
 
 def _classification_preset(resize_size, crop_size=224):

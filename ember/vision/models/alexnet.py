@@ -1,6 +1,6 @@
 """AlexNet (Krizhevsky et al., 2012; the "one weird trick" variant torchvision publishes)."""
 from ... import nn
-from ._api import WeightsEnum, builder, imagenet
+from ._api import builder, imagenet_v1
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -27,9 +27,7 @@ class AlexNet(nn.Module):
         return self.classifier(self.avgpool(self.features(x)).flatten(1))
 
 
-class AlexNet_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet("https://download.pytorch.org/models/alexnet-owt-7be5be79.pth")
-    DEFAULT = IMAGENET1K_V1
+AlexNet_Weights = imagenet_v1("AlexNet_Weights", "alexnet-owt-7be5be79.pth")
 
 
 @builder(AlexNet_Weights)

@@ -3,7 +3,7 @@ import collections
 import re
 
 from ... import cat, nn
-from ._api import WeightsEnum, builder, imagenet
+from ._api import builder, imagenet_v1
 
 __all__ = ["DenseNet", "DenseNet121_Weights", "DenseNet161_Weights", "DenseNet169_Weights", "DenseNet201_Weights",
            "densenet121", "densenet161", "densenet169", "densenet201"]
@@ -90,15 +90,11 @@ def _rename_old_keys(state_dict):
     return collections.OrderedDict((_OLD_KEY.sub(r"\1\2", k), v) for k, v in state_dict.items())
 
 
-def _weights(name, file):
-    members = {"IMAGENET1K_V1": imagenet("https://download.pytorch.org/models/" + file)}
-    return WeightsEnum(name, {**members, "DEFAULT": members["IMAGENET1K_V1"]})
 
-
-DenseNet121_Weights = _weights("DenseNet121_Weights", "densenet121-a639ec97.pth")
-DenseNet161_Weights = _weights("DenseNet161_Weights", "densenet161-8d451a50.pth")
-DenseNet169_Weights = _weights("DenseNet169_Weights", "densenet169-b2777c0a.pth")
-DenseNet201_Weights = _weights("DenseNet201_Weights", "densenet201-c1103571.pth")
+DenseNet121_Weights = imagenet_v1("DenseNet121_Weights", "densenet121-a639ec97.pth")
+DenseNet161_Weights = imagenet_v1("DenseNet161_Weights", "densenet161-8d451a50.pth")
+DenseNet169_Weights = imagenet_v1("DenseNet169_Weights", "densenet169-b2777c0a.pth")
+DenseNet201_Weights = imagenet_v1("DenseNet201_Weights", "densenet201-c1103571.pth")
 
 
 @builder(DenseNet121_Weights, rename=_rename_old_keys)

@@ -1,6 +1,6 @@
 """ResNet (He et al., 2015), with torchvision's layer names so its weight files load as they are."""
 from ... import nn
-from ._api import WeightsEnum, builder, imagenet
+from ._api import WeightsEnum, builder, imagenet, imagenet_v1
 
 __all__ = ["ResNet", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights", "ResNet101_Weights",
            "ResNet152_Weights", "resnet18", "resnet34", "resnet50", "resnet101", "resnet152"]
@@ -123,14 +123,8 @@ class ResNet(nn.Module):
 _URL = "https://download.pytorch.org/models/"
 
 
-class ResNet18_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet(_URL + "resnet18-f37072fd.pth")
-    DEFAULT = IMAGENET1K_V1
-
-
-class ResNet34_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet(_URL + "resnet34-b627a593.pth")
-    DEFAULT = IMAGENET1K_V1
+ResNet18_Weights = imagenet_v1("ResNet18_Weights", "resnet18-f37072fd.pth")
+ResNet34_Weights = imagenet_v1("ResNet34_Weights", "resnet34-b627a593.pth")
 
 
 class ResNet50_Weights(WeightsEnum):

@@ -1,6 +1,6 @@
 """SqueezeNet 1.0 and 1.1 (Iandola et al., 2016): Fire modules squeeze with 1x1, expand with 1x1 and 3x3."""
 from ... import cat, nn
-from ._api import WeightsEnum, builder, imagenet
+from ._api import builder, imagenet_v1
 
 __all__ = ["SqueezeNet", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights", "squeezenet1_0", "squeezenet1_1"]
 
@@ -56,14 +56,8 @@ class SqueezeNet(nn.Module):
         return self.classifier(self.features(x)).flatten(1)
 
 
-class SqueezeNet1_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet("https://download.pytorch.org/models/squeezenet1_0-b66bff10.pth")
-    DEFAULT = IMAGENET1K_V1
-
-
-class SqueezeNet1_1_Weights(WeightsEnum):
-    IMAGENET1K_V1 = imagenet("https://download.pytorch.org/models/squeezenet1_1-b8a52dc0.pth")
-    DEFAULT = IMAGENET1K_V1
+SqueezeNet1_0_Weights = imagenet_v1("SqueezeNet1_0_Weights", "squeezenet1_0-b66bff10.pth")
+SqueezeNet1_1_Weights = imagenet_v1("SqueezeNet1_1_Weights", "squeezenet1_1-b8a52dc0.pth")
 
 
 @builder(SqueezeNet1_0_Weights)

@@ -1,6 +1,6 @@
 """VGG (Simonyan & Zisserman, 2014), with and without batch norm, in torchvision's layout."""
 from ... import nn
-from ._api import WeightsEnum, builder, imagenet
+from ._api import builder, imagenet_v1
 
 __all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_BN_Weights", "VGG16_Weights",
            "VGG16_BN_Weights", "VGG19_Weights", "VGG19_BN_Weights", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn",
@@ -53,19 +53,15 @@ def make_layers(cfg, batch_norm=False):
     return nn.Sequential(*layers)
 
 
-def _weights(name, file):
-    members = {"IMAGENET1K_V1": imagenet("https://download.pytorch.org/models/" + file)}
-    return WeightsEnum(name, {**members, "DEFAULT": members["IMAGENET1K_V1"]})
 
-
-VGG11_Weights = _weights("VGG11_Weights", "vgg11-8a719046.pth")
-VGG11_BN_Weights = _weights("VGG11_BN_Weights", "vgg11_bn-6002323d.pth")
-VGG13_Weights = _weights("VGG13_Weights", "vgg13-19584684.pth")
-VGG13_BN_Weights = _weights("VGG13_BN_Weights", "vgg13_bn-abd245e5.pth")
-VGG16_Weights = _weights("VGG16_Weights", "vgg16-397923af.pth")
-VGG16_BN_Weights = _weights("VGG16_BN_Weights", "vgg16_bn-6c64b313.pth")
-VGG19_Weights = _weights("VGG19_Weights", "vgg19-dcbb9e9d.pth")
-VGG19_BN_Weights = _weights("VGG19_BN_Weights", "vgg19_bn-c79401a0.pth")
+VGG11_Weights = imagenet_v1("VGG11_Weights", "vgg11-8a719046.pth")
+VGG11_BN_Weights = imagenet_v1("VGG11_BN_Weights", "vgg11_bn-6002323d.pth")
+VGG13_Weights = imagenet_v1("VGG13_Weights", "vgg13-19584684.pth")
+VGG13_BN_Weights = imagenet_v1("VGG13_BN_Weights", "vgg13_bn-abd245e5.pth")
+VGG16_Weights = imagenet_v1("VGG16_Weights", "vgg16-397923af.pth")
+VGG16_BN_Weights = imagenet_v1("VGG16_BN_Weights", "vgg16_bn-6c64b313.pth")
+VGG19_Weights = imagenet_v1("VGG19_Weights", "vgg19-dcbb9e9d.pth")
+VGG19_BN_Weights = imagenet_v1("VGG19_BN_Weights", "vgg19_bn-c79401a0.pth")
 
 
 def _vgg(cfg, batch_norm, **kwargs):
