@@ -75,11 +75,8 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=N
     if hasattr(model, "eval"):
         model.eval()
     try:
-        with no_grad(), tracing(state) as trace, \
-                (module_scopes(model, trace) if hasattr(model, "named_modules") else contextlib.nullcontext()):
-            for a, name in zip(args, input_names):
-                trace.name_input(a, name)
-            result = model(*args, **(kwargs or {}))
+        trace, result = _run(model, args, kwargs, input_names, state)
+        _check_constants(trace, _run(model, _perturbed(args), kwargs, input_names, state)[0])
     finally:
         if was_training:
             model.train()
@@ -109,6 +106,39 @@ def export(model, args=(), f=None, *, kwargs=None, export_params=True, verbose=N
         f.write(data)
     return None
 
+
+def _run(model, args, kwargs, input_names, state):
+    with no_grad(), tracing(state) as trace, \
+            (module_scopes(model, trace) if hasattr(model, "named_modules") else contextlib.nullcontext()):
+        for a, name in zip(args, input_names):
+            trace.name_input(a, name)
+        return trace, model(*args, **(kwargs or {}))
+
+
+def _perturbed(args):
+    """Other inputs of the same shapes: floating ones moved by random noise, others as they are."""
+    rng = np.random.default_rng(0)
+    return tuple(Tensor._wrap(a._data + rng.standard_normal(a.shape).astype(a._data.dtype) * (a._data.std() + 1))
+                 if a.dtype.is_floating_point else a for a in args)
+
+
+def _check_constants(trace, other):
+    """Refuse a trace whose constants change with the input: some value came from the input by a path the
+    trace cannot see (a function computing outside Ember's ops, ``.numpy()``, ``.item()``), and the file
+    would hold this input's value of it. Ops that differ between the runs (control flow that depends on the
+    data) leave nothing to compare."""
+    if [s.op for s in trace.steps] != [s.op for s in other.steps]:
+        return
+    changed = {name for (name, a), b in zip(trace.constants.items(), other.constants.values())
+               if name not in trace.state_names and (a.shape != b.shape or not np.array_equal(a, b, equal_nan=True))}
+    for step, again in zip(trace.steps, other.steps):
+        for x, y in zip(step.inputs, again.inputs):
+            if x in changed if isinstance(x, str) else (x is not None and not np.array_equal(x, y, equal_nan=True)):
+                raise UnsupportedOperatorError(
+                    f"Exporting the model is not supported: an input of '{step.op.__name__}' in "
+                    f"{step.scope or 'the top module'} depends on the model's input through a computation the "
+                    "exporter cannot trace (an Ember function that works outside the op layer such as argmax or "
+                    "nonzero, or a round trip through .numpy()/.item()); it would be written as a constant.")
 
 def _rename(nodes, old, new):
     for node in nodes:

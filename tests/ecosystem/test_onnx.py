@@ -130,3 +130,33 @@ def test_bad_arguments():
     with pytest.raises(TypeError, match="args must be a Tensor or a tuple of Tensors"):
         ember.onnx.export(nn.ReLU(), ([1.0],), io.BytesIO())
     assert not ember.onnx.is_in_onnx_export()
+
+
+class Untraceable(nn.Module):
+    def __init__(self, how):
+        super().__init__()
+        self.how = how
+
+    def forward(self, x):
+        if self.how == "item":
+            return x * x.sum().item()
+        if self.how == "numpy":
+            return x + ember.tensor(x.numpy().max(axis=1, keepdims=True))
+        return x + x.argmax(dim=1, keepdim=True).float()
+
+
+@pytest.mark.parametrize("how", ["item", "numpy", "argmax"])
+def test_values_the_trace_cannot_see_are_refused_not_baked_in(how):
+    with pytest.raises(ember.onnx.UnsupportedOperatorError, match="depends on the model's input through a "
+                                                                  "computation the exporter cannot trace"):
+        _export(Untraceable(how), ember.randn(3, 4))
+
+
+def test_constants_made_inside_forward_are_exported():
+    class Offset(nn.Module):
+        def forward(self, x):
+            return x + ember.arange(4.0) * 0.5 - ember.ones(4)
+
+    x = ember.randn(3, 4)
+    (got,) = _run(_export(Offset(), x), {"input_0": x.numpy()})
+    np.testing.assert_allclose(got, _ember(Offset(), x), rtol=1e-6)
