@@ -5,10 +5,10 @@ format; Ember's part is PyTorch's signatures and turning Ember tensors into
 arrays. Install it with ``pip install 'ember[tensorboard]'``.
 """
 try:
-    import tensorboardX as _tbx
-except ImportError:
+    from .writer import SummaryWriter
+except ModuleNotFoundError as e:
+    if e.name != "tensorboardX":
+        raise
     raise ImportError("ember.utils.tensorboard needs tensorboardX: pip install 'ember[tensorboard]'") from None
-
-from .writer import SummaryWriter
 
 __all__ = ["SummaryWriter"]
