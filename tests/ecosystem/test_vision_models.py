@@ -134,3 +134,22 @@ def test_weights_transforms_prepare_an_image():
     image = Image.fromarray(np.random.default_rng(0).integers(0, 256, (300, 400, 3), dtype=np.uint8))
     batch = models.ResNet18_Weights.DEFAULT.transforms()(image)
     assert batch.shape == (3, 224, 224) and batch.dtype == ember.float32
+
+
+def test_densenet_files_with_the_published_old_key_names_load(reference, tmp_path, monkeypatch):
+    """torchvision's published DenseNet files predate batch norm's ``num_batches_tracked`` and name layers
+    ``denselayer1.norm.1``, not ``norm1``."""
+    import re
+
+    out, _ = reference
+    old = {re.sub(r"(denselayer\d+\.(?:norm|relu|conv))([12])\.", r"\1.\2.", k): v
+           for k, v in ember.load(out / "densenet121.pth").items() if not k.endswith("num_batches_tracked")}
+    assert "features.denseblock1.denselayer1.norm.1.weight" in old
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+    (tmp_path / "hub" / "checkpoints").mkdir(parents=True)
+    ember.save(old, tmp_path / "hub" / "checkpoints" / "densenet121-a639ec97.pth")
+    model = models.densenet121(weights=models.DenseNet121_Weights.IMAGENET1K_V1).eval()
+    with ember.no_grad():
+        got = model(ember.tensor(np.load(out / "densenet121.in.npy"))).numpy()
+    want = np.load(out / "densenet121.out.npy")
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * np.abs(want).max())
