@@ -39,7 +39,8 @@ from .version import __version__  # noqa: E402
 
 # Loaded on first use: subpackages by name, and functions by the module that holds them.
 _SUBMODULES = frozenset({"accelerator", "amp", "backends", "compat", "cuda", "distributed", "distributions", "fft",
-                         "linalg", "multiprocessing", "nn", "optim", "serialization", "special", "utils", "vision"})
+                         "hub", "linalg", "multiprocessing", "nn", "onnx", "optim", "serialization", "special",
+                         "utils", "vision"})
 _FUNCTIONS = {"load": "serialization", "save": "serialization", "autocast": "amp", "bfloat16": "amp",
               "is_autocast_enabled": "amp", "get_autocast_dtype": "amp", "set_autocast_enabled": "amp",
               "set_autocast_dtype": "amp", "is_autocast_available": "amp",

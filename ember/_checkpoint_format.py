@@ -2,8 +2,11 @@
 
 A file is 8 bytes (the little-endian length of a JSON header), the header, then
 the raw tensor bytes packed back to back. The header maps tensor keys to dtype,
-shape and byte offsets, so any safetensors reader can read the tensors. Under
-``__metadata__`` it holds:
+shape and byte offsets, so any safetensors reader can read the tensors. A
+tensor's key is where it sits in the saved object: a state_dict's own names
+(``fc.weight``), dotted paths for nested checkpoints (``model.fc.weight``,
+``optimizer.state.0.exp_avg``). Under ``__metadata__`` (string values only, as
+safetensors requires) it holds:
 
 - ``format`` and ``version``: what wrote the file;
 - ``structure``: the saved object as JSON: dicts (int keys kept as ints),
@@ -11,6 +14,10 @@ shape and byte offsets, so any safetensors reader can read the tensors. Under
 - ``sha256``: the digest of the whole file, computed while the 64 hex digits
   of the digest itself read '0'. Any flipped bit, in the header or the data,
   is caught.
+
+A plain safetensors file (no Ember metadata: from the ``safetensors`` library,
+from Hugging Face) reads as an ordered dict of its tensors, bfloat16 widened to
+float32 (Ember has no bfloat16; the widening is exact).
 
 Reading parses JSON and copies bytes; nothing in the file is executed. Every
 size the header claims is checked against the file's own size before
@@ -35,6 +42,7 @@ _ST_DTYPES = {"float32": "F32", "float64": "F64", "float16": "F16", "int64": "I6
               # NumPy arrays in a checkpoint (np.random.get_state()) may also be unsigned:
               "uint16": "U16", "uint32": "U32", "uint64": "U64"}
 _NP_DTYPES = {v: np.dtype(k).newbyteorder("<") for k, v in _ST_DTYPES.items()}
+_NP_DTYPES["BF16"] = np.dtype("<u2")  # read from plain safetensors files only, widened to float32
 _MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit
 _DIGEST_FIELD = b'"sha256":"'
 _ZERO_DIGEST = "0" * 64
@@ -49,11 +57,12 @@ class CheckpointError(RuntimeError):
 
 class _Writer:
     """Collects the arrays of one object as it is encoded; one key per distinct tensor, so an object
-    saved twice (tied weights) is stored once and loads back as one object."""
+    saved twice (tied weights) is stored once, under its first name, and loads back as one object."""
 
     def __init__(self):
         self.keys = {}
         self.arrays = []
+        self.names = {"__metadata__"}  # the header's keys so far
         self.open = set()  # ids of the containers being encoded: meeting one again is a cycle
         self._alive = []  # keeps keyed objects alive, so their ids stay unique while encoding
 
@@ -64,15 +73,28 @@ class _Writer:
             if not array.flags.c_contiguous:
                 array = array.copy(order="C")
             if array.dtype.name not in _ST_DTYPES:
-                raise TypeError(f"ember.save cannot store an array of dtype {array.dtype} at {path or 'top level'}")
-            key = self.keys[id(obj)] = str(len(self.arrays))
+                raise TypeError(f"ember.save cannot store an array of dtype {array.dtype} at {_where(path)}")
+            key = self.keys[id(obj)] = self._name(path)
             self.arrays.append((key, array.astype(array.dtype.newbyteorder("<"), copy=False)))
             self._alive.append(obj)
         return key
 
+    def _name(self, path):
+        """The tensor's dotted path, or a number where that is empty or taken (``{"a.b": x, "a": {"b": y}}``)."""
+        name, n = ".".join(map(str, path)), len(self.arrays)
+        while not name or name in self.names:
+            name, n = str(n), n + 1
+        self.names.add(name)
+        return name
+
+
+def _where(path):
+    """``path`` as it reads in an error message: ``['model'][0]``."""
+    return "".join(f"[{k!r}]" for k in path) or "top level"
+
 
 def _encode(obj, w, path):
-    """The JSON structure of ``obj``, its tensors collected by ``w``; ``path`` names ``obj`` in errors."""
+    """The JSON structure of ``obj``, its tensors collected by ``w``; ``path`` is the keys leading to ``obj``."""
     if isinstance(obj, Tensor):
         out = {"__tensor__": w.key(obj, obj._data, path)}
         if obj.requires_grad:
@@ -93,7 +115,7 @@ def _encode(obj, w, path):
         return {"__dtype__": obj.name}
     if isinstance(obj, (dict, list, tuple)):
         if id(obj) in w.open:
-            raise TypeError(f"ember.save: the object at {path or 'top level'} contains itself; checkpoints hold "
+            raise TypeError(f"ember.save: the object at {_where(path)} contains itself; checkpoints hold "
                             "trees of values, not reference cycles")
         w.open.add(id(obj))
         try:
@@ -101,7 +123,7 @@ def _encode(obj, w, path):
         finally:
             w.open.discard(id(obj))
     hint = " (save its state_dict() instead)" if hasattr(obj, "state_dict") else ""
-    raise TypeError(f"ember.save cannot store an object of type {type(obj).__name__} at {path or 'top level'}"
+    raise TypeError(f"ember.save cannot store an object of type {type(obj).__name__} at {_where(path)}"
                     f"{hint}: checkpoints hold tensors, numbers, strings, None, and dicts/lists/tuples of them "
                     "(no code)")
 
@@ -114,17 +136,17 @@ def _encode_container(obj, w, path):
                 k = int(k)
             elif not isinstance(k, (str, int)):
                 raise TypeError(f"ember.save: dict keys must be str or int, got {type(k).__name__} key {k!r} at "
-                                f"{path or 'top level'}")
-            items.append([k, _encode(v, w, f"{path}[{k!r}]")])
+                                f"{_where(path)}")
+            items.append([k, _encode(v, w, (*path, k))])
         return {"__ordered__" if isinstance(obj, collections.OrderedDict) else "__dict__": items}
-    items = [_encode(v, w, f"{path}[{i}]") for i, v in enumerate(obj)]
+    items = [_encode(v, w, (*path, i)) for i, v in enumerate(obj)]
     return items if isinstance(obj, list) else {"__tuple__": items}
 
 
 def serialize(obj):
     """The bytes of ``obj``'s checkpoint file, as a list of buffers to write in order."""
     w = _Writer()
-    structure = _encode(obj, w, "")
+    structure = _encode(obj, w, ())
     header, offset = {}, 0
     for key, array in w.arrays:
         header[key] = {"dtype": _ST_DTYPES[array.dtype.name], "shape": list(array.shape),
@@ -162,7 +184,11 @@ def parse(buf, name):
         header = json.loads(head)
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise CheckpointError(f"{name}: not an Ember checkpoint (its header is not valid JSON)") from None
-    meta = header.get("__metadata__") if isinstance(header, dict) else None
+    if not isinstance(header, dict):
+        raise CheckpointError(f"{name}: not an Ember checkpoint (its header is JSON but not an object)")
+    meta = header.get("__metadata__")
+    if meta is None or (isinstance(meta, dict) and "structure" not in meta and meta.get("format") != FORMAT):
+        return _plain(buf, header, n, name)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{name}: not an Ember checkpoint (its header has no '{FORMAT}' format marker; "
                               "a bare safetensors file or another format?)")
@@ -179,6 +205,24 @@ def parse(buf, name):
         return _Decoder(arrays).decode(json.loads(meta["structure"]))
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as e:
         raise CheckpointError(f"{name}: corrupt checkpoint structure ({type(e).__name__}: {e})") from None
+
+
+def _plain(buf, header, n, name):
+    """A safetensors file without Ember's metadata: its tensors by name, in the file's order."""
+    entries = _layout(header, len(buf) - 8 - n, name)
+    if not entries:
+        raise CheckpointError(f"{name}: not a checkpoint (a safetensors header without Ember's metadata and without "
+                              "tensors)")
+    out = collections.OrderedDict()
+    for key, dtype, shape, start in entries:
+        kind = header[key]["dtype"]
+        if kind in ("U16", "U32", "U64"):
+            raise CheckpointError(f"{name}: tensor {key!r} has dtype {kind}, which Ember does not support")
+        array = _array(buf, 8 + n + start, dtype, shape)
+        if kind == "BF16":  # bfloat16 is the top half of a float32
+            array = (array.astype(np.uint32) << 16).view(np.float32)
+        out[key] = Tensor._wrap(array)
+    return out
 
 
 def _layout(header, body_size, name):

@@ -1,11 +1,17 @@
 """``ember.save`` / ``ember.load``: checkpoints that store no code.
 
-``save`` writes Ember's format (``_checkpoint_format``: safetensors' layout,
-the object's structure as JSON, a SHA-256 of the whole file). ``load`` reads
-that, and PyTorch's ``.pt`` files (zip and legacy) through an unpickler that
-refuses every name outside a short allow-list (``_torch_import``). Anything
-else, truncated or corrupt, raises ``CheckpointError`` naming the file and the
-problem.
+``save`` writes Ember's format (``_checkpoint_format``): a safetensors file
+whose tensors are named as in the saved object (a state_dict's own keys), the
+object's structure as JSON in its metadata, a SHA-256 of the whole file. The
+``safetensors`` library and anything built on it read the tensors by name.
+``load`` reads that, plain safetensors files written by anyone, and PyTorch's
+``.pt`` files (zip and legacy) through an unpickler that refuses every name
+outside a short allow-list (``_torch_import``). Anything else, truncated or
+corrupt, raises ``CheckpointError`` naming the file and the problem.
+
+Loading never runs code from a file, so PyTorch's ``add_safe_globals`` /
+``safe_globals`` (which widen what ``weights_only`` unpickling may construct)
+are accepted and remembered but widen nothing here.
 
 A save to a path goes to a temporary file beside the target, is flushed and
 fsynced, then renamed over the target: a crash at any moment leaves either the
@@ -24,7 +30,8 @@ from . import _arraylib as B
 from ._checkpoint_format import CheckpointError, parse, serialize
 from ._tensor import Tensor
 
-__all__ = ["CheckpointError", "load", "save"]
+__all__ = ["CheckpointError", "add_safe_globals", "clear_safe_globals", "get_safe_globals", "load",
+           "load_state_dict", "safe_globals", "save"]
 
 _HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:64]
 
@@ -183,3 +190,52 @@ class _Mover:
                 return t
         dev = B.device(loc) if isinstance(loc, str) else loc
         return t if t.device == dev else t.to(dev)
+
+
+def load_state_dict(f, map_location=None):
+    """The flat ``{name: tensor}`` mapping in ``f`` (an Ember checkpoint of a state_dict, a plain
+    ``.safetensors`` file, or a PyTorch ``.pt`` state_dict), ready for ``Module.load_state_dict``."""
+    obj = load(f, map_location=map_location)
+    bad = next((k for k, v in obj.items() if not (isinstance(k, str) and isinstance(v, Tensor))), None) \
+        if isinstance(obj, dict) else None
+    if not isinstance(obj, dict) or bad is not None:
+        what = type(obj).__name__ if not isinstance(obj, dict) else f"a dict whose entry {bad!r} is not a named tensor"
+        raise TypeError(f"{_binary_name(f)} holds {what}, not a state_dict (load it with ember.load and pick the "
+                        "state_dict out of it)")
+    return obj
+
+
+def _binary_name(f):
+    return os.fspath(f) if isinstance(f, (str, os.PathLike)) else getattr(f, "name", "<file object>")
+
+
+# PyTorch's allow-list for weights_only unpickling. Ember builds only tensors and plain containers
+# whatever the list holds; it is kept so code that manages it runs unchanged.
+_safe_globals = []
+
+
+def add_safe_globals(safe_globals):
+    """Accepted for PyTorch's API; Ember's loading never constructs the listed classes."""
+    _safe_globals.extend(g for g in safe_globals if g not in _safe_globals)
+
+
+def get_safe_globals():
+    return list(_safe_globals)
+
+
+def clear_safe_globals():
+    _safe_globals.clear()
+
+
+class safe_globals:
+    """Context manager form of ``add_safe_globals``: the listed globals are remembered inside the block."""
+
+    def __init__(self, safe_globals):
+        self.globals = list(safe_globals)
+
+    def __enter__(self):
+        self.saved = get_safe_globals()
+        add_safe_globals(self.globals)
+
+    def __exit__(self, *exc):
+        _safe_globals[:] = self.saved

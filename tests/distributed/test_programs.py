@@ -10,7 +10,7 @@ import pytest
 
 from .launch import ember_run, env, finish, needs_mpi, start, write
 
-TVENV = "/tmp/tvenv/bin/python"
+TVENV = os.environ.get("EMBER_TORCHVISION_PYTHON", "/tmp/tvenv/bin/python")  # an interpreter with torch 2.14
 
 HOGWILD = """
     import argparse, json

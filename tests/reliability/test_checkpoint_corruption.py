@@ -131,16 +131,12 @@ def _npy():
     return out.getvalue()
 
 
-def _bare_safetensors():
-    head = json.dumps({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}).encode()
-    return struct.pack("<Q", len(head)) + head + bytes(4)
-
 
 FOREIGN = {
     "empty": b"", "one-byte": b"\x00", "png": b"\x89PNG\r\n\x1a\n" + bytes(64), "json": b'{"weights": [1, 2, 3]}',
     "text": b"hello, world\n" * 10, "random": random.Random(2).randbytes(4096), "zeros": bytes(4096),
     "ones": b"\xff" * 4096, "zip-of-text": _zip({"readme.txt": b"not a checkpoint"}), "empty-zip": _zip({}),
-    "gzip": gzip.compress(b"data" * 100), "tar": _tar(), "npy": _npy(), "bare-safetensors": _bare_safetensors(),
+    "gzip": gzip.compress(b"data" * 100), "tar": _tar(), "npy": _npy(),
     "elf": b"\x7fELF\x02\x01\x01" + bytes(100), "pdf": b"%PDF-1.7\n" + bytes(100), "pk-only": b"PK",
     "pickle-header-only": b"\x80\x02", "idx": b"\x00\x00\x08\x01\x00\x00\x00\x02\x07\x09",
 }
@@ -213,6 +209,44 @@ LYING = {
 def test_lying_headers_are_refused_before_allocating(tmp_path, name):
     with pytest.raises(CheckpointError, match="bad.pt: "):
         _load(tmp_path, LYING[name])
+
+
+def plain(entries, body=b"", meta=None):
+    """A safetensors file without Ember's metadata, as the safetensors library or Hugging Face write them."""
+    header = dict(entries, **({"__metadata__": meta} if meta is not None else {}))
+    head = json.dumps(header).encode()
+    return struct.pack("<Q", len(head)) + head + body
+
+
+PLAIN_LYING = {
+    "shape-terabytes": plain(_entry([2 ** 20, 2 ** 20, 2 ** 20], [0, 4]), bytes(4)),
+    "shape-negative": plain(_entry([-1, -4], [0, 16]), bytes(16)),
+    "offsets-beyond-file": plain(_entry([1000], [0, 4000]), bytes(4)),
+    "offsets-overlap": plain({**_entry([1], [0, 4]), "1": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}},
+                             bytes(4)),
+    "offsets-gap": plain(_entry([1], [4, 8]), bytes(8)),
+    "trailing-bytes": plain(_entry([1], [0, 4]), bytes(12)),
+    "truncated": plain(_entry([4], [0, 16]), bytes(12)),
+    "dtype-unknown": plain(_entry([1], [0, 1], "F8_E4M3"), bytes(1)),
+    "dtype-unsupported-u32": plain(_entry([1], [0, 4], "U32"), bytes(4)),
+    "no-tensors": plain({}),
+    "metadata-not-a-dict": plain(_entry([1], [0, 4]), bytes(4), meta=[1]),
+    "ember-structure-without-marker": plain(_entry([1], [0, 4]), bytes(4), meta={"structure": '{"__tensor__":"0"}'}),
+}
+
+
+@pytest.mark.parametrize("name", PLAIN_LYING)
+def test_lying_plain_safetensors_are_refused(tmp_path, name):
+    with pytest.raises(CheckpointError, match="bad.pt: "):
+        _load(tmp_path, PLAIN_LYING[name])
+
+
+def test_honest_plain_safetensors_load(tmp_path):
+    back = _load(tmp_path, plain({"w": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                                  "b": {"dtype": "I64", "shape": [], "data_offsets": [8, 16]}},
+                                 np.array([1.5, -2], np.float32).tobytes() + np.int64(7).tobytes(),
+                                 meta={"format": "pt"}))
+    assert list(back) == ["w", "b"] and back["w"].tolist() == [1.5, -2.0] and back["b"].item() == 7
 
 
 def test_crafted_files_load_when_honest(tmp_path):
