@@ -20,6 +20,7 @@ from .._ops.normalization import batch_norm, group_norm, layer_norm
 from .._ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
                             avg_pool1d, avg_pool2d, max_pool1d, max_pool2d)
 from .._ops.interpolate import interpolate
+from ._attention import multi_head_attention_forward, scaled_dot_product_attention
 from .._tensor import Tensor
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
 
 
 def sigmoid(input):

@@ -1,5 +1,6 @@
 """Activation layers: thin Modules over ``nn.functional``."""
 from .. import functional as F
+from .attention import MultiheadAttention  # noqa: F401 - where torch.nn.modules.activation has it
 from .module import Module
 
 
