@@ -21,6 +21,8 @@ from .._ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_m
                             avg_pool1d, avg_pool2d, max_pool1d, max_pool2d)
 from .._ops.interpolate import interpolate
 from ._attention import multi_head_attention_forward, scaled_dot_product_attention
+from ._functional_activation import *  # noqa: F401,F403
+from ._functional_activation import __all__ as _activation_all
 from .._tensor import Tensor
 
 __all__ = [
@@ -36,7 +38,7 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
-__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"]
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"] + _activation_all
 
 
 def sigmoid(input):
