@@ -12,10 +12,6 @@ class _InstanceNorm(_NormBase):
                  dtype=None):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
 
-    def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"track_running_stats={self.track_running_stats}")
-
     def forward(self, input):
         unbatched = self._spatial + 1
         if input.dim() not in (unbatched, unbatched + 1):
