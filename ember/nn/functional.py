@@ -23,6 +23,7 @@ from .._ops.interpolate import interpolate
 from ._attention import multi_head_attention_forward, scaled_dot_product_attention
 from ._functional_activation import *  # noqa: F401,F403
 from ._functional_activation import __all__ as _activation_all
+from ._functional_embedding_bag import embedding_bag
 from ._functional_layers import *  # noqa: F401,F403
 from ._functional_layers import __all__ as _layers_all
 from ._functional_loss import *  # noqa: F401,F403
@@ -42,7 +43,7 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
-__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward"] + _activation_all + _layers_all + _loss_all
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _activation_all + _layers_all + _loss_all
 
 
 def sigmoid(input):
