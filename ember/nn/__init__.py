@@ -2,6 +2,6 @@
 from . import functional, init
 from .modules import *  # noqa: F401,F403 - the layers, as torch.nn exports them
 from .modules import __all__ as _modules_all
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["Parameter", "Buffer", "functional", "init"] + _modules_all
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "functional", "init"] + _modules_all
