@@ -135,8 +135,7 @@ def _lazy_norm(base):
 
         def initialize_parameters(self, input):
             if self.has_uninitialized_params():
-                spatial = getattr(base, "_spatial", None)  # instance norms also take unbatched input
-                self.num_features = input.shape[0 if spatial is not None and input.dim() == spatial + 1 else 1]
+                self.num_features = input.shape[1]  # as PyTorch reads it, unbatched instance-norm input too
                 self._materialize(["weight", "bias", "running_mean", "running_var"], (self.num_features,), input)
                 self.reset_parameters()
 
