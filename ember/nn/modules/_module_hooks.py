@@ -38,10 +38,16 @@ class BackwardHookFunction(Op):
 class _BackwardCall:
     """The gradients of one call of a module with backward hooks, collected as backward reaches them."""
 
-    def __init__(self, module, n_inputs):
-        self.module, self.n_inputs = module, n_inputs
+    def __init__(self, module, n_inputs, args):
+        self.module, self.n_inputs, self.args = module, n_inputs, args
         self.grad_output = None
         self.inputs_need_grad = False
+
+    def finish(self, output):
+        outputs = _tensors_in(output)
+        if any(t.requires_grad for t in outputs):
+            output = _replace_tensors(output, iter(BackwardHookFunction.apply(*outputs, callback=self.on_outputs)))
+        return output
 
     def on_outputs(self, grads):
         for hook in list(self.module._backward_pre_hooks.values()):
@@ -66,6 +72,27 @@ class _BackwardCall:
                                        f"{len(result)}, but expected {len(grad_input)}")
                 grad_input = tuple(result)
         return grad_input
+
+
+class _NonFullCall:
+    """The deprecated kind: hooks on the node that made the output, seeing that node's gradients."""
+
+    def __init__(self, module, args):
+        self.module, self.args = module, args
+
+    def finish(self, output):
+        results = output if isinstance(output, tuple) else (output,)
+        nodes = {r.grad_fn for r in results if isinstance(r, Tensor) and r.grad_fn is not None}
+        if len(nodes) != 1:
+            return output
+        node = nodes.pop()
+        inputs = {t.grad_fn for t in _tensors_in(self.args) if t.grad_fn is not None}
+        if inputs != {e[0] for e in node.next_functions if e is not None}:
+            warnings.warn(_NON_FULL_MULTI_NODE, FutureWarning, stacklevel=4)
+        module = self.module
+        for hook in module._backward_hooks.values():
+            node.register_hook(lambda grad_inputs, grad_outputs, hook=hook: hook(module, grad_inputs, grad_outputs))
+        return output
 
 
 def _replace_tensors(value, replacements):
@@ -135,36 +162,20 @@ class ModuleHooks:
         self._use_backward_hooks("non-full")
         return self._register("_backward_hooks", hook)
 
-    def _call_with_backward_hooks(self, call, args, kwargs):
-        """Run ``call(*args, **kwargs)`` (forward and its forward hooks) with this module's backward hooks."""
+    def _backward_hooks_setup(self, args):
+        """After the forward pre-hooks: the inputs wrapped to catch their gradients (``.args``) and the
+        ``finish(output)`` that wraps the output after the forward hooks, as PyTorch orders them."""
         if not grad_mode.state.enabled:
-            return call(*args, **kwargs)
+            return None
         if self._backward_hooks_used == "non-full":
-            output = call(*args, **kwargs)
-            self._attach_non_full_hooks(args, output)
-            return output
+            return _NonFullCall(self, args)
         inputs = _tensors_in(args)
-        record = _BackwardCall(self, len(inputs))
+        record = _BackwardCall(self, len(inputs), args)
         record.inputs_need_grad = any(t.requires_grad for t in inputs)
         if record.inputs_need_grad and self._backward_hooks:
-            args = _replace_tensors(args, iter(BackwardHookFunction.apply(*inputs, callback=record.on_inputs)))
-        output = call(*args, **kwargs)
-        outputs = _tensors_in(output)
-        if any(t.requires_grad for t in outputs):
-            output = _replace_tensors(output, iter(BackwardHookFunction.apply(*outputs, callback=record.on_outputs)))
-        return output
-
-    def _attach_non_full_hooks(self, args, output):
-        results = output if isinstance(output, tuple) else (output,)
-        nodes = {r.grad_fn for r in results if isinstance(r, Tensor) and r.grad_fn is not None}
-        if len(nodes) != 1:
-            return
-        node = nodes.pop()
-        inputs = {t.grad_fn for t in _tensors_in(args) if t.grad_fn is not None}
-        if inputs != {e[0] for e in node.next_functions if e is not None}:
-            warnings.warn(_NON_FULL_MULTI_NODE, FutureWarning, stacklevel=3)
-        for hook in self._backward_hooks.values():
-            node.register_hook(lambda grad_inputs, grad_outputs, hook=hook: hook(self, grad_inputs, grad_outputs))
+            record.args = _replace_tensors(args, iter(BackwardHookFunction.apply(*inputs,
+                                                                                 callback=record.on_inputs)))
+        return record
 
     # ---------------------------------------------------------------- state dict hooks
     def register_state_dict_pre_hook(self, hook):

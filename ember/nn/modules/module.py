@@ -65,12 +65,10 @@ class Module(ModuleHooks):
     # ---------------------------------------------------------------- calling
     def __call__(self, *args, **kwargs):
         if self._forward_pre_hooks or self._forward_hooks or self._has_backward_hooks:
-            if self._has_backward_hooks:
-                return self._call_with_backward_hooks(self._call_with_hooks, args, kwargs)
-            return self._call_with_hooks(*args, **kwargs)
+            return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
-    def _call_with_hooks(self, *args, **kwargs):
+    def _call_with_hooks(self, args, kwargs):
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
@@ -83,6 +81,9 @@ class Module(ModuleHooks):
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        backward = self._backward_hooks_setup(args) if self._has_backward_hooks else None
+        if backward is not None:
+            args = backward.args
         output = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
@@ -91,7 +92,7 @@ class Module(ModuleHooks):
                 result = hook(self, args, output)
             if result is not None:
                 output = result
-        return output
+        return output if backward is None else backward.finish(output)
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """``hook(module, args)`` runs before ``forward``; a returned value replaces the arguments."""
