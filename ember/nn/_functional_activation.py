@@ -6,7 +6,7 @@ from .._ops.nn_activation_extra import (hardshrink, hardsigmoid, hardswish, mish
 from .._ops.nn_ops import softmax
 
 __all__ = ["hardswish", "hardsigmoid", "mish", "hardshrink", "softshrink", "threshold", "threshold_", "prelu",
-           "rrelu", "rrelu_", "softsign", "tanhshrink", "glu", "gumbel_softmax"]
+           "rrelu", "rrelu_", "softsign", "tanhshrink", "glu", "gumbel_softmax", "alpha_dropout", "feature_alpha_dropout"]
 
 
 def softsign(input):
@@ -37,3 +37,34 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     index = soft.max(dim, keepdim=True)[1]
     one_hot = zeros_like(logits).scatter_(dim, index, 1.0)
     return one_hot - soft.detach() + soft
+
+
+_SELU_NEGATIVE = -1.7580993408473766  # -scale * alpha of SELU: where SELU saturates
+
+
+def _alpha_dropout(input, p, training, inplace, feature):
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * 0
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2) if feature else tuple(input.shape)
+    keep = (empty_like(input, dtype=input.dtype).new_empty(shape).uniform_() >= p).to(input.dtype)
+    a = ((1 - p) * (1 + p * _SELU_NEGATIVE ** 2)) ** -0.5
+    b = -a * _SELU_NEGATIVE * p
+    out = (input * keep + _SELU_NEGATIVE * (1 - keep)) * a + b
+    if inplace:
+        input.data = out.data
+        return input
+    return out
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: dropped values go to SELU's saturation and an affine map keeps the mean and
+    variance."""
+    return _alpha_dropout(input, p, training, inplace, feature=False)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _alpha_dropout(input, p, training, inplace, feature=True)

@@ -118,3 +118,32 @@ def test_module_forward(make, shape):
     x = rand(shape, positive=True)
     np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(), t(torch.tensor(x)).detach().numpy(),
                                rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name, padding, shape", [
+    ("ConstantPad3d", (1, 2, 0, 1, 2, 0), (2, 3, 3, 4, 4)), ("ZeroPad3d", 1, (1, 2, 3, 3)),
+    ("ReflectionPad3d", (1, 0, 2, 1, 1, 1), (1, 2, 3, 4, 4)), ("ReplicationPad3d", 2, (2, 3, 3, 3)),
+    ("CircularPad1d", (2, 1), (2, 3, 4)), ("CircularPad2d", 1, (1, 2, 3, 3)), ("CircularPad3d", (1, 1, 0, 2, 1, 0),
+                                                                                (1, 2, 3, 3, 3))])
+def test_padding_modules(name, padding, shape):
+    args = (padding, 0.5) if name == "ConstantPad3d" else (padding,)
+    e, t = getattr(ember.nn, name)(*args), getattr(torch.nn, name)(*args)
+    assert repr(e) == repr(t)
+    check(lambda m, x: (e if m is ember else t)(x), [rand(shape)])
+
+
+def test_alpha_dropout_and_nllloss2d():
+    F = ember.nn.functional
+    x = ember.randn(4000, 8)
+    y = F.alpha_dropout(x, 0.3, training=True)
+    assert abs(y.mean().item()) < 0.05 and abs(y.std().item() - 1) < 0.05  # SELU's fixed point kept
+    assert ember.equal(F.alpha_dropout(x, 0.3), x)  # training=False by default, as in PyTorch
+    z = F.feature_alpha_dropout(ember.randn(500, 6, 4), 0.5, training=True).numpy()
+    a = (0.5 * (1 + 0.5 * 1.7580993408473766 ** 2)) ** -0.5
+    dropped = np.isclose(z, a * -1.7580993408473766 * 0.5)  # where a dropped value lands: a * alpha' + b
+    assert np.all(dropped.all(2) | ~dropped.any(2))  # whole channels dropped or kept
+    assert 0.4 < dropped.all(2).mean() < 0.6
+    for m in (ember, torch):
+        assert repr(m.nn.AlphaDropout(0.2)) == "AlphaDropout(p=0.2, inplace=False)"
+        with pytest.warns(FutureWarning, match="NLLLoss2d"):
+            m.nn.NLLLoss2d()
