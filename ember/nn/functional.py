@@ -27,6 +27,8 @@ from ._functional_embedding_bag import embedding_bag
 from ._functional_layers import *  # noqa: F401,F403
 from ._functional_layers import __all__ as _layers_all
 from ._functional_loss import *  # noqa: F401,F403
+from ._functional_sampling import *  # noqa: F401,F403
+from ._functional_sampling import __all__ as _sampling_all
 from ._functional_loss import __all__ as _loss_all
 from .._tensor import Tensor
 
@@ -43,7 +45,7 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
-__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _activation_all + _layers_all + _loss_all
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _activation_all + _layers_all + _loss_all + _sampling_all
 
 
 def sigmoid(input):
