@@ -9,6 +9,7 @@ from .distance import CosineSimilarity, PairwiseDistance
 from .flatten import Flatten, Unflatten
 from .fold import Fold, Unfold
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .activation_extra import (GLU, Hardshrink, Hardsigmoid, Hardswish, Mish, PReLU, RReLU, Softmax2d, Softshrink,
                                Softsign, Tanhshrink, Threshold)
 from .attention import MultiheadAttention
@@ -67,3 +68,4 @@ __all__ += ["BatchNorm3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3
             "LazyLinear"]
 __all__ += ["AlphaDropout", "FeatureAlphaDropout", "CircularPad1d", "CircularPad2d", "CircularPad3d", "ConstantPad3d",
             "ReflectionPad3d", "ReplicationPad3d", "ZeroPad3d", "NLLLoss2d"]
+__all__ += ["AdaptiveLogSoftmaxWithLoss"]
