@@ -77,19 +77,28 @@ def channel_shuffle(input, groups):
 native_channel_shuffle = channel_shuffle
 
 
-def _window_indices(size, kernel, dilation, padding, stride):
-    """Flat indices into the padded image of every (kernel offset, output position) pair."""
+def _window_indices(size, kernel, dilation, padding, stride, ceil_mode=False):
+    """Flat indices into the padded image of every (kernel offset, output position) pair, any number of
+    spatial dims; with ``ceil_mode`` the last window may run past the padded image (callers pad further)."""
     padded = [s + 2 * p for s, p in zip(size, padding)]
-    outs = [(pz - d * (k - 1) - 1) // st + 1 for pz, k, d, st in zip(padded, kernel, dilation, stride)]
+    outs = []
+    for n, pz, k, d, st, p in zip(size, padded, kernel, dilation, stride, padding):
+        span = pz - d * (k - 1) - 1
+        o = (-(-span // st) if ceil_mode else span // st) + 1
+        if ceil_mode and (o - 1) * st >= n + p:  # the last window must start inside the image or its left padding
+            o -= 1
+        outs.append(o)
     if any(o <= 0 for o in outs):
         raise RuntimeError(f"Given input with spatial size {tuple(size)}, kernel_size={tuple(kernel)}, "
                            f"dilation={tuple(dilation)}, padding={tuple(padding)}, calculated shape of the array of "
                            f"sliding blocks as {tuple(outs)}, but its components must be at least one.")
-    ky, kx = np.meshgrid(np.arange(kernel[0]) * dilation[0], np.arange(kernel[1]) * dilation[1], indexing="ij")
-    oy, ox = np.meshgrid(np.arange(outs[0]) * stride[0], np.arange(outs[1]) * stride[1], indexing="ij")
-    rows = ky.reshape(-1, 1) + oy.reshape(1, -1)
-    cols = kx.reshape(-1, 1) + ox.reshape(1, -1)
-    return rows * padded[1] + cols, padded, outs
+    reach = [max(pz, (o - 1) * st + d * (k - 1) + 1) for pz, o, st, d, k in zip(padded, outs, stride, dilation,
+                                                                                  kernel)]
+    offsets = np.ravel_multi_index(np.meshgrid(*[np.arange(k) * d for k, d in zip(kernel, dilation)],
+                                               indexing="ij"), reach)
+    starts = np.ravel_multi_index(np.meshgrid(*[np.arange(o) * st for o, st in zip(outs, stride)], indexing="ij"),
+                                  reach)
+    return offsets.reshape(-1, 1) + starts.reshape(1, -1), reach, outs
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):

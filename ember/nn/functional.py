@@ -21,6 +21,8 @@ from .._ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_m
                             avg_pool1d, avg_pool2d, max_pool1d, max_pool2d)
 from .._ops.interpolate import interpolate
 from ._attention import multi_head_attention_forward, scaled_dot_product_attention
+from ._functional_3d import *  # noqa: F401,F403
+from ._functional_3d import __all__ as _3d_all
 from ._functional_activation import *  # noqa: F401,F403
 from ._functional_activation import __all__ as _activation_all
 from ._functional_embedding_bag import embedding_bag
@@ -45,7 +47,7 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
-__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _activation_all + _layers_all + _loss_all + _sampling_all
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _activation_all + _layers_all + _loss_all + _sampling_all + _3d_all
 
 
 def sigmoid(input):

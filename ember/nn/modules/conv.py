@@ -98,7 +98,7 @@ class _Conv(_ConvNd):
                          padding_mode, device, dtype)
 
     def _conv_forward(self, input, weight, bias):
-        conv = F.conv1d if self._dims == 1 else F.conv2d
+        conv = (F.conv1d, F.conv2d, F.conv3d)[self._dims - 1]
         if self.padding_mode != "zeros":
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(input, weight, bias, self.stride, 0, self.dilation, self.groups)
@@ -118,6 +118,12 @@ class Conv2d(_Conv):
     """Cross-correlation over (N, C_in, H, W) with a (C_out, C_in/groups, kh, kw) weight.
 
     Initialised as PyTorch does: weight ~ kaiming_uniform(a=sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+
+
+class Conv3d(_Conv):
+    """Cross-correlation over (N, C_in, D, H, W) with a (C_out, C_in/groups, kd, kh, kw) weight."""
+
+    _dims = 3
 
 
 class _ConvTranspose(_ConvNd):

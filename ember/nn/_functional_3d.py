@@ -1,0 +1,145 @@
+"""3-D convolution and pooling in ``ember.nn.functional`` (and LP pooling in 3-D), written as one gather of
+every window (the n-d im2col of ``_functional_layers``) followed by a batched product or a reduction."""
+import math
+
+import numpy as np
+
+from .._ops.join import stack
+from .._ops.nn_ops import pad
+from .._tensor import Tensor
+from ._functional_layers import _tuple, _window_indices
+
+__all__ = ["conv3d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
+           "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "lp_pool3d"]
+
+
+def _windows(input, kernel, dilation, padding, stride, fill=0.0, ceil_mode=False):
+    """(N, C, K, L) values of every window, the index table and the output's spatial size."""
+    spatial = tuple(input.shape[2:])
+    idx, reach, outs = _window_indices(spatial, kernel, dilation, padding, stride, ceil_mode)
+    widths = []
+    for n, p, r in zip(reversed(spatial), reversed(padding), reversed(reach)):
+        widths += [p, r - n - p]
+    x = pad(input, widths, value=fill) if any(widths) else input
+    n, c = input.shape[:2]
+    cols = x.reshape(n, c, -1)[:, :, Tensor._wrap(idx.reshape(-1))]
+    return cols.reshape(n, c, idx.shape[0], idx.shape[1]), idx, reach, outs
+
+
+def _batched(input, name):
+    if input.dim() not in (4, 5):
+        raise RuntimeError(f"{name}: Expected 4D (unbatched) or 5D (batched) input, but got input of size: "
+                           f"{list(input.shape)}")
+    return input if input.dim() == 5 else input.unsqueeze(0)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Cross-correlate (N, C, D, H, W) with (O, C/groups, kd, kh, kw)."""
+    x = _batched(input, "conv3d")
+    kernel = tuple(weight.shape[2:])
+    stride, dilation = _tuple(stride, 3), _tuple(dilation, 3)
+    if isinstance(padding, str):
+        if padding == "same":  # PyTorch puts the odd pixel of an even total at the end
+            totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+            x = pad(x, [p for t in reversed(totals) for p in (t // 2, t - t // 2)])
+        padding = (0, 0, 0)
+    padding = _tuple(padding, 3)
+    n, c = x.shape[:2]
+    if c != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+                           f"{list(x.shape)} to have {weight.shape[1] * groups} channels, but got {c} channels "
+                           "instead")
+    cols, _, _, outs = _windows(x, kernel, dilation, padding, stride)
+    k, length = cols.shape[2], cols.shape[3]
+    o = weight.shape[0]
+    cols = cols.reshape(n, groups, (c // groups) * k, length)
+    w = weight.reshape(groups, o // groups, (c // groups) * k)
+    out = (w.unsqueeze(0) @ cols).reshape(n, o, *outs)
+    if bias is not None:
+        out = out + bias.reshape(1, o, 1, 1, 1)
+    return out if input.dim() == 5 else out.squeeze(0)
+
+
+def _pool_args(kernel_size, stride, padding, dilation=1):
+    kernel = _tuple(kernel_size, 3)
+    stride = _tuple(stride if stride is not None and stride != [] else kernel_size, 3)
+    return kernel, stride, _tuple(padding, 3), _tuple(dilation, 3)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    x = _batched(input, "max_pool3d")
+    kernel, stride, padding, dilation = _pool_args(kernel_size, stride, padding, dilation)
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise RuntimeError("pad should be at most half of effective kernel size")
+    cols, idx, reach, outs = _windows(x, kernel, dilation, padding, stride, -math.inf, ceil_mode)
+    values, arg = cols.max(2)
+    n, c = x.shape[:2]
+    out = values.reshape(n, c, *outs)
+    if not return_indices:
+        return out if input.dim() == 5 else out.squeeze(0)
+    # the winners' places in the padded image, as flat indices into the unpadded one
+    padded_flat = idx[arg._data, np.arange(idx.shape[1])]
+    coords = np.unravel_index(padded_flat, reach)
+    spatial = tuple(x.shape[2:])
+    flat = np.ravel_multi_index(tuple(cc - p for cc, p in zip(coords, padding)), spatial)
+    indices = Tensor._wrap(flat.reshape(n, c, *outs).astype(np.int64))
+    if input.dim() == 4:
+        return out.squeeze(0), indices.squeeze(0)
+    return out, indices
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    x = _batched(input, "avg_pool3d")
+    if ceil_mode:
+        raise NotImplementedError("Ember's avg_pool3d does not take ceil_mode=True yet")
+    kernel, stride, padding, dilation = _pool_args(kernel_size, stride, padding)
+    cols, _, _, outs = _windows(x, kernel, dilation, padding, stride)
+    total = cols.sum(2)
+    if divisor_override is not None:
+        divisor = divisor_override
+    elif count_include_pad or not any(padding):
+        divisor = cols.shape[2]
+    else:
+        inside = _windows(x.new_ones((1, 1) + tuple(x.shape[2:])), kernel, dilation, padding, stride)[0]
+        divisor = inside.sum(2)
+    n, c = x.shape[:2]
+    out = (total / divisor).reshape(n, c, *outs)
+    return out if input.dim() == 5 else out.squeeze(0)
+
+
+def _adaptive(input, output_size, reduce, name):
+    x = _batched(input, name)
+    sizes = [s if s is not None else n for s, n in zip(_tuple(output_size, 3), x.shape[2:])]
+    out = x
+    for axis, (n, o) in enumerate(zip(x.shape[2:], sizes), start=2):
+        # each output cell pools the input cells [floor(i n / o), ceil((i + 1) n / o)), one dim at a time
+        pieces = [reduce(out.narrow(axis, (i * n) // o, -(-((i + 1) * n) // o) - (i * n) // o), axis)
+                  for i in range(o)]
+        out = stack(pieces, axis)
+    return out if input.dim() == 5 else out.squeeze(0)
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return _adaptive(input, output_size, lambda t, axis: t.mean(axis), "adaptive_avg_pool3d")
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    if return_indices:
+        raise NotImplementedError("Ember's adaptive_max_pool3d does not return indices yet")
+    return _adaptive(input, output_size, lambda t, axis: t.amax(axis), "adaptive_max_pool3d")
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool3d(input, output_size, True)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    kd, kh, kw = _tuple(kernel_size, 3)
+    out = avg_pool3d(input ** norm_type, kernel_size, stride, 0, ceil_mode)
+    return (out.sign() * out.abs().relu()).mul(kd * kh * kw) ** (1.0 / norm_type)
