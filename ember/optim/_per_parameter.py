@@ -4,7 +4,9 @@ A subclass says what state a parameter starts with (``init_state``) and how one 
 moves (``update``); the loop over groups and parameters, the step counter, maximize and L2
 weight decay are written once here.
 """
-from .optimizer import Optimizer, prepared_grad, step_counter
+import numpy as np
+
+from .optimizer import Optimizer, prepared_grad, step_counter, zeros_state
 
 
 class PerParameterOptimizer(Optimizer):
@@ -47,3 +49,35 @@ class PerParameterOptimizer(Optimizer):
                 self.update(d, prepared_grad(d, p.grad._data, weight_decay, maximize), state, float(counter), h)
                 p._version[0] += 1
         return loss
+
+
+class AdamFamily(PerParameterOptimizer):
+    """Adam and its variants (NAdam, RAdam): running averages of the gradient and its square, and weight
+    decay either joined to the gradient or, with ``decoupled_weight_decay``, applied to the weights."""
+
+    def hyper(self, group):
+        beta1, beta2 = (float(b) for b in group["betas"])
+        decay = group["weight_decay"] if group["decoupled_weight_decay"] else 0
+        return float(group["lr"]), beta1, beta2, group["eps"], decay
+
+    def grad_weight_decay(self, group):
+        return 0 if group["decoupled_weight_decay"] else group["weight_decay"]
+
+    def init_state(self, p, group):
+        return {"exp_avg": zeros_state(p), "exp_avg_sq": zeros_state(p)}
+
+    @staticmethod
+    def moments(d, g, state, lr, beta1, beta2, decoupled_decay):
+        """Decay the weights if decoupled, then move the averages: m toward g by (1 - beta1), and
+        v = beta2 * v + (1 - beta2) * g * g. Returns m, v and a scratch array shaped like them."""
+        if decoupled_decay:
+            d *= 1 - lr * decoupled_decay
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        tmp = np.subtract(g, m, out=np.empty_like(m))  # out= keeps 0-dim results arrays
+        tmp *= 1 - beta1
+        m += tmp
+        v *= beta2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - beta2
+        v += tmp
+        return m, v, tmp

@@ -1,13 +1,13 @@
 """Adam: per-parameter step sizes from running averages of the gradient and its square."""
 import numpy as np
 
-from ._per_parameter import PerParameterOptimizer
+from ._per_parameter import AdamFamily
 from .optimizer import check_adam_args, zeros_state
 
 __all__ = ["Adam"]
 
 
-class Adam(PerParameterOptimizer):
+class Adam(AdamFamily):
     """``torch.optim.Adam``. With ``decoupled_weight_decay=True`` it is AdamW: the weights
     shrink by ``lr * weight_decay`` directly instead of the decay joining the gradient."""
 
@@ -21,32 +21,17 @@ class Adam(PerParameterOptimizer):
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def hyper(self, group):
-        beta1, beta2 = (float(b) for b in group["betas"])
-        decay = group["weight_decay"] if group["decoupled_weight_decay"] else 0
-        return float(group["lr"]), beta1, beta2, group["eps"], group["amsgrad"], decay
-
-    def grad_weight_decay(self, group):
-        return 0 if group["decoupled_weight_decay"] else group["weight_decay"]
+        return super().hyper(group) + (group["amsgrad"],)
 
     def init_state(self, p, group):
-        state = {"exp_avg": zeros_state(p), "exp_avg_sq": zeros_state(p)}
+        state = super().init_state(p, group)
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = zeros_state(p)
         return state
 
     def update(self, d, g, state, step, h):
-        lr, beta1, beta2, eps, amsgrad, decoupled_decay = h
-        if decoupled_decay:
-            d *= 1 - lr * decoupled_decay
-        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        # m moves toward g by (1 - beta1); v = beta2 * v + (1 - beta2) * g * g.
-        tmp = np.subtract(g, m, out=np.empty_like(m))  # out= keeps 0-dim results arrays
-        tmp *= 1 - beta1
-        m += tmp
-        v *= beta2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - beta2
-        v += tmp
+        lr, beta1, beta2, eps, decoupled_decay, amsgrad = h
+        m, v, tmp = self.moments(d, g, state, lr, beta1, beta2, decoupled_decay)
         if amsgrad:
             v_max = state["max_exp_avg_sq"]._data
             v = np.maximum(v_max, v, out=v_max)

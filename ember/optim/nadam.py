@@ -1,13 +1,13 @@
 """NAdam: Adam with Nesterov momentum, its momentum warmed up by ``momentum_decay``."""
 import numpy as np
 
-from ._per_parameter import PerParameterOptimizer
+from ._per_parameter import AdamFamily
 from .optimizer import check_adam_args, zeros_state
 
 __all__ = ["NAdam"]
 
 
-class NAdam(PerParameterOptimizer):
+class NAdam(AdamFamily):
     """``torch.optim.NAdam``: the step looks ahead along the next momentum ``mu_{t+1}``;
     ``mu_product`` keeps the running product of the momentum schedule (float32, as in PyTorch)."""
 
@@ -23,34 +23,19 @@ class NAdam(PerParameterOptimizer):
                                       differentiable=differentiable))
 
     def hyper(self, group):
-        beta1, beta2 = (float(b) for b in group["betas"])
-        decay = group["weight_decay"] if group["decoupled_weight_decay"] else 0
-        return float(group["lr"]), beta1, beta2, group["eps"], group["momentum_decay"], decay
-
-    def grad_weight_decay(self, group):
-        return 0 if group["decoupled_weight_decay"] else group["weight_decay"]
+        return super().hyper(group) + (group["momentum_decay"],)
 
     def init_state(self, p, group):
-        return {"mu_product": zeros_state(p, 1, scalar=True), "exp_avg": zeros_state(p),
-                "exp_avg_sq": zeros_state(p)}
+        return {"mu_product": zeros_state(p, 1, scalar=True), **super().init_state(p, group)}
 
     def update(self, d, g, state, step, h):
-        lr, beta1, beta2, eps, momentum_decay, decoupled_decay = h
-        if decoupled_decay:
-            d *= 1 - lr * decoupled_decay
+        lr, beta1, beta2, eps, decoupled_decay, momentum_decay = h
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
         product = state["mu_product"]._data
         product *= mu
         product_now = float(product)
-        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        tmp = np.subtract(g, m, out=np.empty_like(m))
-        tmp *= 1 - beta1
-        m += tmp
-        v *= beta2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - beta2
-        v += tmp
+        m, v, tmp = self.moments(d, g, state, lr, beta1, beta2, decoupled_decay)
         denom = np.divide(v, 1 - beta2 ** step, out=tmp)
         np.sqrt(denom, out=denom)
         denom += eps

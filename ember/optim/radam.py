@@ -1,13 +1,13 @@
 """RAdam: Adam whose adaptive step is rectified while the variance estimate is still unreliable."""
 import numpy as np
 
-from ._per_parameter import PerParameterOptimizer
-from .optimizer import check_adam_args, zeros_state
+from ._per_parameter import AdamFamily
+from .optimizer import check_adam_args
 
 __all__ = ["RAdam"]
 
 
-class RAdam(PerParameterOptimizer):
+class RAdam(AdamFamily):
     """``torch.optim.RAdam``: plain momentum SGD until the approximated SMA length ``rho_t``
     exceeds 5, then Adam's step scaled by the variance rectification term."""
 
@@ -18,29 +18,9 @@ class RAdam(PerParameterOptimizer):
                                       foreach=foreach, capturable=capturable,
                                       decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
 
-    def hyper(self, group):
-        beta1, beta2 = (float(b) for b in group["betas"])
-        decay = group["weight_decay"] if group["decoupled_weight_decay"] else 0
-        return float(group["lr"]), beta1, beta2, group["eps"], decay
-
-    def grad_weight_decay(self, group):
-        return 0 if group["decoupled_weight_decay"] else group["weight_decay"]
-
-    def init_state(self, p, group):
-        return {"exp_avg": zeros_state(p), "exp_avg_sq": zeros_state(p)}
-
     def update(self, d, g, state, step, h):
         lr, beta1, beta2, eps, decoupled_decay = h
-        if decoupled_decay:
-            d *= 1 - lr * decoupled_decay
-        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-        tmp = np.subtract(g, m, out=np.empty_like(m))
-        tmp *= 1 - beta1
-        m += tmp
-        v *= beta2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - beta2
-        v += tmp
+        m, v, tmp = self.moments(d, g, state, lr, beta1, beta2, decoupled_decay)
         correction1, correction2 = 1 - beta1 ** step, 1 - beta2 ** step
         rho_inf = 2 / (1 - beta2) - 1
         rho_t = rho_inf - 2 * step * beta2 ** step / correction2
