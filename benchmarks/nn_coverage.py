@@ -17,12 +17,15 @@ import ember
 
 # Names Ember does not provide, and why. Everything else PyTorch has is either present or listed missing.
 LEFT_OUT = {
-    "quantization and sparse": ("Ember has no quantized or sparse tensors", [
-        "SparseAdam", "FractionalMaxPool3d"]),
-    "CUDA/graph capture only": ("Ember runs on NumPy (CuPy later): no CUDA graphs, no cuDNN RNN flattening", [
-        "ScriptModule", "_CachedForwardFunction"]),
-    "deprecated by PyTorch": ("kept out of new code; the modern spelling exists", [
-        "RNNCellBase"]),
+    "sparse tensors": ("Ember has no sparse tensors, so no sparse gradients", ["SparseAdam"]),
+    "__torch_function__ dispatch": ("Ember has no __torch_function__ protocol; these are its internals", [
+        "assert_int_or_pair", "boolean_dispatch", "handle_torch_function", "has_torch_function",
+        "has_torch_function_unary", "has_torch_function_variadic"]),
+    "GPU low-precision products": ("FP8 and grouped GEMM kernels of CUDA", ["grouped_mm", "scaled_grouped_mm",
+                                                                           "scaled_mm"]),
+    "multi-GPU": ("synchronises batch statistics across GPU processes", ["SyncBatchNorm"]),
+    "legacy": ("deprecated or kept by PyTorch for old code only (Lua Torch, fairseq)", [
+        "Container", "CrossMapLRN2d", "conv_tbc"]),
 }
 LEFT_OUT_NAMES = {name for _, names in LEFT_OUT.values() for name in names}
 
@@ -61,8 +64,7 @@ def main():
     optim_theirs = {n for n in public(torch.optim, "classes") if issubclass(getattr(torch.optim, n),
                                                                              torch.optim.Optimizer)}
     sched = torch.optim.lr_scheduler
-    sched_theirs = {n for n in public(sched, "classes") if getattr(getattr(sched, n), "__module__", "")
-                    .startswith("torch.optim")}
+    sched_theirs = {n for n in public(sched, "classes") if getattr(sched, n).__module__ == sched.__name__}
     rows = [
         ("torch.nn", public(torch.nn, "classes"), public(ember.nn, "classes")),
         ("torch.nn.functional", {n for n in public(torch.nn.functional, "functions")
