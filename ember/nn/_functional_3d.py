@@ -9,7 +9,7 @@ from .._ops.nn_ops import pad
 from .._tensor import Tensor
 from ._functional_layers import _tuple, _window_indices
 
-__all__ = ["conv3d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
+__all__ = ["conv3d", "conv_transpose3d", "max_pool3d", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
            "adaptive_max_pool3d", "adaptive_max_pool3d_with_indices", "lp_pool3d"]
 
 
@@ -58,6 +58,31 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     if bias is not None:
         out = out + bias.reshape(1, o, 1, 1, 1)
     return out if input.dim() == 5 else out.squeeze(0)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv3d: each input voxel spreads ``weight`` over its window of the output."""
+    x = _batched(input, "conv_transpose3d")
+    stride, padding, dilation = _tuple(stride, 3), _tuple(padding, 3), _tuple(dilation, 3)
+    output_padding = _tuple(output_padding, 3)
+    n, c = x.shape[:2]
+    kernel = tuple(weight.shape[2:])
+    o = weight.shape[1] * groups
+    spatial = tuple(x.shape[2:])
+    out = [(s - 1) * st - 2 * p + d * (k - 1) + op + 1 for s, st, p, d, k, op in
+           zip(spatial, stride, padding, dilation, kernel, output_padding)]
+    full = [size + 2 * p for size, p in zip(out, padding)]
+    idx, reach, _ = _window_indices(full, kernel, dilation, (0, 0, 0), stride)
+    k, length = idx.shape
+    w = weight.reshape(groups, c // groups, (o // groups) * k).transpose(1, 2)
+    cols = (w.unsqueeze(0) @ x.reshape(n, groups, c // groups, length)).reshape(n, o, k * length)
+    target = Tensor._wrap(np.broadcast_to(idx.reshape(1, 1, -1), (n, o, idx.size)).copy())
+    image = x.new_zeros((n, o, int(np.prod(reach)))).scatter_add(2, target, cols).reshape(n, o, *reach)
+    image = image[:, :, padding[0]:padding[0] + out[0], padding[1]:padding[1] + out[1],
+                  padding[2]:padding[2] + out[2]]
+    if bias is not None:
+        image = image + bias.reshape(1, o, 1, 1, 1)
+    return image if input.dim() == 5 else image.squeeze(0)
 
 
 def _pool_args(kernel_size, stride, padding, dilation=1):

@@ -56,3 +56,26 @@ def test_modules(make):
     x = rand((2, 2, 4, 4, 4), positive=True)
     np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(), t(torch.tensor(x)).detach().numpy(),
                                rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("kw, wshape", [({}, (4, 3, 2, 2, 2)),
+                                        ({"stride": 2, "padding": 1, "output_padding": 1}, (4, 3, 3, 3, 3)),
+                                        ({"groups": 2, "dilation": (1, 2, 1), "stride": (1, 2, 2)}, (4, 2, 2, 2, 3))])
+def test_conv_transpose3d(kw, wshape):
+    out_channels = wshape[1] * kw.get("groups", 1)
+    check(lambda m, x, w, b: m.nn.functional.conv_transpose3d(x, w, b, **kw), [(2, 4, 3, 4, 3), wshape,
+                                                                                (out_channels,)],
+          rtol=1e-4, atol=1e-5)
+
+
+def test_conv_transpose3d_module_and_lazy():
+    for make in (lambda m: m.nn.ConvTranspose3d(2, 3, 3, stride=2, padding=1),
+                 lambda m: m.nn.LazyConvTranspose3d(3, 2)):
+        e, t = make(ember), make(torch)
+        x = rand((1, 2, 3, 3, 3))
+        t(torch.tensor(x))
+        e(ember.tensor(x))
+        assert repr(e) == repr(t)
+        e.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
+        np.testing.assert_allclose(e(ember.tensor(x), output_size=None).detach().numpy(),
+                                   t(torch.tensor(x)).detach().numpy(), rtol=1e-4, atol=1e-5)

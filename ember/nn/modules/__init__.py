@@ -3,7 +3,7 @@ from .activation import (CELU, ELU, GELU, SELU, Hardtanh, LeakyReLU, LogSigmoid,
                          SiLU, Softmax, Softmin, Softplus, Tanh)
 from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout
 from .distance import CosineSimilarity, PairwiseDistance
 from .flatten import Flatten, Unflatten
@@ -14,7 +14,8 @@ from .activation_extra import (GLU, Hardshrink, Hardsigmoid, Hardswish, Mish, PR
                                Softsign, Tanhshrink, Threshold)
 from .attention import MultiheadAttention
 from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d,
-                   LazyConvTranspose1d, LazyConvTranspose2d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d, LazyLinear)
+                   LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d, LazyInstanceNorm1d, LazyInstanceNorm2d,
+                   LazyInstanceNorm3d, LazyLinear)
 from .linear import Bilinear, Identity, Linear, NonDynamicallyQuantizableLinear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
@@ -71,3 +72,4 @@ __all__ += ["AlphaDropout", "FeatureAlphaDropout", "CircularPad1d", "CircularPad
             "ReflectionPad3d", "ReplicationPad3d", "ZeroPad3d", "NLLLoss2d"]
 __all__ += ["AdaptiveLogSoftmaxWithLoss"]
 __all__ += ["Conv3d", "LazyConv3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "MaxPool3d", "LPPool3d"]
+__all__ += ["ConvTranspose3d", "LazyConvTranspose3d"]

@@ -153,7 +153,7 @@ class _ConvTranspose(_ConvNd):
         return tuple(want - lo for want, lo in zip(output_size, smallest))
 
     def forward(self, input, output_size=None):
-        conv = F.conv_transpose1d if self._dims == 1 else F.conv_transpose2d
+        conv = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self._dims - 1]
         return conv(input, self.weight, self.bias, self.stride, self.padding,
                     self._output_padding(input, output_size), self.groups, self.dilation)
 
@@ -164,3 +164,9 @@ class ConvTranspose1d(_ConvTranspose):
 
 class ConvTranspose2d(_ConvTranspose):
     """The adjoint of Conv2d (upsampling by ``stride``); weight of shape (C_in, C_out/groups, kh, kw)."""
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """The adjoint of Conv3d; weight of shape (C_in, C_out/groups, kd, kh, kw)."""
+
+    _dims = 3
