@@ -91,7 +91,6 @@ class CtcLoss(Op):
         (lp,) = ctx.saved_tensors
         xp = _xp(lp)
         T, N, C = lp.shape
-        L = ctx.ext.shape[1]
         nll = ctx.nll
         with np.errstate(invalid="ignore", over="ignore"):
             log_occ = ctx.alpha + ctx.beta + nll[None, :, None] - lp[:, xp.arange(N)[:, None], ctx.ext]

@@ -6,7 +6,8 @@ from .._ops.nn_activation_extra import (hardshrink, hardsigmoid, hardswish, mish
 from .._ops.nn_ops import softmax
 
 __all__ = ["hardswish", "hardsigmoid", "mish", "hardshrink", "softshrink", "threshold", "threshold_", "prelu",
-           "rrelu", "rrelu_", "softsign", "tanhshrink", "glu", "gumbel_softmax", "alpha_dropout", "feature_alpha_dropout"]
+           "rrelu", "rrelu_", "softsign", "tanhshrink", "glu", "gumbel_softmax", "alpha_dropout",
+           "feature_alpha_dropout"]
 
 
 def softsign(input):

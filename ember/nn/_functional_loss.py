@@ -7,7 +7,6 @@ import numpy as np
 from .._ops.ctc import CtcLoss
 from .._ops.nn_activation import logsigmoid
 from .._ops.nn_loss import check_reduction, legacy_reduction
-from .._ops.nn_ops import log_softmax
 from .._tensor import Tensor
 from ._functional_layers import pairwise_distance
 

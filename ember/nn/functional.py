@@ -47,7 +47,8 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
-__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _activation_all + _layers_all + _loss_all + _sampling_all + _3d_all
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"]
+__all__ += _activation_all + _layers_all + _loss_all + _sampling_all + _3d_all
 
 
 def sigmoid(input):

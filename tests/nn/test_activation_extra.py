@@ -94,4 +94,5 @@ def test_modules(make):
     x = rand((4, 3, 2, 2))
     np.testing.assert_allclose(e(ember.tensor(x)).detach().numpy(), t(torch.tensor(x)).detach().numpy(), rtol=1e-5,
                                atol=1e-6)
-    from ember.nn.modules.activation import PReLU, Softmax2d  # noqa: F401 - torch's module path
+    from ember.nn.modules.activation import PReLU, Softmax2d  # torch's module path
+    assert PReLU is ember.nn.PReLU and Softmax2d is ember.nn.Softmax2d

@@ -126,6 +126,8 @@ def test_structure_masks_and_warnings():
 
 def test_module_paths():
     from ember.nn.modules.activation import MultiheadAttention
-    from ember.nn.modules.linear import NonDynamicallyQuantizableLinear  # noqa: F401
-    from ember.nn.modules.transformer import Transformer, TransformerEncoderLayer  # noqa: F401
-    assert MultiheadAttention is ember.nn.MultiheadAttention
+    from ember.nn.modules.linear import NonDynamicallyQuantizableLinear
+    from ember.nn.modules.transformer import Transformer, TransformerEncoderLayer
+    assert MultiheadAttention is ember.nn.MultiheadAttention and Transformer is ember.nn.Transformer
+    assert TransformerEncoderLayer is ember.nn.TransformerEncoderLayer
+    assert issubclass(NonDynamicallyQuantizableLinear, ember.nn.Linear)

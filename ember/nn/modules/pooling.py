@@ -1,7 +1,8 @@
 """Pooling layers: max and average pooling over windows, and adaptive pooling to a fixed output size."""
 from .. import functional as F
 from .module import Module
-from .pooling_extra import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d  # noqa: F401 - torch's path
+# torch.nn.modules.pooling also holds these
+from .pooling_extra import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d  # noqa: F401
 
 
 class _MaxPoolNd(Module):
