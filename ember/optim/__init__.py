@@ -1,6 +1,7 @@
 """Optimizers (torch.optim) and learning-rate schedules (torch.optim.lr_scheduler)."""
 from . import lr_scheduler
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .asgd import ASGD
 from .adam import Adam
@@ -15,5 +16,5 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "ASGD", "NAdam", "RAdam",
-           "Rprop", "LBFGS",
+           "Rprop", "LBFGS", "Adafactor",
            "lr_scheduler"]
