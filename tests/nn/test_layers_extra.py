@@ -147,3 +147,15 @@ def test_alpha_dropout_and_nllloss2d():
         assert repr(m.nn.AlphaDropout(0.2)) == "AlphaDropout(p=0.2, inplace=False)"
         with pytest.warns(FutureWarning, match="NLLLoss2d"):
             m.nn.NLLLoss2d()
+
+
+@pytest.mark.parametrize("kw", [{"kernel_size": 2, "output_size": 4}, {"kernel_size": (3, 2), "output_size": (5, 3)},
+                                {"kernel_size": 2, "output_ratio": (0.5, 0.4)}])
+def test_fractional_max_pool2d_with_the_same_samples(kw):
+    samples = rand((2, 3, 2), low=0, high=1)
+    check(lambda m, x, s: m.nn.functional.fractional_max_pool2d(x, return_indices=True, _random_samples=s, **kw),
+          [rand((2, 3, 9, 8)), samples], grad=False)
+    check(lambda m, x: m.nn.functional.fractional_max_pool2d(x, _random_samples=m.tensor(samples), **kw),
+          [rand((2, 3, 9, 8))])
+    e = ember.nn.FractionalMaxPool2d(2, output_ratio=0.5)
+    assert tuple(e(ember.randn(1, 2, 8, 10)).shape) == (1, 2, 4, 5)
