@@ -131,3 +131,21 @@ def test_module_paths():
     assert MultiheadAttention is ember.nn.MultiheadAttention and Transformer is ember.nn.Transformer
     assert TransformerEncoderLayer is ember.nn.TransformerEncoderLayer
     assert issubclass(NonDynamicallyQuantizableLinear, ember.nn.Linear)
+
+
+def test_encoder_inference_zeroes_padding_as_nested_tensors_do():
+    """PyTorch runs an inference-mode batch_first encoder with a key padding mask on nested tensors, whose
+    padded positions come back as zeros; Ember gives the same output."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        e, t = twin(lambda m: m.nn.TransformerEncoder(m.nn.TransformerEncoderLayer(D, H, FF, batch_first=True), 2,
+                                                      norm=m.nn.LayerNorm(D)))
+    e.eval(), t.eval()
+    x = rand((N, L, D))
+    for kpm in (np.array([[0, 0, 0, 1, 1], [0, 0, 0, 0, 0], [0, 1, 1, 1, 1]], bool),  # left aligned
+                np.array([[0, 1, 0, 1, 1], [0, 0, 0, 0, 0], [0, 0, 0, 0, 1]], bool)):  # not: no nested path
+        with torch.no_grad():
+            expected = t(torch.tensor(x), src_key_padding_mask=torch.tensor(kpm)).numpy()
+        with ember.no_grad():
+            got = e(ember.tensor(x), src_key_padding_mask=ember.tensor(kpm)).numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5)

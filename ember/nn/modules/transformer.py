@@ -4,6 +4,7 @@ import math
 import warnings
 
 from ..._ops.creation import full
+from ...autograd import grad_mode
 from .. import functional as F
 from .. import _attention, init
 from .attention import MultiheadAttention
@@ -189,10 +190,27 @@ class TransformerEncoder(Module):
         first = self.layers[0] if len(self.layers) else None
         batch_first = getattr(getattr(first, "self_attn", None), "batch_first", False)
         is_causal = _detect_is_causal_mask(mask, is_causal, _seq_len(src, batch_first))
+        padded = self._nested_padding(src, mask, src_key_padding_mask, first)
         out = src
         for layer in self.layers:
             out = layer(out, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
-        return self.norm(out) if self.norm is not None else out
+        out = self.norm(out) if self.norm is not None else out
+        return out if padded is None else out.masked_fill(padded.unsqueeze(-1), 0.0)
+
+    def _nested_padding(self, src, mask, key_padding_mask, first):
+        """Where PyTorch would run the encoder on nested tensors (inference with only a left-aligned key
+        padding mask, see the warning in __init__), the padded positions of its output come back as zeros:
+        the mask of those positions, or None."""
+        if (not self.use_nested_tensor or first is None or first.training or src.dim() != 3 or mask is not None
+                or key_padding_mask is None):
+            return None
+        if grad_mode.state.enabled and (src.requires_grad or any(p.requires_grad for p in first.parameters())):
+            return None
+        padded = key_padding_mask == -math.inf
+        rows = padded._data
+        if not (rows[:, 1:] >= rows[:, :-1]).all():  # padding must follow the tokens in every row
+            return None
+        return padded
 
 
 class TransformerDecoder(Module):
