@@ -6,13 +6,15 @@ import numpy as np
 
 from .._ops.ctc import CtcLoss
 from .._ops.nn_activation import logsigmoid
-from .._ops.nn_loss import check_reduction, legacy_reduction
+from .._ops.nn_loss import check_reduction, cross_entropy, legacy_reduction
+from .._ops.nn_ops import linear
 from .._tensor import Tensor
 from ._functional_layers import pairwise_distance
 
 __all__ = ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss", "multilabel_soft_margin_loss",
            "cosine_embedding_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_loss",
-           "triplet_margin_with_distance_loss", "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss"]
+           "triplet_margin_with_distance_loss", "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss",
+           "linear_cross_entropy"]
 
 
 def _reduce(loss, reduction, size_average=None, reduce=None):
@@ -199,3 +201,14 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         return (nll / Tensor._wrap(np.maximum(tl, 1).astype(nll._data.dtype))).mean()
     out = _reduce(nll, reduction)
     return out if batched or reduction != "none" else out.reshape(())
+
+
+def linear_cross_entropy(input, linear_weight, target, *, linear_bias=None, weight=None, reduction="mean",
+                         ignore_index=None, label_smoothing=0.0, options=None):
+    """``cross_entropy(linear(input, linear_weight, linear_bias), target)`` for 1-D or 2-D input."""
+    if input.dim() not in (1, 2):
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.dim()}")
+    check_reduction(reduction)
+    return cross_entropy(linear(input, linear_weight, linear_bias), target, weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)

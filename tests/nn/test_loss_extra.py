@@ -163,3 +163,27 @@ def test_loss_modules(name):
     assert e.reduction == t.reduction
     for k in kw:
         assert getattr(e, k) == getattr(t, k)
+
+
+@pytest.mark.parametrize("kw, shape, target", [
+    ({}, (5, 8), (5,)), ({"out_features": (2,), "bias": True, "label_smoothing": 0.1, "reduction": "sum"}, (5, 8),
+                         (5, 2)),
+    ({"reduction": "none", "ignore_index": 1}, (5, 8), (5,)), ({}, (8,), ())])
+def test_linear_cross_entropy_loss(kw, shape, target):
+    t = torch.nn.LinearCrossEntropyLoss(8, 3, **kw)
+    e = ember.nn.LinearCrossEntropyLoss(8, 3, **kw)
+    assert repr(e) == repr(t) and list(e.state_dict()) == list(t.state_dict())
+    e.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
+    y = rng.integers(0, 3, target)
+    check(lambda m, x: (e if m is ember else t)(x, m.tensor(y)), [rand(shape)])
+    w = rand((3, 8))
+    check(lambda m, x, w: m.nn.functional.linear_cross_entropy(x, w, m.tensor(y[..., 0] if y.ndim == 2 else y)),
+          [rand(shape), w])
+
+
+def test_linear_cross_entropy_options_accepted():
+    e = ember.nn.LinearCrossEntropyLoss(8, 3, options=ember.nn.LinearCrossEntropyOptions(batch_chunk_size=2))
+    t = torch.nn.LinearCrossEntropyLoss(8, 3, options=torch.nn.LinearCrossEntropyOptions(batch_chunk_size=2))
+    assert repr(e) == repr(t)
+    with pytest.raises(RuntimeError, match="dimensionality 1 or 2"):
+        ember.nn.functional.linear_cross_entropy(ember.randn(2, 3, 8), ember.randn(3, 8), ember.zeros(2, 3).long())

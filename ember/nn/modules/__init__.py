@@ -16,6 +16,7 @@ from .attention import MultiheadAttention
 from .lazy import (LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyConv1d, LazyConv2d, LazyConv3d,
                    LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d, LazyInstanceNorm1d,
                    LazyInstanceNorm2d, LazyInstanceNorm3d, LazyLinear)
+from .linear_cross_entropy import LinearCrossEntropyLoss, LinearCrossEntropyOptions
 from .linear import Bilinear, Identity, Linear, NonDynamicallyQuantizableLinear
 from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss,
                    SmoothL1Loss)
@@ -77,3 +78,4 @@ __all__ += ["AdaptiveLogSoftmaxWithLoss"]
 __all__ += ["Conv3d", "LazyConv3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "MaxPool3d", "LPPool3d"]
 __all__ += ["ConvTranspose3d", "LazyConvTranspose3d"]
 __all__ += ["FractionalMaxPool2d"]
+__all__ += ["LinearCrossEntropyLoss", "LinearCrossEntropyOptions"]
