@@ -29,7 +29,8 @@ from ._functional_embedding_bag import embedding_bag
 from ._functional_layers import *  # noqa: F401,F403
 from ._functional_layers import __all__ as _layers_all
 from ._functional_loss import *  # noqa: F401,F403
-from ._functional_fractional import fractional_max_pool2d, fractional_max_pool2d_with_indices
+from ._functional_fractional import *  # noqa: F401,F403
+from ._functional_fractional import __all__ as _fractional_all
 from ._functional_sampling import *  # noqa: F401,F403
 from ._functional_sampling import __all__ as _sampling_all
 from ._functional_loss import __all__ as _loss_all
@@ -48,8 +49,7 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
-__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag", "fractional_max_pool2d",
-            "fractional_max_pool2d_with_indices"]
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _fractional_all
 __all__ += _activation_all + _layers_all + _loss_all + _sampling_all + _3d_all
 
 

@@ -159,3 +159,16 @@ def test_fractional_max_pool2d_with_the_same_samples(kw):
           [rand((2, 3, 9, 8))])
     e = ember.nn.FractionalMaxPool2d(2, output_ratio=0.5)
     assert tuple(e(ember.randn(1, 2, 8, 10)).shape) == (1, 2, 4, 5)
+
+
+@pytest.mark.parametrize("kw", [{"kernel_size": 2, "output_size": 3},
+                                {"kernel_size": (2, 3, 2), "output_size": (3, 2, 4)},
+                                {"kernel_size": 2, "output_ratio": (0.5, 0.6, 0.7)}])
+def test_fractional_max_pool3d_with_the_same_samples(kw):
+    samples = rand((2, 3, 3), low=0, high=1)
+    check(lambda m, x, s: m.nn.functional.fractional_max_pool3d(x, return_indices=True, _random_samples=s, **kw),
+          [rand((2, 3, 6, 7, 8)), samples], grad=False)
+    check(lambda m, x: m.nn.functional.fractional_max_pool3d(x, _random_samples=m.tensor(samples), **kw),
+          [rand((2, 3, 6, 7, 8))])
+    e, t = ember.nn.FractionalMaxPool3d(2, output_ratio=0.5), torch.nn.FractionalMaxPool3d(2, output_ratio=0.5)
+    assert repr(e) == repr(t) and tuple(e(ember.randn(1, 2, 8, 10, 6)).shape) == (1, 2, 4, 5, 3)

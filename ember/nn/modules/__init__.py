@@ -32,7 +32,7 @@ from .padding import (CircularPad1d, CircularPad2d, CircularPad3d, ConstantPad1d
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,
                       AvgPool2d, MaxPool1d, MaxPool2d)
 from .pooling import AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, MaxPool3d
-from .pooling_extra import FractionalMaxPool2d
+from .pooling_extra import FractionalMaxPool2d, FractionalMaxPool3d
 from .pooling_extra import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
@@ -79,3 +79,4 @@ __all__ += ["Conv3d", "LazyConv3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "A
 __all__ += ["ConvTranspose3d", "LazyConvTranspose3d"]
 __all__ += ["FractionalMaxPool2d"]
 __all__ += ["LinearCrossEntropyLoss", "LinearCrossEntropyOptions"]
+__all__ += ["FractionalMaxPool3d"]
