@@ -149,3 +149,20 @@ def test_global_unstructured_and_vector():
     g = [ember.ones(3), ember.ones(4) * 2]
     assert ember.nn.utils.get_total_norm(g).item() == pytest.approx(torch.nn.utils.get_total_norm(
         [torch.ones(3), torch.ones(4) * 2]).item())
+
+
+def test_remove_weight_norm_parametrization():
+    results = []
+    for m in (ember, torch):
+        torch.manual_seed(0)
+        t = torch.nn.Linear(3, 2)
+        lin = t if m is torch else ember.nn.Linear(3, 2)
+        if m is ember:
+            lin.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
+        m.nn.utils.parametrizations.weight_norm(lin)
+        with pytest.raises(ValueError, match="Cannot leave unparametrized"):
+            m.nn.utils.parametrize.remove_parametrizations(lin, "weight", leave_parametrized=False)
+        m.nn.utils.parametrize.remove_parametrizations(lin, "weight")
+        results.append((type(lin).__name__, sorted(dict(lin.named_parameters())), lin.weight.detach().numpy()))
+    assert results[0][:2] == results[1][:2]
+    np.testing.assert_allclose(results[0][2], results[1][2], rtol=1e-6)

@@ -42,8 +42,9 @@ class ParametrizationList(ModuleList):
                     new = module.right_inverse(new)
         self.is_tensor = not isinstance(new, (tuple, list))
         if self.is_tensor:
-            if isinstance(original, Parameter):
-                original.data = new.detach() if new is not original else original.data
+            if isinstance(original, Parameter):  # the parameter object stays the same, as optimizers hold it
+                if new is not original:
+                    original.data = new.detach()
                 self.original = original
             else:
                 self.register_buffer("original", new.detach().clone())
@@ -133,18 +134,18 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
     if not is_parametrized(module, tensor_name):
         raise ValueError(f"Module {module} does not have a parametrization on {tensor_name}")
     plist = module.parametrizations[tensor_name]
+    if not plist.is_tensor and not leave_parametrized:
+        raise ValueError("Cannot leave unparametrized (`leave_parametrized=False`) a tensor that is parametrized "
+                         "in terms of a sequence of tensors.")
     with no_grad():
-        value = getattr(module, tensor_name) if leave_parametrized else plist.original
-    if isinstance(getattr(plist, "original", None), Parameter) or not plist.is_tensor:
-        param = plist.original if plist.is_tensor else None
-        if param is not None:
-            with no_grad():
-                param.data = value.detach()
-            final = param
-        else:
-            final = Parameter(value.detach())
+        value = (getattr(module, tensor_name) if leave_parametrized else plist.original).detach()
+    if not plist.is_tensor:  # several originals: the value becomes a new parameter
+        final = Parameter(value)
+    elif isinstance(plist.original, Parameter):  # the original parameter object keeps its identity
+        plist.original.data = value
+        final = plist.original
     else:
-        final = value.detach()
+        final = value
     delattr(type(module), tensor_name)
     del module.parametrizations[tensor_name]
     if isinstance(final, Parameter):
