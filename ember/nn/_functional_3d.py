@@ -121,21 +121,30 @@ def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     x = _batched(input, "avg_pool3d")
-    if ceil_mode:
-        raise NotImplementedError("Ember's avg_pool3d does not take ceil_mode=True yet")
     kernel, stride, padding, dilation = _pool_args(kernel_size, stride, padding)
-    cols, _, _, outs = _windows(x, kernel, dilation, padding, stride)
+    cols, _, _, outs = _windows(x, kernel, dilation, padding, stride, ceil_mode=ceil_mode)
     total = cols.sum(2)
     if divisor_override is not None:
         divisor = divisor_override
-    elif count_include_pad or not any(padding):
-        divisor = cols.shape[2]
     else:
-        inside = _windows(x.new_ones((1, 1) + tuple(x.shape[2:])), kernel, dilation, padding, stride)[0]
-        divisor = inside.sum(2)
+        divisor = Tensor._wrap(_window_sizes(tuple(x.shape[2:]), kernel, stride, padding, outs, count_include_pad)
+                               .astype(x._data.dtype))
     n, c = x.shape[:2]
     out = (total / divisor).reshape(n, c, *outs)
     return out if input.dim() == 5 else out.squeeze(0)
+
+
+def _window_sizes(spatial, kernel, stride, padding, outs, include_pad):
+    """How many elements each window averages, flattened: windows stop at the padded border (ceil mode
+    lets the last one run past it), and without ``include_pad`` they count only the input's elements."""
+    counts = np.ones((1,), np.int64)
+    for n, k, s, p, o in zip(spatial, kernel, stride, padding, outs):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)
+        if not include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, n)
+        counts = (counts[:, None] * (end - start)[None, :]).reshape(-1)
+    return counts
 
 
 def _adaptive(input, output_size, reduce, name):

@@ -79,3 +79,11 @@ def test_conv_transpose3d_module_and_lazy():
         e.load_state_dict({k: ember.tensor(v.detach().numpy()) for k, v in t.state_dict().items()})
         np.testing.assert_allclose(e(ember.tensor(x), output_size=None).detach().numpy(),
                                    t(torch.tensor(x)).detach().numpy(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("kw", [{"kernel_size": 2, "stride": 2, "ceil_mode": True},
+                                {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True},
+                                {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
+                                 "count_include_pad": False}])
+def test_avg_pool3d_ceil_mode(kw):
+    check(lambda m, x: m.nn.functional.avg_pool3d(x, **kw), [(2, 3, 5, 6, 7)])
