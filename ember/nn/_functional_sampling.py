@@ -1,7 +1,10 @@
 """Spatial sampling in ``ember.nn.functional``: ``affine_grid`` and ``grid_sample`` (bilinear and nearest,
 zeros/border/reflection padding, 4-D inputs), written as gathers so that gradients reach both the input
 and the grid; and the ``*_with_indices`` spellings of max pooling."""
+import itertools
 import warnings
+
+import numpy as np
 
 from .._ops.creation import linspace, ones, zeros
 from .._ops.join import stack
@@ -42,28 +45,34 @@ def _base(n, align_corners, like):
 
 
 def affine_grid(theta, size, align_corners=None):
-    """The sampling grid (N, H, W, 2) of the 2-D affine maps ``theta`` (N, 2, 3)."""
+    """The sampling grid (N, H, W, 2) of 2-D affine maps ``theta`` (N, 2, 3), or (N, D, H, W, 3) of 3-D ones
+    (N, 3, 4)."""
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
-    if len(size) != 4:
+    if len(size) not in (4, 5):
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
-                                  f"respectively. Got size {size}.") if len(size) != 5 else NotImplementedError(
-            "Ember's affine_grid supports 2-D transforms (4-D sizes) only")
-    if theta.dim() != 3 or tuple(theta.shape[-2:]) != (2, 3):
-        raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {size}. Got "
-                         f"{tuple(theta.shape)}.")
-    n, _, h, w = size
-    if align_corners and min(h, w) == 1:
+                                  f"respectively. Got size {size}.")
+    dims = len(size) - 2
+    if theta.dim() != 3 or tuple(theta.shape[-2:]) != (dims, dims + 1):
+        raise ValueError(f"Expected a batch of {dims}D affine matrices of shape Nx{dims}x{dims + 1} for size "
+                         f"{size}. Got {tuple(theta.shape)}.")
+    n, spatial = size[0], tuple(size[2:])
+    if align_corners and min(spatial) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
                       "of affine_grid for details.", stacklevel=2)
-    xs, ys = _base(w, align_corners, theta), _base(h, align_corners, theta)
-    base = stack([xs.reshape(1, w).expand(h, w), ys.reshape(h, 1).expand(h, w),
-                  ones(h, w, dtype=theta.dtype, device=theta.device)], -1)  # (H, W, 3)
-    return (base.reshape(1, h * w, 3) @ theta.transpose(1, 2)).reshape(n, h, w, 2)
+    # coordinates (x, y[, z], 1): x runs along the last dim, y the one before, z the first
+    axes = []
+    for d, length in enumerate(reversed(spatial)):
+        shape = [1] * dims
+        shape[dims - 1 - d] = length
+        axes.append(_base(length, align_corners, theta).reshape(*shape).expand(*spatial))
+    base = stack(axes + [ones(*spatial, dtype=theta.dtype, device=theta.device)], -1)
+    cells = int(np.prod(spatial))
+    return (base.reshape(1, cells, dims + 1) @ theta.transpose(1, 2)).reshape(n, *spatial, dims)
 
 
 def _unnormalize(coord, size, align_corners):
@@ -89,41 +98,47 @@ def _source(coord, size, padding_mode, align_corners):
     return x
 
 
-def _gather(flat, ix, iy, w, h):
-    """Values of flat (N, C, H*W) at integer pixels (N, Ho, Wo); outside the image they are 0."""
-    inside = ((ix >= 0) & (ix <= w - 1) & (iy >= 0) & (iy <= h - 1)).to(flat.dtype)
-    index = (iy.clamp(0, h - 1) * w + ix.clamp(0, w - 1)).long()
+def _gather(flat, coords, sizes):
+    """Values of flat (N, C, prod(sizes)) at integer positions ``coords`` (one (N, *out) tensor per dim,
+    first dim first); outside the input they are 0."""
+    inside, index = None, 0
+    for coord, size in zip(coords, sizes):
+        ok = (coord >= 0) & (coord <= size - 1)
+        inside = ok if inside is None else inside & ok
+        index = index * size + coord.clamp(0, size - 1)
+    index = index.long()
     n, c = flat.shape[:2]
     picked = flat.gather(2, index.reshape(n, 1, -1).expand(n, c, index[0].numel()))
-    return picked.reshape(n, c, *ix.shape[1:]) * inside.unsqueeze(1)
+    return picked.reshape(n, c, *coords[0].shape[1:]) * inside.to(flat.dtype).unsqueeze(1)
 
 
 def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
-    """Sample (N, C, H, W) ``input`` at the normalised (x, y) positions of ``grid`` (N, Ho, Wo, 2)."""
+    """Sample (N, C, H, W) or (N, C, D, H, W) ``input`` at the normalised (x, y[, z]) positions of ``grid``."""
     if mode not in ("bilinear", "nearest", "bicubic"):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', "
                          f"but got: '{mode}'")
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError("nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
-    if mode == "bicubic" or input.dim() != 4:
-        raise NotImplementedError("Ember's grid_sample samples 4-D inputs in bilinear or nearest mode")
+    if mode == "bicubic" or input.dim() not in (4, 5):
+        raise NotImplementedError("Ember's grid_sample samples 4-D and 5-D inputs in bilinear or nearest mode")
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
-    n, c, h, w = input.shape
-    x = _source(grid[..., 0], w, padding_mode, align_corners)
-    y = _source(grid[..., 1], h, padding_mode, align_corners)
-    flat = input.reshape(n, c, h * w)
+    n, c = input.shape[:2]
+    sizes = tuple(input.shape[2:])
+    dims = len(sizes)
+    # grid's last dim holds (x, y[, z]): x indexes the last input dim
+    coords = [_source(grid[..., dims - 1 - d], size, padding_mode, align_corners) for d, size in enumerate(sizes)]
+    flat = input.reshape(n, c, -1)
     if mode == "nearest":
         # round half to even, as PyTorch's nearest mode does
-        return _gather(flat, x.detach().round(), y.detach().round(), w, h)
-    x0, y0 = x.detach().floor(), y.detach().floor()
-    x1, y1 = x0 + 1, y0 + 1
-    wx1, wy1 = x - x0, y - y0
-    wx0, wy0 = 1 - wx1, 1 - wy1
+        return _gather(flat, [p.detach().round() for p in coords], sizes)
+    lows = [p.detach().floor() for p in coords]
     out = 0
-    for xi, yi, weight in ((x0, y0, wx0 * wy0), (x1, y0, wx1 * wy0), (x0, y1, wx0 * wy1), (x1, y1, wx1 * wy1)):
-        out = out + _gather(flat, xi, yi, w, h) * weight.unsqueeze(1)
+    for corner in itertools.product((0, 1), repeat=dims):  # the 4 (8) neighbours, weighted (tri)linearly
+        weight = 1
+        for p, low, up in zip(coords, lows, corner):
+            weight = weight * (p - low if up else 1 - (p - low))
+        out = out + _gather(flat, [low + up for low, up in zip(lows, corner)], sizes) * weight.unsqueeze(1)
     return out
-

@@ -45,3 +45,19 @@ def test_spatial_transformer_round_trip_and_warning():
 def test_with_indices():
     check(lambda m, x: m.nn.functional.max_pool2d_with_indices(x, 2), [rand((1, 2, 4, 4))])
     check(lambda m, x: m.nn.functional.adaptive_max_pool1d_with_indices(x, 3), [rand((1, 2, 7))])
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_affine_grid_3d(align_corners):
+    check(lambda m, theta: m.nn.functional.affine_grid(theta, (2, 3, 3, 4, 5), align_corners=align_corners),
+          [rand((2, 3, 4))])
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_grid_sample_5d(mode, padding_mode, align_corners):
+    grid = rand((2, 2, 3, 4, 3), low=-1.3, high=1.3) + (0.013 if mode == "nearest" else 0)
+    check(lambda m, x, g: m.nn.functional.grid_sample(x, g, mode=mode, padding_mode=padding_mode,
+                                                      align_corners=align_corners),
+          [rand((2, 3, 4, 5, 6)), grid], grad=mode == "bilinear", rtol=1e-4, atol=1e-5)
