@@ -1,6 +1,6 @@
-"""Spatial sampling in ``ember.nn.functional``: ``affine_grid`` and ``grid_sample`` (bilinear and nearest,
-zeros/border/reflection padding, 4-D inputs), written as gathers so that gradients reach both the input
-and the grid; and the ``*_with_indices`` spellings of max pooling."""
+"""Spatial sampling in ``ember.nn.functional``: ``affine_grid`` and ``grid_sample`` (bi/trilinear and
+nearest, zeros/border/reflection padding, 4-D and 5-D inputs), written as gathers so that gradients reach
+both the input and the grid; and the ``*_with_indices`` spellings of max pooling."""
 import itertools
 import warnings
 
