@@ -4,7 +4,6 @@ import math
 
 import numpy as np
 
-from .._ops.join import stack
 from .._ops.nn_ops import pad
 from .._tensor import Tensor
 from ._functional_layers import _tuple, _window_indices
@@ -147,26 +146,53 @@ def _window_sizes(spatial, kernel, stride, padding, outs, include_pad):
     return counts
 
 
-def _adaptive(input, output_size, reduce, name):
+def _adaptive_windows(input, output_size, name):
+    """Every adaptive window as a row of flat input indices, padded to the widest window: the values
+    (N, C, cells, width) with ``fill`` past a window's end, the index table and which entries are real."""
     x = _batched(input, name)
-    sizes = [s if s is not None else n for s, n in zip(_tuple(output_size, 3), x.shape[2:])]
-    out = x
-    for axis, (n, o) in enumerate(zip(x.shape[2:], sizes), start=2):
-        # each output cell pools the input cells [floor(i n / o), ceil((i + 1) n / o)), one dim at a time
-        pieces = [reduce(out.narrow(axis, (i * n) // o, -(-((i + 1) * n) // o) - (i * n) // o), axis)
-                  for i in range(o)]
-        out = stack(pieces, axis)
-    return out if input.dim() == 5 else out.squeeze(0)
+    spatial = tuple(x.shape[2:])
+    sizes = [s if s is not None else n for s, n in zip(_tuple(output_size, 3), spatial)]
+    # output cell i of a dim pools the input cells [floor(i n / o), ceil((i + 1) n / o))
+    tables, valid = [], []
+    for n, o in zip(spatial, sizes):
+        start = (np.arange(o) * n) // o
+        end = -(-((np.arange(o) + 1) * n) // o)
+        offsets = np.arange((end - start).max())
+        tables.append(np.minimum(start[:, None] + offsets, n - 1))
+        valid.append(offsets < (end - start)[:, None])
+    flat = np.ravel_multi_index(np.broadcast_arrays(*np.ix_(*[t.reshape(-1) for t in tables])), spatial)
+    first, second, third = (v.reshape(-1) for v in valid)
+    ok = first[:, None, None] & second[None, :, None] & third[None, None, :]  # (o1*w1, o2*w2, o3*w3), as flat
+    # regroup to (cells, window): (o1, w1, o2, w2, o3, w3) -> (o1, o2, o3, w1, w2, w3)
+    shape = [d for o, t in zip(sizes, tables) for d in (o, t.shape[1])]
+    order = (0, 2, 4, 1, 3, 5)
+    flat = flat.reshape(shape).transpose(order).reshape(int(np.prod(sizes)), -1)
+    ok = ok.reshape(shape).transpose(order).reshape(flat.shape)
+    n, c = x.shape[:2]
+    values = x.reshape(n, c, -1)[:, :, Tensor._wrap(flat.reshape(-1))].reshape(n, c, *flat.shape)
+    return x, values, flat, Tensor._wrap(ok), sizes
 
 
 def adaptive_avg_pool3d(input, output_size):
-    return _adaptive(input, output_size, lambda t, axis: t.mean(axis), "adaptive_avg_pool3d")
+    x, values, _, ok, sizes = _adaptive_windows(input, output_size, "adaptive_avg_pool3d")
+    counts = ok.sum(1).to(x.dtype)
+    out = (values * ok.to(x.dtype)).sum(3) / counts
+    out = out.reshape(*x.shape[:2], *sizes)
+    return out if input.dim() == 5 else out.squeeze(0)
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
-    if return_indices:
-        raise NotImplementedError("Ember's adaptive_max_pool3d does not return indices yet")
-    return _adaptive(input, output_size, lambda t, axis: t.amax(axis), "adaptive_max_pool3d")
+    x, values, flat, ok, sizes = _adaptive_windows(input, output_size, "adaptive_max_pool3d")
+    best, arg = values.masked_fill(~ok, -math.inf).max(3)
+    n, c = x.shape[:2]
+    out = best.reshape(n, c, *sizes)
+    if not return_indices:
+        return out if input.dim() == 5 else out.squeeze(0)
+    cells = np.arange(flat.shape[0])
+    indices = Tensor._wrap(flat[cells, arg._data].reshape(n, c, *sizes))
+    if input.dim() == 4:
+        return out.squeeze(0), indices.squeeze(0)
+    return out, indices
 
 
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):

@@ -40,7 +40,8 @@ def test_avg_pool3d(kw):
 @pytest.mark.parametrize("size", [(2, 3, 4), 1, (None, 2, 5)])
 def test_adaptive_pool3d(size):
     check(lambda m, x: m.nn.functional.adaptive_avg_pool3d(x, size), [(2, 3, 5, 6, 7)])
-    check(lambda m, x: m.nn.functional.adaptive_max_pool3d(x, size), [(2, 3, 5, 6, 7)])
+    check(lambda m, x: m.nn.functional.adaptive_max_pool3d(x, size, return_indices=True), [(2, 3, 5, 6, 7)])
+    check(lambda m, x: m.nn.functional.adaptive_max_pool3d(x, size), [(3, 4, 5, 2)])
 
 
 MODULES = [lambda m: m.nn.Conv3d(2, 4, 3, padding=1, bias=False), lambda m: m.nn.MaxPool3d(2),
