@@ -14,6 +14,7 @@ from . import (broadcast, copies, counting, diagonal, gradient, index_extra, ind
                pointwise_extra, products, random_distributions, reduction_extra, shape_extra, special,
                special_binary, tensor_extra, view_inplace)
 from . import complex_ops, linalg_aliases, stft
+from . import nn_activation_extra
 
 FAMILIES = [arithmetic, math_functions, comparison, fill, fused_arithmetic, reduction, order, linalg, shape, join,
             indexing, scatter, creation, random, conversion, nn_ops, conv, pooling, normalization, embedding,
@@ -22,6 +23,7 @@ FAMILIES += [special, special_binary, random_distributions, broadcast, index_gri
              reduction_extra, shape_extra, counting, index_extra, products,
              memory_format, tensor_extra, view_inplace, copies, gradient]
 FAMILIES += [linalg_aliases, complex_ops, stft]
+FAMILIES += [nn_activation_extra]
 for _family in FAMILIES:
     registry.TENSOR_METHODS.update(getattr(_family, "TENSOR_METHODS", {}))
     registry.FUNCTIONS.update(getattr(_family, "FUNCTIONS", {}))

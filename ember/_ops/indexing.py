@@ -185,7 +185,7 @@ def _item(k, xp):
         return _array_index(arr), True
     if isinstance(k, np.ndarray):
         return _array_index(xp.asarray(k)), True
-    if isinstance(k, (list, tuple)):
+    if isinstance(k, (list, tuple, range)):  # a range indexes as the list of its values
         return _array_index(xp.asarray([x._data if isinstance(x, Tensor) else x for x in k])), True
     if isinstance(k, (np.integer, np.bool_)):
         return k, isinstance(k, np.bool_)

@@ -20,6 +20,20 @@ from .._ops.normalization import batch_norm, group_norm, layer_norm
 from .._ops.pooling import (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_max_pool1d, adaptive_max_pool2d,
                             avg_pool1d, avg_pool2d, max_pool1d, max_pool2d)
 from .._ops.interpolate import interpolate
+from ._attention import multi_head_attention_forward, scaled_dot_product_attention
+from ._functional_3d import *  # noqa: F401,F403
+from ._functional_3d import __all__ as _3d_all
+from ._functional_activation import *  # noqa: F401,F403
+from ._functional_activation import __all__ as _activation_all
+from ._functional_embedding_bag import embedding_bag
+from ._functional_layers import *  # noqa: F401,F403
+from ._functional_layers import __all__ as _layers_all
+from ._functional_loss import *  # noqa: F401,F403
+from ._functional_fractional import *  # noqa: F401,F403
+from ._functional_fractional import __all__ as _fractional_all
+from ._functional_sampling import *  # noqa: F401,F403
+from ._functional_sampling import __all__ as _sampling_all
+from ._functional_loss import __all__ as _loss_all
 from .._tensor import Tensor
 
 __all__ = [
@@ -35,6 +49,8 @@ __all__ += [
     "batch_norm", "layer_norm", "group_norm", "embedding", "interpolate", "upsample", "upsample_nearest",
     "upsample_bilinear",
 ]
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "embedding_bag"] + _fractional_all
+__all__ += _activation_all + _layers_all + _loss_all + _sampling_all + _3d_all
 
 
 def sigmoid(input):
@@ -49,15 +65,27 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim, _stacklevel + 1, dtype)
 
 
-def _feature_dropout(name, input, p, training, inplace, spatial, ranks):
-    if input.ndim not in ranks:
-        raise RuntimeError(f"{name}: Expected {ranks[0]}D or {ranks[1]}D input, but received a {input.ndim}D input.")
-    return dropout(input, p, training, inplace, feature_dims=spatial)
+def _channel_note(name, spatial):
+    return (f"Note that {name} exists to provide channel-wise dropout on inputs with {spatial} spatial "
+            f"dimension{'s' if spatial > 1 else ''}, a channel dimension, and an optional batch dimension (i.e. "
+            f"{spatial + 1}D or {spatial + 2}D inputs).")
+
+
+def _deprecated_rank(name, input, spatial):
+    """PyTorch's feature dropouts accept other ranks with a warning, dropping along the first two dims."""
+    warnings.warn(f"{name}: Received a {input.ndim}-D input to {name}, which is deprecated and will result in an "
+                  "error in a future release. To retain the behavior and silence this warning, please use dropout "
+                  f"instead. {_channel_note(name, spatial)}", stacklevel=3)
+    if input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) or (C, L) inputs."""
-    return _feature_dropout("dropout1d", input, p, training, inplace, 1, (2, 3))
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. "
+                           f"{_channel_note('dropout1d', 1)}")
+    return dropout(input, p, training, inplace, feature_dims=1)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
@@ -69,11 +97,19 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
                       "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
                       "switch to using dropout1d instead.", stacklevel=2)
         return dropout(input, p, training, inplace, feature_dims=1)
-    return _feature_dropout("dropout2d", input, p, training, inplace, 2, (3, 4))
+    if input.ndim != 4:
+        _deprecated_rank("dropout2d", input, 2)
+    return dropout(input, p, training, inplace, feature_dims=input.ndim - 2)
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    return _feature_dropout("dropout3d", input, p, training, inplace, 3, (4, 5))
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs."""
+    if input.ndim not in (4, 5):
+        _deprecated_rank("dropout3d", input, 3)
+    if input.ndim == 5:
+        return dropout(input, p, training, inplace, feature_dims=3)
+    # unbatched: the first dim is the channel, every later one is dropped with it
+    return dropout(input, p, training, inplace, feature_dims=input.ndim - 1)
 
 
 def one_hot(tensor, num_classes=-1):

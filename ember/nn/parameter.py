@@ -27,3 +27,34 @@ class Buffer(Tensor):
     def __init__(self, data=None, *, persistent=True):
         Tensor._init(self, np.empty(0, np.float32) if data is None else data._data)
         self.persistent = persistent
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape a lazy module learns from its first input; ``materialize`` gives it memory."""
+
+    cls_to_become = Parameter
+
+    def materialize(self, shape, device=None, dtype=None):
+        from .._ops.creation import empty
+        self._data = empty(shape, device=device, dtype=dtype)._data
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self):
+        return "<UninitializedParameter>"
+
+
+class UninitializedBuffer(Tensor):
+    """A buffer whose shape a lazy module learns from its first input."""
+
+    cls_to_become = Tensor
+
+    def __init__(self, requires_grad=False):
+        Tensor._init(self, np.empty(0, np.float32))
+
+    def materialize(self, shape, device=None, dtype=None):
+        from .._ops.creation import empty
+        self._data = empty(shape, device=device, dtype=dtype)._data
+        self.__class__ = self.cls_to_become
+
+    def __repr__(self):
+        return "<UninitializedBuffer>"

@@ -2,12 +2,13 @@
 import numpy as np
 
 from .._parallel import map_flat
-from .optimizer import Optimizer, check, check_lr, prepared_grad, step_counter, zeros_state
+from ._per_parameter import PerParameterOptimizer
+from .optimizer import check, check_lr, zeros_state
 
 __all__ = ["Adadelta"]
 
 
-class Adadelta(Optimizer):
+class Adadelta(PerParameterOptimizer):
     """``torch.optim.Adadelta``: ``delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g``,
     ``p -= lr * delta``, both averages decaying by ``rho``."""
 
@@ -20,27 +21,16 @@ class Adadelta(Optimizer):
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       capturable=capturable, foreach=foreach, differentiable=differentiable))
 
-    def step(self, closure=None):
-        loss = None if closure is None else self._loss(closure)
-        for group in self.param_groups:
-            lr, rho, eps = float(group["lr"]), group["rho"], group["eps"]
-            weight_decay, maximize = group["weight_decay"], group["maximize"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d = p._data
-                state = self.state[p]
-                if not state:
-                    state["step"] = step_counter()
-                    state["square_avg"] = zeros_state(p)
-                    state["acc_delta"] = zeros_state(p)
-                counter = state["step"]._data
-                counter += 1
-                g = prepared_grad(d, p.grad._data, weight_decay, maximize)
-                sq, acc = state["square_avg"]._data, state["acc_delta"]._data
-                map_flat(lambda d, g, sq, acc: _update(d, g, sq, acc, lr, rho, eps), d, g, sq, acc)
-                p._version[0] += 1
-        return loss
+    def hyper(self, group):
+        return float(group["lr"]), group["rho"], group["eps"]
+
+    def init_state(self, p, group):
+        return {"square_avg": zeros_state(p), "acc_delta": zeros_state(p)}
+
+    def update(self, d, g, state, step, h):
+        lr, rho, eps = h
+        map_flat(lambda d, g, sq, acc: _update(d, g, sq, acc, lr, rho, eps), d, g, state["square_avg"]._data,
+                 state["acc_delta"]._data)
 
 
 def _update(d, g, sq, acc, lr, rho, eps):

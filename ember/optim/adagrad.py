@@ -1,12 +1,13 @@
 """Adagrad: step sizes shrink with the sum of all squared gradients seen so far."""
 import numpy as np
 
-from .optimizer import Optimizer, check, check_lr, prepared_grad, step_counter, zeros_state
+from ._per_parameter import PerParameterOptimizer
+from .optimizer import check, check_lr, zeros_state
 
 __all__ = ["Adagrad"]
 
 
-class Adagrad(Optimizer):
+class Adagrad(PerParameterOptimizer):
     """``torch.optim.Adagrad``: ``p -= clr * g / (sqrt(sum) + eps)`` with
     ``clr = lr / (1 + (step - 1) * lr_decay)``."""
 
@@ -23,35 +24,22 @@ class Adagrad(Optimizer):
         # Unlike the other optimizers, Adagrad's state exists from the start, as in PyTorch.
         for group in self.param_groups:
             for p in group["params"]:
-                self._init_state(p, group)
+                self._state_for(p, group)
 
-    def _init_state(self, p, group):
-        state = self.state[p]
-        state["step"] = step_counter()
-        state["sum"] = zeros_state(p, group["initial_accumulator_value"])
-        return state
+    def init_state(self, p, group):
+        return {"sum": zeros_state(p, group["initial_accumulator_value"])}
 
-    def step(self, closure=None):
-        loss = None if closure is None else self._loss(closure)
-        for group in self.param_groups:
-            lr, lr_decay, eps = float(group["lr"]), group["lr_decay"], group["eps"]
-            weight_decay, maximize = group["weight_decay"], group["maximize"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d = p._data
-                state = self.state[p] or self._init_state(p, group)  # a group added after construction
-                counter = state["step"]._data
-                counter += 1
-                clr = lr / (1 + (float(counter) - 1) * lr_decay)
-                g = prepared_grad(d, p.grad._data, weight_decay, maximize)
-                total = state["sum"]._data
-                tmp = np.multiply(g, g, out=np.empty_like(total))  # out= keeps 0-dim results arrays
-                total += tmp
-                np.sqrt(total, out=tmp)
-                tmp += eps
-                np.divide(g, tmp, out=tmp)
-                tmp *= clr
-                d -= tmp
-                p._version[0] += 1
-        return loss
+    def hyper(self, group):
+        return float(group["lr"]), group["lr_decay"], group["eps"]
+
+    def update(self, d, g, state, step, h):
+        lr, lr_decay, eps = h
+        clr = lr / (1 + (step - 1) * lr_decay)
+        total = state["sum"]._data
+        tmp = np.multiply(g, g, out=np.empty_like(total))  # out= keeps 0-dim results arrays
+        total += tmp
+        np.sqrt(total, out=tmp)
+        tmp += eps
+        np.divide(g, tmp, out=tmp)
+        tmp *= clr
+        d -= tmp

@@ -1,71 +1,45 @@
 """Adam: per-parameter step sizes from running averages of the gradient and its square."""
 import numpy as np
 
-from .optimizer import Optimizer, check, check_lr, prepared_grad, step_counter, zeros_state
+from ._per_parameter import AdamFamily
+from .optimizer import check_adam_args, zeros_state
 
 __all__ = ["Adam"]
 
 
-class Adam(Optimizer):
+class Adam(AdamFamily):
     """``torch.optim.Adam``. With ``decoupled_weight_decay=True`` it is AdamW: the weights
     shrink by ``lr * weight_decay`` directly instead of the decay joining the gradient."""
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
                  foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
                  decoupled_weight_decay=False):
-        check_lr(lr)
-        check(0.0 <= eps, "epsilon value", eps)
-        check(0.0 <= betas[0] < 1.0, "beta parameter at index 0", betas[0])
-        check(0.0 <= betas[1] < 1.0, "beta parameter at index 1", betas[1])
-        check(0.0 <= weight_decay, "weight_decay value", weight_decay)
+        check_adam_args(lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
-    def step(self, closure=None):
-        loss = None if closure is None else self._loss(closure)
-        for group in self.param_groups:
-            lr, eps, amsgrad, maximize = float(group["lr"]), group["eps"], group["amsgrad"], group["maximize"]
-            beta1, beta2 = (float(b) for b in group["betas"])
-            weight_decay = group["weight_decay"]
-            decoupled = group["decoupled_weight_decay"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d = p._data
-                state = self.state[p]
-                if not state:
-                    state["step"] = step_counter()
-                    state["exp_avg"] = zeros_state(p)
-                    state["exp_avg_sq"] = zeros_state(p)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = zeros_state(p)
-                counter = state["step"]._data
-                counter += 1
-                step = float(counter)
-                if decoupled and weight_decay:
-                    d *= 1 - lr * weight_decay
-                g = prepared_grad(d, p.grad._data, 0 if decoupled else weight_decay, maximize)
-                m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-                # m moves toward g by (1 - beta1); v = beta2 * v + (1 - beta2) * g * g.
-                tmp = np.subtract(g, m, out=np.empty_like(m))  # out= keeps 0-dim results arrays
-                tmp *= 1 - beta1
-                m += tmp
-                v *= beta2
-                np.multiply(g, g, out=tmp)
-                tmp *= 1 - beta2
-                v += tmp
-                if amsgrad:
-                    v_max = state["max_exp_avg_sq"]._data
-                    v = np.maximum(v_max, v, out=v_max)
-                step_size = lr / (1 - beta1 ** step)
-                # denominator: sqrt(v / bias_correction2) + eps, as sqrt(v) / sqrt(bias_correction2) + eps
-                np.sqrt(v, out=tmp)
-                tmp /= (1 - beta2 ** step) ** 0.5
-                tmp += eps
-                np.divide(m, tmp, out=tmp)
-                tmp *= -step_size
-                d += tmp
-                p._version[0] += 1
-        return loss
+    def hyper(self, group):
+        return super().hyper(group) + (group["amsgrad"],)
+
+    def init_state(self, p, group):
+        state = super().init_state(p, group)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = zeros_state(p)
+        return state
+
+    def update(self, d, g, state, step, h):
+        lr, beta1, beta2, eps, decoupled_decay, amsgrad = h
+        m, v, tmp = self.moments(d, g, state, lr, beta1, beta2, decoupled_decay)
+        if amsgrad:
+            v_max = state["max_exp_avg_sq"]._data
+            v = np.maximum(v_max, v, out=v_max)
+        step_size = lr / (1 - beta1 ** step)
+        # denominator: sqrt(v / bias_correction2) + eps, as sqrt(v) / sqrt(bias_correction2) + eps
+        np.sqrt(v, out=tmp)
+        tmp /= (1 - beta2 ** step) ** 0.5
+        tmp += eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= -step_size
+        d += tmp

@@ -68,8 +68,20 @@ def check_lr(lr):
     check(0.0 <= float(lr), "learning rate", lr)
 
 
-def zeros_state(p, fill=0):
-    """A state buffer shaped, typed and placed like parameter ``p``."""
+def check_adam_args(lr, betas, eps, weight_decay):
+    """The checks every Adam-like optimizer makes of its hyper-parameters, in PyTorch's order."""
+    check_lr(lr)
+    check(0.0 <= eps, "epsilon value", eps)
+    check(0.0 <= betas[0] < 1.0, "beta parameter at index 0", betas[0])
+    check(0.0 <= betas[1] < 1.0, "beta parameter at index 1", betas[1])
+    check(0.0 <= weight_decay, "weight_decay value", weight_decay)
+
+
+def zeros_state(p, fill=0, scalar=False):
+    """A state buffer shaped, typed and placed like parameter ``p``; with ``scalar``, a float32
+    0-dim buffer on p's device (the per-parameter scalars PyTorch keeps as tensors)."""
+    if scalar:
+        return Tensor._wrap(np.full_like(p._data, fill, shape=(), dtype=np.float32))
     return Tensor._wrap(np.full_like(p._data, fill) if fill else np.zeros_like(p._data))
 
 

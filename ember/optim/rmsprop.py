@@ -1,12 +1,13 @@
 """RMSprop: the gradient divided by a running root-mean-square of recent gradients."""
 import numpy as np
 
-from .optimizer import Optimizer, check, check_lr, prepared_grad, step_counter, zeros_state
+from ._per_parameter import PerParameterOptimizer
+from .optimizer import check, check_lr, zeros_state
 
 __all__ = ["RMSprop"]
 
 
-class RMSprop(Optimizer):
+class RMSprop(PerParameterOptimizer):
     """``torch.optim.RMSprop``; ``centered`` subtracts the squared running mean of the
     gradient from its running mean square (an estimate of its variance)."""
 
@@ -21,51 +22,41 @@ class RMSprop(Optimizer):
                                       weight_decay=weight_decay, capturable=capturable, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable))
 
-    def step(self, closure=None):
-        loss = None if closure is None else self._loss(closure)
-        for group in self.param_groups:
-            lr, alpha, eps, momentum = float(group["lr"]), group["alpha"], group["eps"], group["momentum"]
-            centered, weight_decay, maximize = group["centered"], group["weight_decay"], group["maximize"]
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                d = p._data
-                state = self.state[p]
-                if not state:
-                    state["step"] = step_counter()
-                    state["square_avg"] = zeros_state(p)
-                    if momentum > 0:
-                        state["momentum_buffer"] = zeros_state(p)
-                    if centered:
-                        state["grad_avg"] = zeros_state(p)
-                counter = state["step"]._data
-                counter += 1
-                g = prepared_grad(d, p.grad._data, weight_decay, maximize)
-                sq = state["square_avg"]._data
-                sq *= alpha
-                tmp = np.multiply(g, g, out=np.empty_like(sq))  # out= keeps 0-dim results arrays
-                tmp *= 1 - alpha
-                sq += tmp
-                if centered:
-                    mean = state["grad_avg"]._data
-                    np.subtract(g, mean, out=tmp)  # the mean moves toward g by (1 - alpha)
-                    tmp *= 1 - alpha
-                    mean += tmp
-                    np.multiply(mean, mean, out=tmp)
-                    np.subtract(sq, tmp, out=tmp)
-                    np.sqrt(tmp, out=tmp)
-                else:
-                    np.sqrt(sq, out=tmp)
-                tmp += eps
-                np.divide(g, tmp, out=tmp)
-                if momentum > 0:
-                    buf = state["momentum_buffer"]._data
-                    buf *= momentum
-                    buf += tmp
-                    np.multiply(buf, lr, out=tmp)
-                    d -= tmp
-                else:
-                    tmp *= lr
-                    d -= tmp
-                p._version[0] += 1
-        return loss
+    def hyper(self, group):
+        return float(group["lr"]), group["alpha"], group["eps"], group["momentum"], group["centered"]
+
+    def init_state(self, p, group):
+        state = {"square_avg": zeros_state(p)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = zeros_state(p)
+        if group["centered"]:
+            state["grad_avg"] = zeros_state(p)
+        return state
+
+    def update(self, d, g, state, step, h):
+        lr, alpha, eps, momentum, centered = h
+        sq = state["square_avg"]._data
+        sq *= alpha
+        tmp = np.multiply(g, g, out=np.empty_like(sq))  # out= keeps 0-dim results arrays
+        tmp *= 1 - alpha
+        sq += tmp
+        if centered:
+            mean = state["grad_avg"]._data
+            np.subtract(g, mean, out=tmp)  # the mean moves toward g by (1 - alpha)
+            tmp *= 1 - alpha
+            mean += tmp
+            np.multiply(mean, mean, out=tmp)
+            np.subtract(sq, tmp, out=tmp)
+            np.sqrt(tmp, out=tmp)
+        else:
+            np.sqrt(sq, out=tmp)
+        tmp += eps
+        np.divide(g, tmp, out=tmp)
+        if momentum > 0:
+            buf = state["momentum_buffer"]._data
+            buf *= momentum
+            buf += tmp
+            np.multiply(buf, lr, out=tmp)
+        else:
+            tmp *= lr
+        d -= tmp

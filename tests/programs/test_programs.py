@@ -33,6 +33,11 @@ PROGRAMS = {
                                    "--test-batch-size", "250", "--save-model"], True, True),
     "vae": ("vae.py", ["--epochs", "2", "--train-size", "1024", "--test-size", "256"], True, True),
     "tiny_gpt": ("tiny_gpt.py", ["--max-iters", "150", "--eval-iters", "5", "--eval-interval", "75"], False, False),
+    "char_transformer": ("char_transformer.py", [], False, False),
+    "dcgan": ("dcgan.py", [], False, False),
+    "transformer_lm": ("transformer_lm.py", [], False, False),
+    "lbfgs_time_series": ("lbfgs_time_series.py", [], False, False),
+    "hooks_walkthrough": ("hooks_walkthrough.py", [], False, False),
     "char_lstm": ("char_rnn.py", ["--model", "LSTM", "--steps", "100"], False, False),
     "char_gru": ("char_rnn.py", ["--model", "GRU", "--steps", "100"], False, False),
     "mlp": ("mlp_classifier.py", ["--epochs", "12"], False, False),
@@ -161,6 +166,39 @@ def test_tiny_gpt(runs, engine):
 
 
 @engines()
+def test_transformer_word_language_model(runs, engine):
+    run = runs("transformer_lm", engine)
+    assert run["Initial val loss"] > 2.0
+    assert run["Final val loss"] < 1.0
+    assert run["Final val ppl"] < 2.7
+
+
+@engines()
+def test_char_transformer(runs, engine):
+    run = runs("char_transformer", engine)
+    assert run["Initial loss"] > 3.0
+    assert run["Final loss"] < 1.0
+    assert re.search(r"^Sample: 'hello ", run.stdout, re.MULTILINE), run.stdout
+
+
+@engines()
+def test_lbfgs_time_series(runs, engine):
+    run = runs("lbfgs_time_series", engine)
+    assert run["First loss"] > 0.1
+    assert run["Final test loss"] < 0.01
+    assert "Prediction shape: (3, 79)" in run.stdout
+
+
+@engines()
+def test_dcgan(runs, engine):
+    run = runs("dcgan", engine)
+    assert "Sample shape: (4, 1, 16, 16)" in run.stdout
+    assert run["Sample range"] > 0.1
+    assert 0.2 < run["Final D loss"] < 2.0
+    assert 0.1 < run["Final G loss"] < 3.0
+
+
+@engines()
 def test_norm_layers(runs, engine):
     run = runs("norm_layers", engine)
     assert run["Final loss"] < 0.1
@@ -190,7 +228,7 @@ def test_image_grid(runs):
     assert os.path.getsize(os.path.join(run.cwd, "single.png")) > 0
 
 
-@pytest.mark.parametrize("name", ["tensor_idioms", "module_idioms"])
+@pytest.mark.parametrize("name", ["tensor_idioms", "module_idioms", "hooks_walkthrough"])
 def test_idioms_print_what_pytorch_prints(runs, name):
     run = runs(name, "ember")
     assert run.stderr == ""

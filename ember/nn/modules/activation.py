@@ -1,5 +1,8 @@
 """Activation layers: thin Modules over ``nn.functional``."""
 from .. import functional as F
+from .activation_extra import (GLU, Hardshrink, Hardsigmoid, Hardswish, Mish, PReLU, RReLU,  # noqa: F401
+                               Softmax2d, Softshrink, Softsign, Tanhshrink, Threshold)
+from .attention import MultiheadAttention  # noqa: F401 - where torch.nn.modules.activation has it
 from .module import Module
 
 

@@ -98,7 +98,7 @@ class _Conv(_ConvNd):
                          padding_mode, device, dtype)
 
     def _conv_forward(self, input, weight, bias):
-        conv = F.conv1d if self._dims == 1 else F.conv2d
+        conv = (F.conv1d, F.conv2d, F.conv3d)[self._dims - 1]
         if self.padding_mode != "zeros":
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(input, weight, bias, self.stride, 0, self.dilation, self.groups)
@@ -118,6 +118,12 @@ class Conv2d(_Conv):
     """Cross-correlation over (N, C_in, H, W) with a (C_out, C_in/groups, kh, kw) weight.
 
     Initialised as PyTorch does: weight ~ kaiming_uniform(a=sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+
+
+class Conv3d(_Conv):
+    """Cross-correlation over (N, C_in, D, H, W) with a (C_out, C_in/groups, kd, kh, kw) weight."""
+
+    _dims = 3
 
 
 class _ConvTranspose(_ConvNd):
@@ -147,7 +153,7 @@ class _ConvTranspose(_ConvNd):
         return tuple(want - lo for want, lo in zip(output_size, smallest))
 
     def forward(self, input, output_size=None):
-        conv = F.conv_transpose1d if self._dims == 1 else F.conv_transpose2d
+        conv = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self._dims - 1]
         return conv(input, self.weight, self.bias, self.stride, self.padding,
                     self._output_padding(input, output_size), self.groups, self.dilation)
 
@@ -158,3 +164,9 @@ class ConvTranspose1d(_ConvTranspose):
 
 class ConvTranspose2d(_ConvTranspose):
     """The adjoint of Conv2d (upsampling by ``stride``); weight of shape (C_in, C_out/groups, kh, kw)."""
+
+
+class ConvTranspose3d(_ConvTranspose):
+    """The adjoint of Conv3d; weight of shape (C_in, C_out/groups, kd, kh, kw)."""
+
+    _dims = 3

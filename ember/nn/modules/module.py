@@ -13,28 +13,8 @@ from ... import _arraylib as B
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter
-
-
-class RemovableHandle:
-    """Returned by ``register_*_hook``: ``handle.remove()`` unregisters the hook."""
-
-    _next_id = itertools.count()
-
-    def __init__(self, hooks, *extra):
-        self.hooks_dict = hooks
-        self.extra = extra  # other dicts keyed by this id (e.g. the with_kwargs set)
-        self.id = next(RemovableHandle._next_id)
-
-    def remove(self):
-        self.hooks_dict.pop(self.id, None)
-        for d in self.extra:
-            d.discard(self.id) if isinstance(d, set) else d.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+from ._handle import RemovableHandle
+from ._module_hooks import ModuleHooks
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -59,7 +39,7 @@ def _typename(value):
     return value.type() if isinstance(value, Tensor) else type(value).__name__
 
 
-class Module:
+class Module(ModuleHooks):
     """Base class for all neural-network modules; subclasses define ``forward``."""
 
     _version = 1  # recorded in state_dict metadata, as PyTorch does
@@ -84,7 +64,7 @@ class Module:
 
     # ---------------------------------------------------------------- calling
     def __call__(self, *args, **kwargs):
-        if self._forward_pre_hooks or self._forward_hooks:
+        if self._forward_pre_hooks or self._forward_hooks or self._has_backward_hooks:
             return self._call_with_hooks(args, kwargs)
         return self.forward(*args, **kwargs)
 
@@ -101,6 +81,9 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        backward = self._backward_hooks_setup(args) if self._has_backward_hooks else None
+        if backward is not None:
+            args = backward.args
         output = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
@@ -109,7 +92,7 @@ class Module:
                 result = hook(self, args, output)
             if result is not None:
                 output = result
-        return output
+        return output if backward is None else backward.finish(output)
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """``hook(module, args)`` runs before ``forward``; a returned value replaces the arguments."""
@@ -430,11 +413,20 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         metadata = getattr(destination, "_metadata", None)
-        for name, module in self.named_modules(prefix=prefix[:-1] if prefix else "", remove_duplicate=False):
-            if metadata is not None:
-                metadata[name] = {"version": module._version}
-            module._save_to_state_dict(destination, name + "." if name else "", keep_vars)
+        local_metadata = {"version": self._version}
+        if metadata is not None:
+            metadata[prefix[:-1]] = local_metadata
+        self._save_to_state_dict(destination, prefix, keep_vars)
+        for name, module in self._modules.items():
+            if module is not None:
+                module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        for hook in self._state_dict_hooks.values():
+            result = hook(self, destination, prefix, local_metadata)
+            if result is not None:
+                destination = result
         return destination
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
@@ -474,9 +466,17 @@ class Module:
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
         metadata = getattr(state_dict, "_metadata", None) or {}
-        for name, module in self.named_modules(remove_duplicate=False):
-            module._load_from_state_dict(state_dict, name + "." if name else "", metadata.get(name, {}), strict,
-                                         missing, unexpected, errors, assign)
+        modules = list(self.named_modules(remove_duplicate=False))
+        for name, module in modules:
+            prefix, local_metadata = name + "." if name else "", metadata.get(name, {})
+            for hook in module._load_state_dict_pre_hooks.values():
+                hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected, errors)
+            module._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing, unexpected, errors,
+                                         assign)
+        incompatible = _IncompatibleKeys(missing, unexpected)
+        for _, module in reversed(modules):  # children before their parents, as PyTorch runs them
+            for hook in module._load_state_dict_post_hooks.values():
+                hook(module, incompatible)
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(

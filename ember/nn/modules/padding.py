@@ -57,3 +57,37 @@ class ReplicationPad1d(_PadNd):
 
 class ReplicationPad2d(_PadNd):
     _mode = "replicate"
+
+
+class ConstantPad3d(_PadNd):
+    _dims = 3
+
+    def __init__(self, padding, value):
+        super().__init__(padding, value)
+
+
+class ZeroPad3d(_PadNd):
+    _dims = 3
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class ReflectionPad3d(_PadNd):
+    _mode, _dims = "reflect", 3
+
+
+class ReplicationPad3d(_PadNd):
+    _mode, _dims = "replicate", 3
+
+
+class CircularPad1d(_PadNd):
+    _mode, _dims = "circular", 1
+
+
+class CircularPad2d(_PadNd):
+    _mode = "circular"
+
+
+class CircularPad3d(_PadNd):
+    _mode, _dims = "circular", 3

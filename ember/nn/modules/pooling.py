@@ -1,6 +1,8 @@
 """Pooling layers: max and average pooling over windows, and adaptive pooling to a fixed output size."""
 from .. import functional as F
 from .module import Module
+# torch.nn.modules.pooling also holds these
+from .pooling_extra import LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d  # noqa: F401
 
 
 class _MaxPoolNd(Module):
@@ -102,3 +104,23 @@ class AdaptiveMaxPool1d(_AdaptivePool):
 
 class AdaptiveMaxPool2d(_AdaptivePool):
     _with_indices, _pool = True, staticmethod(F.adaptive_max_pool2d)
+
+
+class MaxPool3d(_MaxPoolNd):
+    def forward(self, input):
+        return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                            self.return_indices)
+
+
+class AvgPool3d(AvgPool2d):
+    def forward(self, input):
+        return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+
+class AdaptiveAvgPool3d(_AdaptivePool):
+    _with_indices, _pool = False, staticmethod(F.adaptive_avg_pool3d)
+
+
+class AdaptiveMaxPool3d(_AdaptivePool):
+    _with_indices, _pool = True, staticmethod(F.adaptive_max_pool3d)

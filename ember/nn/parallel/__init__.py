@@ -1,2 +1,3 @@
-"""Running one model on several processes (torch.nn.parallel)."""
+"""Running one model on several devices or processes (torch.nn.parallel)."""
+from .data_parallel import DataParallel, data_parallel  # noqa: F401
 from .distributed import DistributedDataParallel  # noqa: F401
