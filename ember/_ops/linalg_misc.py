@@ -111,7 +111,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
 
 @accepts_out
 def matrix_power(A, n):
-    """A^n by repeated squaring (A^-|n| for negative n); A^0 is the identity."""
+    """``A ** n`` by repeated squaring (powers of the inverse for negative n); ``n = 0`` is the identity."""
     if A._data.ndim < 2 or A._data.shape[-1] != A._data.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, but they are "
                            f"{A._data.shape[-2] if A._data.ndim > 1 else A._data.shape[-1]} by "

@@ -20,7 +20,7 @@ class LinearCrossEntropyOptions:
 
 
 class LinearCrossEntropyLoss(Module):
-    """Cross-entropy of ``linear(input)`` viewed as (N, num_classes, *out_features) logits."""
+    """Cross-entropy of ``linear(input)`` viewed as ``(N, num_classes, *out_features)`` logits."""
 
     def __init__(self, in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,
                  reduction="mean", weight=None, ignore_index=None, label_smoothing=0.0, options=None):
