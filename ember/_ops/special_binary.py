@@ -1,6 +1,5 @@
 """Special functions with a second operand or a parameter: xlogy, xlog1py, Hurwitz zeta, the
-regularised incomplete gamma functions, logit (with its ``eps`` clamp) and the multivariate
-log-gamma."""
+regularised incomplete gamma functions and the multivariate log-gamma."""
 import math
 
 import numpy as np
@@ -90,22 +89,6 @@ class Igammac(Igamma):
     upper = True
 
 
-class Logit(Op):
-    def forward(ctx, a, eps=None):
-        ctx.eps = eps
-        ctx.save_for_backward(a)
-        x = a if eps is None else np.clip(a, eps, 1 - eps)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(x / (1 - x))
-
-    def backward(ctx, g):
-        (a,) = ctx.saved_tensors
-        d = g / (a * (1 - a))
-        if ctx.eps is None:
-            return d
-        return np.where((a < ctx.eps) | (a > 1 - ctx.eps), 0, d)
-
-
 class Mvlgamma(Op):
     """log of the multivariate gamma function of dimension p."""
 
@@ -147,14 +130,6 @@ def igammac_(self, other):
     return floating_inplace(Igammac, self, _float_operands(self, other)[1])
 
 
-def logit(input, eps=None, *, out=None):
-    return finish(Logit.apply(floating(input), eps=eps), out)
-
-
-def logit_(self, eps=None):
-    return floating_inplace(Logit, self, eps=eps)
-
-
 def multigammaln(input, p, *, out=None):
     return finish(Mvlgamma.apply(floating(input), p=p), out)
 
@@ -163,7 +138,7 @@ def mvlgamma_(self, p):
     return floating_inplace(Mvlgamma, self, p=p)
 
 
-FUNCTIONS = dict(xlogy=xlogy, xlogy_=xlogy_, igamma=gammainc, igammac=gammaincc, logit=logit, logit_=logit_,
+FUNCTIONS = dict(xlogy=xlogy, xlogy_=xlogy_, igamma=gammainc, igammac=gammaincc,
                  mvlgamma=multigammaln)
 TENSOR_METHODS = dict(FUNCTIONS, igamma_=igamma_, igammac_=igammac_, mvlgamma_=mvlgamma_)
 SPECIAL = dict(xlog1py=xlog1py, zeta=zeta, gammainc=gammainc, gammaincc=gammaincc, multigammaln=multigammaln)
