@@ -80,7 +80,7 @@ class Eig(Op):
         xp = xp_of(w)
         vh = mH(v)
         vhgv = vh @ gv
-        idx = xp_of(w).arange(w.shape[-1])
+        idx = xp.arange(w.shape[-1])
         vhgv = vhgv - vh @ (v * vhgv[..., idx, idx].real[..., None, :])
         inner = _off_diagonal_quotient(vhgv, (w[..., None, :] - w[..., :, None]).conj())
         inner[..., idx, idx] = gw

@@ -87,7 +87,7 @@ class Cholesky(Op):
         L, = ctx.saved_tensors
         xp = xp_of(L)
         phi = xp.tril(mH(L) @ xp.tril(g))
-        idx = xp_of(L).arange(L.shape[-1])
+        idx = xp.arange(L.shape[-1])
         phi[..., idx, idx] *= 0.5
         s = _substitute(mH(L), mH(_substitute(mH(L), mH(phi), lower=False)), lower=False)
         return 0.5 * (s + mH(s))
