@@ -15,17 +15,13 @@ from .._tensor import Tensor
 from .op import Op
 
 
-def _xp(a):
-    return np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
-
-
 def _t(a):
     return np.swapaxes(a, -1, -2)
 
 
 def _repeat_heads(a, groups):
     """Grouped-query attention: each key/value head serves ``groups`` consecutive query heads."""
-    return a if groups == 1 else _xp(a).repeat(a, groups, axis=-3)
+    return a if groups == 1 else B.get_array_module(a).repeat(a, groups, axis=-3)
 
 
 def _sum_heads(g, groups):
@@ -53,7 +49,7 @@ class ScaledDotProductAttention(Op):
     backward_name = "ScaledDotProductFlashAttentionForCpuBackward0"
 
     def forward(ctx, q, k, v, mask, scale, causal, dropout_p, groups):
-        xp = _xp(q)
+        xp = B.get_array_module(q)
         k, v = _repeat_heads(k, groups), _repeat_heads(v, groups)
         scores = (q * q.dtype.type(scale)) @ _t(k)
         L, S = scores.shape[-2:]

@@ -13,10 +13,6 @@ from .op import Op
 _NEG_INF = -np.inf
 
 
-def _xp(a):
-    return np if type(a) is np.ndarray else B.xp_for(B.device_of(a))
-
-
 def _logsumexp(*terms):
     stacked = np.stack(terms)
     top = stacked.max(0)
@@ -31,7 +27,7 @@ class CtcLoss(Op):
     backward_name = "CtcLossBackward0"
 
     def forward(ctx, lp, targets, input_lengths, target_lengths, blank, zero_infinity):
-        xp = _xp(lp)
+        xp = B.get_array_module(lp)
         T, N, C = lp.shape
         S = int(target_lengths.max()) if N else 0
         L = 2 * S + 1
@@ -89,7 +85,7 @@ class CtcLoss(Op):
 
     def backward(ctx, g):
         (lp,) = ctx.saved_tensors
-        xp = _xp(lp)
+        xp = B.get_array_module(lp)
         T, N, C = lp.shape
         nll = ctx.nll
         with np.errstate(invalid="ignore", over="ignore"):

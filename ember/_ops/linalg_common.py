@@ -36,8 +36,9 @@ def eye_like(a, n=None):
 def diag_embed(v):
     """Batches of diagonal matrices with ``v``'s last dim on the diagonal."""
     n = v.shape[-1]
-    out = xp_of(v).zeros(v.shape + (n,), v.dtype)
-    idx = xp_of(v).arange(n)
+    xp = xp_of(v)
+    out = xp.zeros(v.shape + (n,), v.dtype)
+    idx = xp.arange(n)
     out[..., idx, idx] = v
     return out
 

@@ -2,8 +2,6 @@
 module of an input (so formulas run on NumPy and CuPy alike) and PyTorch's ``out=`` argument."""
 import functools
 
-import numpy as np
-
 from .. import _arraylib as B
 from .._tensor import Tensor
 from .op import write_out
@@ -12,12 +10,10 @@ from .op import write_out
 def xp_of(a):
     """The array module that holds ``a``. Backward formulas handed Tensors (``create_graph=True``) stop
     here: those written with it compute on arrays only."""
-    if type(a) is np.ndarray:
-        return np
     if isinstance(a, Tensor):
         raise RuntimeError("Ember computes this derivative on arrays only: backward with create_graph=True "
                            "(a second derivative) through it is not supported")
-    return B.xp_for(B.device_of(a))
+    return B.get_array_module(a)
 
 
 def accepts_out(fn):
