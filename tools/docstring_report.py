@@ -14,9 +14,14 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-MODULES = ["ember", "ember.autograd", "ember.nn", "ember.nn.functional", "ember.nn.init", "ember.optim",
-           "ember.optim.lr_scheduler", "ember.utils.data", "ember.vision.datasets", "ember.vision.transforms",
-           "ember.vision.utils", "ember.vision.io", "ember.compat"]
+MODULES = ["ember", "ember.autograd", "ember.nn", "ember.nn.functional", "ember.nn.init", "ember.nn.utils",
+           "ember.nn.utils.rnn", "ember.nn.utils.parametrize", "ember.nn.utils.parametrizations",
+           "ember.nn.utils.prune", "ember.nn.parallel", "ember.optim", "ember.optim.lr_scheduler", "ember.linalg",
+           "ember.fft", "ember.special", "ember.distributions", "ember.distributed", "ember.multiprocessing",
+           "ember.amp", "ember.cuda", "ember.utils.data", "ember.utils.checkpoint", "ember.utils.tensorboard",
+           "ember.onnx", "ember.hub", "ember.serialization", "ember.vision.models", "ember.vision.datasets",
+           "ember.vision.transforms", "ember.vision.transforms.functional", "ember.vision.utils", "ember.vision.io",
+           "ember.compat"]
 
 
 def _own_doc(obj):

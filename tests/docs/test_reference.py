@@ -1,4 +1,5 @@
 """The API reference (docs/) builds with Sphinx, warnings as errors, and covers the public API."""
+import functools
 import html
 import importlib
 import inspect
@@ -12,9 +13,16 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 # Each documented module and the page that holds it.
 PAGES = {"ember": "ember", "ember.autograd": "autograd", "ember.nn": "nn", "ember.nn.functional": "nn.functional",
+         "ember.nn.init": "nn", "ember.nn.utils": "nn", "ember.nn.utils.rnn": "nn", "ember.nn.utils.parametrize": "nn",
+         "ember.nn.utils.parametrizations": "nn", "ember.nn.utils.prune": "nn", "ember.nn.parallel": "nn",
+         "ember.linalg": "linalg", "ember.fft": "fft", "ember.special": "special",
+         "ember.distributions": "distributions", "ember.distributed": "distributed",
+         "ember.multiprocessing": "distributed", "ember.amp": "devices", "ember.cuda": "devices",
          "ember.optim": "optim", "ember.optim.lr_scheduler": "optim", "ember.utils.data": "utils.data",
-         "ember.vision.datasets": "vision", "ember.vision.transforms": "vision", "ember.vision.utils": "vision",
-         "ember.vision.io": "vision"}
+         "ember.utils.checkpoint": "utils", "ember.utils.tensorboard": "utils", "ember.serialization": "serialization",
+         "ember.hub": "serialization", "ember.onnx": "serialization", "ember.vision.models": "vision",
+         "ember.vision.datasets": "vision", "ember.vision.transforms": "vision",
+         "ember.vision.transforms.functional": "vision", "ember.vision.utils": "vision", "ember.vision.io": "vision"}
 # Documented once, on the top-level page, though ember.autograd exports them too.
 AUTOGRAD_ON_EMBER_PAGE = {"no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "set_detect_anomaly"}
 
@@ -31,10 +39,20 @@ def site(tmp_path_factory):
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def _anchors(site, page):
     with open(os.path.join(site, "api", f"{page}.html"), encoding="utf-8") as f:
         text = f.read()
     return set(re.findall(r'id="([\w.]+)"', text)), html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _documented_elsewhere(site, obj, name):
+    """Whether ``obj`` has its entry under another module that exports it by the same name (one entry per
+    object: Sphinx warns about the same object described twice)."""
+    for other, page in PAGES.items():
+        if getattr(importlib.import_module(other), name, None) is obj and f"{other}.{name}" in _anchors(site, page)[0]:
+            return True
+    return False
 
 
 @pytest.mark.parametrize("module_name", sorted(PAGES))
@@ -48,7 +66,8 @@ def test_every_public_callable_has_an_entry(site, module_name):
     names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
     public = [n for n in names if callable(getattr(module, n)) and not inspect.ismodule(getattr(module, n))]
     assert public
-    assert [n for n in public if f"{module_name}.{n}" not in anchors] == []
+    missing = [n for n in public if f"{module_name}.{n}" not in anchors]
+    assert [n for n in missing if not _documented_elsewhere(site, getattr(module, n), n)] == []
 
 
 def test_tensor_methods_have_entries(site):
