@@ -254,6 +254,7 @@ def _fill(self, arr):
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None, **kwargs):
+    """Fill ``self`` with draws from the uniform distribution on [``from``, ``to``), by default [0, 1)."""
     a, b = kwargs.get("from", a), kwargs.get("to", b)
     dt = _float_dtype(self.dtype, "check_uniform_bounds")
     arr = _draw("uniform_", True, self._data.shape, dt, generator)
@@ -264,6 +265,7 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, **kwargs):
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fill ``self`` with draws from the normal distribution of the given ``mean`` and ``std``."""
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     arr = _draw("normal_", False, self._data.shape, _float_dtype(self.dtype, "normal_kernel_cpu"), generator)
@@ -275,6 +277,7 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
+    """Fill ``self`` with 1 with probability ``p`` (a number, or a tensor broadcast to ``self``), else 0."""
     probs = p._data if isinstance(p, Tensor) else p
     if not (np.all(probs >= 0) and np.all(probs <= 1)):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
@@ -296,6 +299,7 @@ def _random_top(dt):
 
 
 def exponential_(self, lambd=1.0, *, generator=None):
+    """Fill ``self`` with draws from the exponential distribution of rate ``lambd``."""
     dt = _float_dtype(self.dtype, "exponential_cpu")
     g = B.rng(generator)
     arr = g.standard_exponential(self.shape, np.float32 if dt.np == np.float32 else np.float64)
