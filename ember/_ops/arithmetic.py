@@ -165,6 +165,8 @@ def _check_negatable(t):
 
 @declare("neg", _negation, aliases=("negative",), ufunc="negative", operators=("__neg__",))
 class Neg(Op):
+    """``-input``, elementwise."""
+
     def forward(ctx, a):
         return -a
 
@@ -174,6 +176,8 @@ class Neg(Op):
 
 @declare("reciprocal", floating_function, ufunc="reciprocal")
 class Reciprocal(Op):
+    """``1 / input``, elementwise."""
+
     def forward(ctx, a):
         out = 1 / a
         ctx.save_for_backward(out)
@@ -278,15 +282,18 @@ class Fmin(Op):
 
 
 def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other``, broadcasting with PyTorch's type promotion."""
     return finish(binary(Add, input, other) if alpha == 1 else binary(Add, input, other, alpha=alpha), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``, broadcasting with PyTorch's type promotion."""
     _check_subtractable(input, other)
     return finish(binary(Sub, input, other) if alpha == 1 else binary(Sub, input, other, alpha=alpha), out)
 
 
 def rsub(input, other, *, alpha=1):
+    """``other - alpha * input``: subtraction with the operands swapped."""
     _check_subtractable(input, other)
     return binary(RSub, input, other, alpha=alpha)
 
@@ -303,10 +310,12 @@ def _check_subtractable(a, b):
 
 
 def mul(input, other, *, out=None):
+    """``input * other``, elementwise with broadcasting."""
     return finish(binary(Mul, input, other), out)
 
 
 def true_divide(input, other, *, out=None):
+    """``input / other`` as true division: integer operands give a result in the default float dtype."""
     a, b = promote(input, other)
     if (a if isinstance(a, Tensor) else b)._data.dtype.kind not in "fc":
         # integers divide in the default float dtype, each operand converted on its own: a common integer
@@ -336,12 +345,14 @@ def _div_operands(input, other, rounding_mode):
 
 
 def div(input, other, *, rounding_mode=None, out=None):
+    """``input / other``; ``rounding_mode`` ``"trunc"`` or ``"floor"`` rounds the quotient toward zero or down."""
     if rounding_mode is None:
         return true_divide(input, other, out=out)
     return finish(binary(DivMode, *_div_operands(input, other, rounding_mode), mode=rounding_mode), out)
 
 
 def floor_divide(input, other, *, out=None):
+    """``input / other`` rounded down (toward minus infinity)."""
     return finish(binary(FloorDivide, *_rounded_division_operands(input, other, "div_floor_cpu"), mode="floor"), out)
 
 
@@ -351,28 +362,33 @@ def _integer_or_float(name, input, other):
 
 
 def remainder(input, other, *, out=None):
+    """Python's modulus ``input % other``: the result has the sign of ``other``."""
     return finish(binary(Remainder, *_integer_or_float("remainder", input, other)), out)
 
 
 def fmod(input, other, *, out=None):
+    """C's remainder ``fmod(input, other)``: the result has the sign of ``input``."""
     if not isinstance(input, Tensor):
         raise TypeError(f"fmod(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     return finish(binary(Fmod, *_integer_or_float("fmod", input, other)), out)
 
 
 def positive(input):
+    """``input`` itself (the unary ``+``); refuses bool tensors."""
     if input._data.dtype == np.bool_:
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
 def abs(input, *, out=None):
+    """Absolute value of each element."""
     if input._data.dtype == np.bool_:
         raise not_implemented("abs_cpu", input)
     return finish(Abs.apply(input), out)
 
 
 def sign(input, *, out=None):
+    """Sign of each element: -1, 0 or 1 (0 for NaN; ``x / abs(x)`` for complex elements)."""
     if input._data.dtype == np.bool_:  # NumPy has no sign of bools; PyTorch's is the identity
         return finish(_wrap(input._data.copy()), out)
     return finish(Sign.apply(input), out)
@@ -390,6 +406,7 @@ def _integer_power(a, b):
 
 
 def pow(input, exponent, *, out=None):
+    """``input ** exponent``, elementwise; either operand may be a number."""
     if _is_bool(input) and _is_bool(exponent) and (isinstance(input, Tensor) or isinstance(exponent, Tensor)):
         raise not_implemented("pow", input if isinstance(input, Tensor) else exponent)
     if isinstance(input, Tensor) and not isinstance(exponent, Tensor):
@@ -403,22 +420,27 @@ def pow(input, exponent, *, out=None):
 
 
 def square(input, *, out=None):
+    """``input ** 2``, elementwise."""
     return pow(input, 2, out=out)
 
 
 def maximum(input, other, *, out=None):
+    """Elementwise larger of ``input`` and ``other``; a NaN in either gives NaN."""
     return finish(binary(Maximum, *tensor_operands("maximum", input, other)), out)
 
 
 def minimum(input, other, *, out=None):
+    """Elementwise smaller of ``input`` and ``other``; a NaN in either gives NaN."""
     return finish(binary(Minimum, *tensor_operands("minimum", input, other)), out)
 
 
 def fmax(input, other, *, out=None):
+    """Elementwise larger of ``input`` and ``other``, ignoring a NaN beside a number."""
     return finish(binary(Fmax, *tensor_operands("fmax", input, other)), out)
 
 
 def fmin(input, other, *, out=None):
+    """Elementwise smaller of ``input`` and ``other``, ignoring a NaN beside a number."""
     return finish(binary(Fmin, *tensor_operands("fmin", input, other)), out)
 
 

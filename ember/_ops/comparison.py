@@ -25,7 +25,7 @@ class Discrete(Op):
 # ----------------------------------------------------------------- comparisons
 
 
-def _comparison(fn, name):
+def _comparison(fn, name, doc):
     """``name(input, other, *, out=None)`` and its in-place form, which stores 0/1 in self's dtype."""
 
     def function(input, other, *, out=None):
@@ -35,16 +35,17 @@ def _comparison(fn, name):
         return inplace(Discrete, self, promote(self, other)[1], fn=fn)
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"Elementwise ``{doc}`` as a bool tensor, ``other`` broadcasting (a number too)."
     function_.__name__ = function_.__qualname__ = name + "_"
     return function, function_
 
 
-eq, eq_ = _comparison(np.equal, "eq")
-ne, ne_ = _comparison(np.not_equal, "ne")
-lt, lt_ = _comparison(np.less, "lt")
-le, le_ = _comparison(np.less_equal, "le")
-gt, gt_ = _comparison(np.greater, "gt")
-ge, ge_ = _comparison(np.greater_equal, "ge")
+eq, eq_ = _comparison(np.equal, "eq", "input == other")
+ne, ne_ = _comparison(np.not_equal, "ne", "input != other")
+lt, lt_ = _comparison(np.less, "lt", "input < other")
+le, le_ = _comparison(np.less_equal, "le", "input <= other")
+gt, gt_ = _comparison(np.greater, "gt", "input > other")
+ge, ge_ = _comparison(np.greater_equal, "ge", "input >= other")
 
 
 def _comparable(other):
@@ -73,11 +74,13 @@ def _same_dtype(input, other, name):
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise ``abs(input - other) <= atol + rtol * abs(other)`` as a bool tensor (same dtypes only)."""
     _same_dtype(input, other, "isclose")
     return nary(Discrete, input, other, fn=lambda a, b: np.isclose(a, b, rtol, atol, equal_nan))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether :func:`ember.isclose` holds for every element, as a Python bool."""
     _same_dtype(input, other, "allclose")
     try:
         return bool(np.isclose(input._data, other._data, rtol, atol, equal_nan).all())
@@ -85,25 +88,26 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         return isclose(input, other)  # raises PyTorch's broadcasting error
 
 
-def _test(fn, name):
+def _test(fn, name, what):
     def function(input):
         return Discrete.apply(input, fn=fn)
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"A bool tensor, True where an element of ``input`` is {what}."
     return function
 
 
-isnan = _test(np.isnan, "isnan")
-isinf = _test(np.isinf, "isinf")
-isfinite = _test(np.isfinite, "isfinite")
-isposinf = _test(np.isposinf, "isposinf")
-isneginf = _test(np.isneginf, "isneginf")
+isnan = _test(np.isnan, "isnan", "NaN")
+isinf = _test(np.isinf, "isinf", "positive or negative infinity")
+isfinite = _test(np.isfinite, "isfinite", "finite (neither infinite nor NaN)")
+isposinf = _test(np.isposinf, "isposinf", "positive infinity")
+isneginf = _test(np.isneginf, "isneginf", "negative infinity")
 
 
 # ----------------------------------------------------------------- logical and bitwise
 
 
-def _logical(fn, name):
+def _logical(fn, name, what):
     """Logical ops take any dtypes and give bools (or write 0/1 into self, in place)."""
 
     def function(input, other, *, out=None):
@@ -113,16 +117,18 @@ def _logical(fn, name):
         return inplace(Discrete, self, other, fn=fn)
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"Elementwise logical {what} of ``input`` and ``other`` (nonzero is True), as a bool tensor."
     function_.__name__ = function_.__qualname__ = name + "_"
     return function, function_
 
 
-logical_and, logical_and_ = _logical(np.logical_and, "logical_and")
-logical_or, logical_or_ = _logical(np.logical_or, "logical_or")
-logical_xor, logical_xor_ = _logical(np.logical_xor, "logical_xor")
+logical_and, logical_and_ = _logical(np.logical_and, "logical_and", "AND")
+logical_or, logical_or_ = _logical(np.logical_or, "logical_or", "OR")
+logical_xor, logical_xor_ = _logical(np.logical_xor, "logical_xor", "exclusive OR")
 
 
 def logical_not(input, *, out=None):
+    """Elementwise logical NOT of ``input`` (zero is False), as a bool tensor."""
     return finish(Discrete.apply(input, fn=np.logical_not), out)
 
 
@@ -138,7 +144,7 @@ def _bitwise_operands(name, input, other):
     return a, b
 
 
-def _bitwise(fn, name):
+def _bitwise(fn, name, what):
     """Bitwise ops of bool and integer tensors, with their operators ``& | ^`` (plain, reflected, in place)."""
 
     def function(input, other, *, out=None):
@@ -152,16 +158,18 @@ def _bitwise(fn, name):
         return function(other, self)
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"Elementwise bitwise {what} of bool or integer tensors (or one and a number)."
     function_.__name__ = function_.__qualname__ = name + "_"
     return function, function_, reflected
 
 
-bitwise_and, bitwise_and_, _rand = _bitwise(np.bitwise_and, "bitwise_and")
-bitwise_or, bitwise_or_, _ror = _bitwise(np.bitwise_or, "bitwise_or")
-bitwise_xor, bitwise_xor_, _rxor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_and, bitwise_and_, _rand = _bitwise(np.bitwise_and, "bitwise_and", "AND")
+bitwise_or, bitwise_or_, _ror = _bitwise(np.bitwise_or, "bitwise_or", "OR")
+bitwise_xor, bitwise_xor_, _rxor = _bitwise(np.bitwise_xor, "bitwise_xor", "exclusive OR")
 
 
 def bitwise_not(input, *, out=None):
+    """Elementwise bitwise NOT of a bool or integer tensor (logical NOT for bools)."""
     if input._data.dtype.kind == "f":
         raise not_implemented("bitwise_not_cpu", input)
     return finish(Discrete.apply(input, fn=np.invert), out)
@@ -270,6 +278,7 @@ def _clamp(which, input, min, max, in_place=False):
 
 
 def clamp(input, min=None, max=None, *, out=None):
+    """Each element limited to [``min``, ``max``] (numbers or tensors; either bound may be None)."""
     return finish(_clamp(0, input, min, max), out)
 
 
@@ -278,10 +287,12 @@ def clamp_(self, min=None, max=None):
 
 
 def clamp_min(input, min):
+    """Each element raised to at least ``min`` (a number or tensor)."""
     return _clamp(1, input, min, None)
 
 
 def clamp_max(input, max):
+    """Each element lowered to at most ``max`` (a number or tensor)."""
     return _clamp(2, input, None, max)
 
 
@@ -323,6 +334,7 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 def _where_method(self, condition, other):
+    """``self.where(condition, other)`` is ``ember.where(condition, self, other)``."""
     return where(condition, self, other)
 
 

@@ -49,6 +49,8 @@ def rounding_function(op, name):
 
 @declare("exp", floating_function, ufunc="exp")
 class Exp(Op):
+    """Exponential ``e ** input`` of each element."""
+
     def forward(ctx, a):
         out = np.exp(a)
         ctx.save_for_backward(out)
@@ -61,6 +63,8 @@ class Exp(Op):
 
 @declare("exp2", floating_function, ufunc="exp2")
 class Exp2(Op):
+    """``2 ** input``, elementwise."""
+
     def forward(ctx, a):
         out = np.exp2(a)
         ctx.save_for_backward(out)
@@ -73,6 +77,8 @@ class Exp2(Op):
 
 @declare("expm1", floating_function, ufunc="expm1")
 class Expm1(Op):
+    """``exp(input) - 1`` of each element, accurate near zero."""
+
     def forward(ctx, a):
         out = np.expm1(a)
         ctx.save_for_backward(out)
@@ -85,6 +91,8 @@ class Expm1(Op):
 
 @declare("log", floating_function, ufunc="log")
 class Log(Op):
+    """Natural logarithm of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.log(a)
@@ -96,6 +104,8 @@ class Log(Op):
 
 @declare("log2", floating_function, ufunc="log2")
 class Log2(Op):
+    """Base-2 logarithm of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.log2(a)
@@ -107,6 +117,8 @@ class Log2(Op):
 
 @declare("log10", floating_function, ufunc="log10")
 class Log10(Op):
+    """Base-10 logarithm of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.log10(a)
@@ -118,6 +130,8 @@ class Log10(Op):
 
 @declare("log1p", floating_function, ufunc="log1p")
 class Log1p(Op):
+    """``log(1 + input)`` of each element, accurate near zero."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.log1p(a)
@@ -129,6 +143,8 @@ class Log1p(Op):
 
 @declare("sqrt", floating_function, ufunc="sqrt")
 class Sqrt(Op):
+    """Square root of each element."""
+
     def forward(ctx, a):
         out = np.sqrt(a)
         ctx.save_for_backward(out)
@@ -141,6 +157,8 @@ class Sqrt(Op):
 
 @declare("rsqrt", floating_function)
 class Rsqrt(Op):
+    """Reciprocal of the square root of each element."""
+
     def forward(ctx, a):
         out = 1 / np.sqrt(a)
         ctx.save_for_backward(out)
@@ -153,6 +171,8 @@ class Rsqrt(Op):
 
 @declare("sin", floating_function, ufunc="sin")
 class Sin(Op):
+    """Sine of each element (in radians)."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.sin(a)
@@ -164,6 +184,8 @@ class Sin(Op):
 
 @declare("cos", floating_function, ufunc="cos")
 class Cos(Op):
+    """Cosine of each element (in radians)."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.cos(a)
@@ -175,6 +197,8 @@ class Cos(Op):
 
 @declare("tan", floating_function, ufunc="tan")
 class Tan(Op):
+    """Tangent of each element (in radians)."""
+
     def forward(ctx, a):
         out = np.tan(a)
         ctx.save_for_backward(out)
@@ -187,6 +211,8 @@ class Tan(Op):
 
 @declare("asin", floating_function, aliases=("arcsin",), ufunc="arcsin")
 class Asin(Op):
+    """Inverse sine of each element, in radians."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.arcsin(a)
@@ -198,6 +224,8 @@ class Asin(Op):
 
 @declare("acos", floating_function, aliases=("arccos",), ufunc="arccos")
 class Acos(Op):
+    """Inverse cosine of each element, in radians."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.arccos(a)
@@ -209,6 +237,8 @@ class Acos(Op):
 
 @declare("atan", floating_function, aliases=("arctan",), ufunc="arctan")
 class Atan(Op):
+    """Inverse tangent of each element, in radians."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.arctan(a)
@@ -220,6 +250,8 @@ class Atan(Op):
 
 @declare("sinh", floating_function, ufunc="sinh")
 class Sinh(Op):
+    """Hyperbolic sine of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.sinh(a)
@@ -231,6 +263,8 @@ class Sinh(Op):
 
 @declare("cosh", floating_function, ufunc="cosh")
 class Cosh(Op):
+    """Hyperbolic cosine of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.cosh(a)
@@ -242,6 +276,8 @@ class Cosh(Op):
 
 @declare("tanh", floating_function, ufunc="tanh")
 class Tanh(Op):
+    """Hyperbolic tangent of each element."""
+
     def forward(ctx, a):
         out = np.tanh(a)
         ctx.save_for_backward(out)
@@ -259,6 +295,8 @@ def logistic(a):
 
 @declare("sigmoid", floating_function)
 class Sigmoid(Op):
+    """Logistic sigmoid ``1 / (1 + exp(-input))`` of each element."""
+
     def forward(ctx, a):
         out = logistic(a)
         ctx.save_for_backward(out)
@@ -271,6 +309,8 @@ class Sigmoid(Op):
 
 @declare("erf", floating_function)
 class Erf(Op):
+    """Gauss error function of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return get_array_module(a).asarray(_erf(a), dtype=a.dtype)
@@ -292,7 +332,8 @@ def _logit_function(op, name):
 
 @declare("logit", _logit_function)
 class Logit(Op):
-    """log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
+    """Log-odds ``log(p / (1 - p))`` of each element ``p``, clamped to ``[eps, 1 - eps]`` first when ``eps``
+    is given."""
 
     def forward(ctx, a, eps=None):
         ctx.eps = eps
@@ -338,6 +379,8 @@ def _pass_active(grad, g, out):
 
 @declare("floor", rounding_function, ufunc="floor")
 class Floor(Op):
+    """Largest integer not greater than each element; an integer tensor comes back as a copy."""
+
     def forward(ctx, a):
         return np.floor(a)
 
@@ -347,12 +390,16 @@ class Floor(Op):
 
 @declare("ceil", rounding_function, ufunc="ceil")
 class Ceil(Floor):
+    """Smallest integer not less than each element; an integer tensor comes back as a copy."""
+
     def forward(ctx, a):
         return np.ceil(a)
 
 
 @declare("trunc", rounding_function, aliases=("fix",), ufunc="trunc")
 class Trunc(Floor):
+    """Each element rounded toward zero; an integer tensor comes back as a copy."""
+
     def forward(ctx, a):
         return np.trunc(a)
 
@@ -407,6 +454,7 @@ _round, _round_ = rounding_function(Round, "round")
 
 
 def round(input, *, decimals=None, out=None):
+    """Each element rounded to the nearest integer (halves to even), or to ``decimals`` decimal places."""
     if decimals is None:
         return _round(input, out=out)
     if input._data.dtype.kind != "f":
@@ -423,6 +471,7 @@ def round_(self, *, decimals=None):
 
 
 def frac(input, *, out=None):
+    """Fractional part ``input - trunc(input)`` of each element, keeping its sign."""
     if input._data.dtype.kind != "f":
         raise not_implemented("frac_cpu", input)
     return finish(Frac.apply(input), out)
@@ -440,6 +489,7 @@ def _check_relu(t):
 
 
 def relu(input):
+    """Rectified linear unit ``max(input, 0)`` of each element."""
     _check_relu(input)
     return Relu.apply(input)
 
@@ -450,6 +500,8 @@ def relu_(self):
 
 
 def atan2(input, other, *, out=None):
+    """Elementwise angle of the point (``other``, ``input``) in radians: ``atan(input / other)`` in the right
+    quadrant."""
     a, b = tensor_operands("atan2", input, other)
     if isinstance(input, Tensor):  # each operand goes to the result's float type on its own, as in true
         dt = floating(a)._data.dtype  # division: through a common integer type, values would wrap around
@@ -469,6 +521,7 @@ def _hypot_operands(input, other):
 
 
 def hypot(input, other, *, out=None):
+    """``sqrt(input ** 2 + other ** 2)`` elementwise, for floating tensors."""
     return finish(binary(Hypot, *_hypot_operands(input, other)), out)
 
 

@@ -15,6 +15,8 @@ _wrap = Tensor._wrap
 
 
 class Acosh(Op):
+    """Inverse hyperbolic cosine of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.arccosh(a)
@@ -25,6 +27,8 @@ class Acosh(Op):
 
 
 class Asinh(Op):
+    """Inverse hyperbolic sine of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.arcsinh(a)
@@ -35,6 +39,8 @@ class Asinh(Op):
 
 
 class Atanh(Op):
+    """Inverse hyperbolic tangent of each element."""
+
     def forward(ctx, a):
         ctx.save_for_backward(a)
         return np.arctanh(a)
@@ -111,14 +117,17 @@ def _floating_pair(name, input, other):
 
 
 def logaddexp(input, other, *, out=None):
+    """``log(exp(input) + exp(other))`` elementwise, without overflow for large operands."""
     return finish(binary(Logaddexp, *_floating_pair("logaddexp", input, other)), out)
 
 
 def logaddexp2(input, other, *, out=None):
+    """``log2(2 ** input + 2 ** other)`` elementwise, without overflow for large operands."""
     return finish(binary(Logaddexp2, *_floating_pair("logaddexp2", input, other)), out)
 
 
 def copysign(input, other, *, out=None):
+    """Magnitude of ``input`` with the sign of ``other``, elementwise, as floats."""
     a, b = promote(input, other)
     if isinstance(a, Tensor) and a._data.dtype.kind != "f":
         a = a.to(B.get_default_dtype())
@@ -130,7 +139,7 @@ def copysign_(self, other):
 
 
 def ldexp(input, other, *, out=None):
-    """input * 2 ** other, in the input's floating dtype."""
+    """``input * 2 ** other``, in the input's floating dtype."""
     x = floating(input)
     return finish(x * 2.0 ** other.to(x.dtype), out)
 
@@ -140,13 +149,14 @@ def ldexp_(self, other):
 
 
 def frexp(input, *, out=None):
+    """Mantissa (of magnitude in [0.5, 1)) and int32 exponent of each element, with ``input == mantissa * 2 ** exponent``."""
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     return return_types.frexp(*Frexp.apply(input))
 
 
 def float_power(input, exponent, *, out=None):
-    """pow in double precision, whatever the operands' dtypes."""
+    """``input ** exponent`` computed in float64, whatever the operands' dtypes."""
     base = input.double() if isinstance(input, Tensor) else float(input)
     exp = exponent.double() if isinstance(exponent, Tensor) else float(exponent)
     return finish(base ** exp if isinstance(base, Tensor) else exp.__rpow__(base), out)
@@ -160,6 +170,8 @@ def float_power_(self, exponent):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """``input`` with NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0 and the dtype's
+    largest and lowest values)."""
     if input._data.dtype.kind != "f":
         return finish(input.clone(), out)
     return finish(NanToNum.apply(input, nan=nan, posinf=posinf, neginf=neginf), out)
@@ -172,10 +184,12 @@ def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
 
 
 def deg2rad(input, *, out=None):
+    """Each element converted from degrees to radians."""
     return finish(floating(input) * (math.pi / 180), out)
 
 
 def rad2deg(input, *, out=None):
+    """Each element converted from radians to degrees."""
     return finish(floating(input) * (180 / math.pi), out)
 
 
@@ -188,6 +202,7 @@ def rad2deg_(self):
 
 
 def heaviside(input, values, *, out=None):
+    """Step function: 0 where ``input`` is negative, 1 where positive, ``values`` where it is zero."""
     a, v = tensor_operands("heaviside", input, values)
     step = np.where(a._data == 0, v._data, (a._data > 0).astype(a._data.dtype))
     return finish(_wrap(np.asarray(step, a._data.dtype)), out)
@@ -197,7 +212,7 @@ def heaviside_(self, values):
     return self.copy_(heaviside(self, values))
 
 
-def _integer_function(fn, name):
+def _integer_function(fn, name, doc):
     def function(input, other, *, out=None):
         a, b = promote(input, other)
         t = a if isinstance(a, Tensor) else b
@@ -209,14 +224,16 @@ def _integer_function(fn, name):
         return self.copy_(function(self, other))
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
     return function, function_
 
 
-gcd, gcd_ = _integer_function(np.gcd, "gcd")
-lcm, lcm_ = _integer_function(np.lcm, "lcm")
+gcd, gcd_ = _integer_function(np.gcd, "gcd", "Elementwise greatest common divisor of integer tensors (non-negative).")
+lcm, lcm_ = _integer_function(np.lcm, "lcm", "Elementwise least common multiple of integer tensors (non-negative).")
 
 
 def nextafter(input, other, *, out=None):
+    """The next floating-point value after ``input`` toward ``other``, elementwise."""
     a, b = tensor_operands("nextafter", input, other)
     return finish(binary(Discrete, a, b, fn=np.nextafter), out)
 
@@ -226,11 +243,13 @@ def nextafter_(self, other):
 
 
 def signbit(input, *, out=None):
+    """A bool tensor, True where the sign bit of an element is set (negative numbers and -0.0)."""
     return finish(Discrete.apply(input, fn=np.signbit), out)
 
 
-bitwise_left_shift, bitwise_left_shift_, _rlshift = _bitwise(np.left_shift, "lshift")
-bitwise_right_shift, bitwise_right_shift_, _rrshift = _bitwise(np.right_shift, "rshift")
+bitwise_left_shift, bitwise_left_shift_, _rlshift = _bitwise(np.left_shift, "lshift", "left shift ``input << other``")
+bitwise_right_shift, bitwise_right_shift_, _rrshift = _bitwise(np.right_shift, "rshift",
+                                                               "right shift ``input >> other``")
 bitwise_left_shift.__name__, bitwise_right_shift.__name__ = "bitwise_left_shift", "bitwise_right_shift"
 
 FUNCTIONS = dict(acosh=acosh, acosh_=acosh_, arccosh=acosh, arccosh_=acosh_, asinh=asinh, asinh_=asinh_,

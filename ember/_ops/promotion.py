@@ -181,7 +181,7 @@ def floating_inplace(op, self, *others, **params):
 
 def floating_function(op, name):
     """``name(input, *, out=None)`` and its in-place form for a function with floating results (the
-    ``make`` of ``registry.declare`` for exp, log, reciprocal, ...)."""
+    ``make`` of ``registry.declare`` for exp, log, reciprocal, ...); the op class's docstring is the function's."""
 
     def function(input, *, out=None):
         return finish(op.apply(floating(input)), out)
@@ -190,5 +190,6 @@ def floating_function(op, name):
         return floating_inplace(op, self)
 
     function.__name__ = function.__qualname__ = name  # named also where a family lists it in its dicts
+    function.__doc__ = op.__doc__
     function_.__name__ = function_.__qualname__ = name + "_"
     return function, function_

@@ -9,7 +9,8 @@ gives ``ember.exp`` and ``Tensor.exp`` (the function ``floating_function(Exp)`` 
 ``ember.exp_`` and ``Tensor.exp_`` (the in-place form it makes beside it), the names in
 ``aliases`` for both, and NumPy's ufunc ``exp`` mapped to ``ember.exp`` so that backward
 formulas written with ``np.exp`` record a graph under ``create_graph``. ``grad_fn`` names
-the node when PyTorch's name is not ``<Class>Backward0``.
+the node when PyTorch's name is not ``<Class>Backward0``. The op class's docstring, saying what
+it computes, becomes the function's (the in-place form's is derived from it in ``_ops/__init__``).
 
 ``_ops/__init__`` attaches TENSOR_METHODS to Tensor and exports FUNCTIONS from ``ember``,
 together with the TENSOR_METHODS/FUNCTIONS dicts of op families written before the registry.
@@ -37,6 +38,7 @@ def declare(name, make, *, aliases=(), inplace=True, ufunc=None, grad_fn=None, m
         if grad_fn is not None:
             op.backward_name = grad_fn
         function, function_ = make(op, name)
+        function.__doc__ = function.__doc__ or op.__doc__
         register(name, function, aliases, method=method)
         for dunder in operators:
             TENSOR_METHODS[dunder] = function
