@@ -48,8 +48,9 @@ class Unary(Op):
         return g * ctx.derivative(a, out)
 
 
-def _unary(name, kernel, derivative, keep=(True, True), grad_name=None):
-    cls = type(name, (Unary,), dict(kernel=staticmethod(_like(kernel)), keep=keep,
+def _unary(name, doc, kernel, derivative, keep=(True, True), grad_name=None):
+    """The op class ``name``; ``doc``, what it computes, becomes its function's docstring."""
+    cls = type(name, (Unary,), dict(__doc__=doc, kernel=staticmethod(_like(kernel)), keep=keep,
                                     derivative=staticmethod(derivative)))
     if grad_name:
         cls.backward_name = grad_name
@@ -83,23 +84,34 @@ def _i1e_derivative(a, out):  # (e^-|x| I1)' = e^-|x| I0 - (sign x + 1/x) e^-|x|
     return np.where(a == 0, 0.5, _of(I0e)(a) - out * (np.sign(a) + 1 / safe))
 
 
-Erfc = _unary("Erfc", erf_kernels.erfc, lambda a, out: -_TWO_OVER_SQRT_PI * np.exp(-a * a), (True, False))
-Erfinv = _unary("Erfinv", erf_kernels.erfinv, lambda a, out: _SQRT_PI_2 * np.exp(out * out), (False, True))
-Erfcx = _unary("Erfcx", erf_kernels.erfcx, lambda a, out: 2 * a * out - _TWO_OVER_SQRT_PI,
-               grad_name="SpecialErfcxBackward0")
-Ndtri = _unary("Ndtri", erf_kernels.ndtri, lambda a, out: np.exp(out * out / 2) / _INV_SQRT_2PI, (False, True),
+Erfc = _unary("Erfc", "Complementary error function ``1 - erf(input)`` of each element.",
+              erf_kernels.erfc, lambda a, out: -_TWO_OVER_SQRT_PI * np.exp(-a * a), (True, False))
+Erfinv = _unary("Erfinv", "Inverse error function of each element (NaN outside [-1, 1]).",
+                erf_kernels.erfinv, lambda a, out: _SQRT_PI_2 * np.exp(out * out), (False, True))
+Erfcx = _unary("Erfcx", "Scaled complementary error function ``exp(input ** 2) * erfc(input)``.",
+               erf_kernels.erfcx, lambda a, out: 2 * a * out - _TWO_OVER_SQRT_PI, grad_name="SpecialErfcxBackward0")
+Ndtri = _unary("Ndtri", "Quantile function of the standard normal distribution (inverse of its CDF).",
+               erf_kernels.ndtri, lambda a, out: np.exp(out * out / 2) / _INV_SQRT_2PI, (False, True),
                grad_name="SpecialNdtriBackward0")
-LogNdtr = _unary("LogNdtr", erf_kernels.log_ndtr, lambda a, out: np.exp(-a * a / 2 - out) * _INV_SQRT_2PI,
+LogNdtr = _unary("LogNdtr", "Logarithm of the standard normal CDF, accurate far into the lower tail.",
+                 erf_kernels.log_ndtr, lambda a, out: np.exp(-a * a / 2 - out) * _INV_SQRT_2PI,
                  grad_name="SpecialLogNdtrBackward0")
-Digamma = _unary("Digamma", gamma_kernels.digamma, lambda a, out: _polygamma(1, a), (True, False))
-Lgamma = _unary("Lgamma", gamma_kernels.lgamma, lambda a, out: _of(Digamma)(a), (True, False))
-I1 = _unary("I1", bessel_kernels.i1, _i1_derivative, grad_name="SpecialI1Backward0")
-I1e = _unary("I1e", bessel_kernels.i1e, _i1e_derivative, grad_name="SpecialI1EBackward0")
-I0 = _unary("I0", bessel_kernels.i0, lambda a, out: _of(I1)(a), (True, False))
-I0e = _unary("I0e", bessel_kernels.i0e, lambda a, out: _of(I1e)(a) - np.sign(a) * out,
-             grad_name="SpecialI0EBackward0")
-Sinc = _unary("Sinc", _sinc, _sinc_derivative)
-Entr = _unary("Entr", _entr, lambda a, out: -(np.log(a) + 1), (True, False), grad_name="SpecialEntrBackward0")
+Digamma = _unary("Digamma", "Digamma function, the derivative of :func:`ember.lgamma`, of each element.",
+                 gamma_kernels.digamma, lambda a, out: _polygamma(1, a), (True, False))
+Lgamma = _unary("Lgamma", "Logarithm of the absolute value of the gamma function of each element.",
+                gamma_kernels.lgamma, lambda a, out: _of(Digamma)(a), (True, False))
+I1 = _unary("I1", "Modified Bessel function of the first kind of order one, elementwise.",
+            bessel_kernels.i1, _i1_derivative, grad_name="SpecialI1Backward0")
+I1e = _unary("I1e", "Exponentially scaled ``exp(-abs(input)) * i1(input)``, elementwise.",
+             bessel_kernels.i1e, _i1e_derivative, grad_name="SpecialI1EBackward0")
+I0 = _unary("I0", "Modified Bessel function of the first kind of order zero, elementwise.",
+            bessel_kernels.i0, lambda a, out: _of(I1)(a), (True, False))
+I0e = _unary("I0e", "Exponentially scaled ``exp(-abs(input)) * i0(input)``, elementwise.",
+             bessel_kernels.i0e, lambda a, out: _of(I1e)(a) - np.sign(a) * out, grad_name="SpecialI0EBackward0")
+Sinc = _unary("Sinc", "Normalised sinc ``sin(pi * input) / (pi * input)`` of each element, 1 at 0.",
+              _sinc, _sinc_derivative)
+Entr = _unary("Entr", "Entropy term ``-input * log(input)`` of each element: 0 at 0, -inf below 0.",
+              _entr, lambda a, out: -(np.log(a) + 1), (True, False), grad_name="SpecialEntrBackward0")
 
 
 class Polygamma(Op):
@@ -149,16 +161,19 @@ def _check_order(n):
 
 
 def polygamma(n, input, *, out=None):
+    """The ``n``-th derivative of the digamma function at each element of ``input``."""
     _check_order(n)
     return finish(Polygamma.apply(floating(input), n=n), out)
 
 
 def polygamma_(self, n):
+    """In-place ``self.polygamma(n)``: writes the ``n``-th derivative of digamma at ``self`` into ``self``."""
     _check_order(n)
     return floating_inplace(Polygamma, self, n=n)
 
 
 def _polygamma_method(self, n):
+    """``self.polygamma(n)`` is ``ember.polygamma(n, self)``."""
     return polygamma(n, self)
 
 

@@ -27,7 +27,8 @@ def _float_operands(input, other):
 
 
 class Xlogy(Op):
-    """x log(y), defined as 0 where x = 0 (unless y is nan)."""
+    """``input * log(other)`` elementwise, 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+
     log = staticmethod(np.log)
 
     def forward(ctx, a, b):
@@ -49,12 +50,17 @@ class Xlogy(Op):
 
 
 class Xlog1py(Xlogy):
+    """``input * log1p(other)`` elementwise, 0 where ``input`` is 0 (unless ``other`` is NaN)."""
+
     log = staticmethod(np.log1p)
     pole = -1
     backward_name = "SpecialXlog1PyBackward0"
 
 
 class Zeta(Op):
+    """Hurwitz zeta function of ``input`` (the exponent) and ``other`` (the shift), elementwise; differentiable in
+    ``other`` only, as in PyTorch."""
+
     backward_name = "SpecialZetaBackward0"
 
     def forward(ctx, s, q):
@@ -70,7 +76,9 @@ class Zeta(Op):
 
 
 class Igamma(Op):
-    """The regularised lower incomplete gamma function P(a, x); differentiable in x only, as in PyTorch."""
+    """Regularised lower incomplete gamma function of ``input`` (the order) and ``other``, elementwise;
+    differentiable in ``other`` only, as in PyTorch."""
+
     upper = False
 
     def forward(ctx, a, x):
@@ -86,6 +94,9 @@ class Igamma(Op):
 
 
 class Igammac(Igamma):
+    """Regularised upper incomplete gamma function, one minus :func:`ember.igamma`; differentiable in ``other``
+    only, as in PyTorch."""
+
     upper = True
 
 
@@ -108,6 +119,7 @@ def _binary_function(op, name):
         return finish(binary(op, *_float_operands(input, other)), out)
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = op.__doc__
     return function
 
 
@@ -131,6 +143,7 @@ def igammac_(self, other):
 
 
 def multigammaln(input, p, *, out=None):
+    """Logarithm of the multivariate gamma function of dimension ``p``, elementwise."""
     return finish(Mvlgamma.apply(floating(input), p=p), out)
 
 

@@ -34,21 +34,26 @@ def _shifted(kernel):
     return lambda x, n: kernel(2 * x - 1, n)
 
 
-_KERNELS = {
-    "chebyshev_polynomial_t": _chebyshev(lambda x: x),
-    "chebyshev_polynomial_u": _chebyshev(lambda x: 2 * x),
-    "chebyshev_polynomial_v": _chebyshev(lambda x: 2 * x - 1),
-    "chebyshev_polynomial_w": _chebyshev(lambda x: 2 * x + 1),
-    "hermite_polynomial_h": _recurrence(lambda x: 2 * x, lambda k, x, p, q: 2 * x * p - 2 * k * q),
-    "hermite_polynomial_he": _recurrence(lambda x: x, lambda k, x, p, q: x * p - k * q),
-    "laguerre_polynomial_l": _recurrence(lambda x: 1 - x, lambda k, x, p, q: ((2 * k + 1 - x) * p - k * q) / (k + 1)),
-    "legendre_polynomial_p": _recurrence(lambda x: x, lambda k, x, p, q: ((2 * k + 1) * x * p - k * q) / (k + 1)),
+_KERNELS = {  # name: (the polynomial, its kernel)
+    "chebyshev_polynomial_t": ("Chebyshev polynomial of the first kind", _chebyshev(lambda x: x)),
+    "chebyshev_polynomial_u": ("Chebyshev polynomial of the second kind", _chebyshev(lambda x: 2 * x)),
+    "chebyshev_polynomial_v": ("Chebyshev polynomial of the third kind", _chebyshev(lambda x: 2 * x - 1)),
+    "chebyshev_polynomial_w": ("Chebyshev polynomial of the fourth kind", _chebyshev(lambda x: 2 * x + 1)),
+    "hermite_polynomial_h": ("Physicists' Hermite polynomial",
+                             _recurrence(lambda x: 2 * x, lambda k, x, p, q: 2 * x * p - 2 * k * q)),
+    "hermite_polynomial_he": ("Probabilists' Hermite polynomial",
+                              _recurrence(lambda x: x, lambda k, x, p, q: x * p - k * q)),
+    "laguerre_polynomial_l": ("Laguerre polynomial", _recurrence(
+        lambda x: 1 - x, lambda k, x, p, q: ((2 * k + 1 - x) * p - k * q) / (k + 1))),
+    "legendre_polynomial_p": ("Legendre polynomial", _recurrence(
+        lambda x: x, lambda k, x, p, q: ((2 * k + 1) * x * p - k * q) / (k + 1))),
 }
 for _kind in "tuvw":
-    _KERNELS[f"shifted_chebyshev_polynomial_{_kind}"] = _shifted(_KERNELS[f"chebyshev_polynomial_{_kind}"])
+    _title, _kernel = _KERNELS[f"chebyshev_polynomial_{_kind}"]
+    _KERNELS[f"shifted_chebyshev_polynomial_{_kind}"] = (f"Shifted {_title}", _shifted(_kernel))
 
 
-def _polynomial(name, kernel):
+def _polynomial(name, title, kernel):
     def function(input, n, *, out=None):
         x, degree = promote(input, n)
         if (x if isinstance(x, Tensor) else degree)._data.dtype.kind != "f":  # integers: the default float
@@ -57,6 +62,8 @@ def _polynomial(name, kernel):
         return Discrete.apply(x, degree, fn=lambda a, b: kernel(np.asarray(a, dtype), np.asarray(b)).astype(dtype))
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"{title} of degree ``n`` at ``input``, elementwise (``n`` truncated to an integer; no " \
+                       "gradient)."
     return function
 
 
@@ -66,24 +73,31 @@ def _spherical_j0(a):
 
 
 def spherical_bessel_j0(input, *, out=None):
+    """Spherical Bessel function of the first kind of order zero, ``sin(input) / input``, elementwise (no gradient)."""
     x = input if input._data.dtype.kind == "f" else input.float()
     return Discrete.apply(x, fn=_spherical_j0)
 
 
-def _no_gradient(name, kernel):
+def _no_gradient(name, kernel, what):
     def function(input, *, out=None):
         x = input if input._data.dtype.kind == "f" else input.float()
         return Discrete.apply(x, fn=lambda a: kernel(a).astype(a.dtype))
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"{what}, elementwise (no gradient)."
     return function
 
 
-SPECIAL = {name: _polynomial(name, kernel) for name, kernel in _KERNELS.items()}
+SPECIAL = {name: _polynomial(name, title, kernel) for name, (title, kernel) in _KERNELS.items()}
 SPECIAL["spherical_bessel_j0"] = spherical_bessel_j0
-SPECIAL.update({name: _no_gradient(name, getattr(bessel_kernels, kernel)) for name, kernel in [
-    ("bessel_j0", "j0"), ("bessel_j1", "j1"), ("modified_bessel_k0", "k0"), ("modified_bessel_k1", "k1"),
-    ("scaled_modified_bessel_k0", "k0e"), ("scaled_modified_bessel_k1", "k1e"), ("modified_bessel_i0", "i0"),
-    ("modified_bessel_i1", "i1")]})
+SPECIAL.update({name: _no_gradient(name, getattr(bessel_kernels, kernel), what) for name, kernel, what in [
+    ("bessel_j0", "j0", "Bessel function of the first kind of order zero"),
+    ("bessel_j1", "j1", "Bessel function of the first kind of order one"),
+    ("modified_bessel_k0", "k0", "Modified Bessel function of the second kind of order zero"),
+    ("modified_bessel_k1", "k1", "Modified Bessel function of the second kind of order one"),
+    ("scaled_modified_bessel_k0", "k0e", "Exponentially scaled ``exp(input) * modified_bessel_k0(input)``"),
+    ("scaled_modified_bessel_k1", "k1e", "Exponentially scaled ``exp(input) * modified_bessel_k1(input)``"),
+    ("modified_bessel_i0", "i0", "Modified Bessel function of the first kind of order zero"),
+    ("modified_bessel_i1", "i1", "Modified Bessel function of the first kind of order one")]})
 FUNCTIONS = {}
 TENSOR_METHODS = {}

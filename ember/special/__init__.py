@@ -16,14 +16,18 @@ globals().update(_unary.SPECIAL, **_binary.SPECIAL, **_polynomials.SPECIAL)
 
 
 def round(input, decimals=0, *, out=None):
+    """Each element rounded to ``decimals`` decimal places (halves to even); :func:`ember.round` with a positional
+    ``decimals``."""
     return _F["round"](input, decimals=decimals, out=out)
 
 
 def softmax(input, dim, *, dtype=None):
+    """Softmax of ``input`` along ``dim``: :func:`ember.softmax` with ``dim`` required."""
     return _F["softmax"](input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim, *, dtype=None):
+    """Logarithm of the softmax along ``dim``: :func:`ember.log_softmax` with ``dim`` required."""
     return _F["log_softmax"](input, dim, dtype=dtype)
 
 
