@@ -109,33 +109,41 @@ class Polar(Op):
 
 
 def real(input):
+    """Real part of a complex tensor, as a view; a real tensor is returned as it is."""
     return Real.apply(input) if input._data.dtype.kind == "c" else input
 
 
 def imag(input):
+    """Imaginary part of a complex tensor, as a view (an error for real tensors)."""
     _complex_only("imag", input)
     return Imag.apply(input)
 
 
 def conj(input):
+    """Complex conjugate; a real tensor is returned as it is. Ember computes it at once: there is no lazy conjugate
+    bit."""
     return Conj.apply(input) if input._data.dtype.kind == "c" else input
 
 
 @accepts_out
 def conj_physical(input):
+    """Complex conjugate, computed into a new tensor (the same as :func:`ember.conj` in Ember)."""
     return conj(input)
 
 
 def resolve_conj(input):
+    """``input`` itself: Ember's conjugates are never lazy, so there is nothing to resolve."""
     return input
 
 
 def is_conj(input):
+    """Always False: Ember computes conjugates at once instead of setting a conjugate bit."""
     return False
 
 
 @accepts_out
 def angle(input):
+    """Argument (phase) of each element in radians; for real tensors pi where negative, else 0."""
     if input._data.dtype.kind == "c":
         return Angle.apply(input)
     # a real number's angle is pi for negatives and 0 otherwise (nan stays nan); its gradient is zero
@@ -144,12 +152,14 @@ def angle(input):
 
 
 def view_as_real(input):
+    """A real view of a complex tensor with a last dimension of size 2 holding the real and imaginary parts."""
     if input._data.dtype.kind != "c":
         raise RuntimeError("view_as_real is only supported for complex tensors")
     return ViewAsReal.apply(input)
 
 
 def view_as_complex(input):
+    """A complex view of a float32/float64 tensor whose last dimension (of size 2) holds real and imaginary parts."""
     shape, dt = input._data.shape, input._data.dtype
     if dt not in (np.float32, np.float64):
         raise RuntimeError(f"view_as_complex is only supported for float and double tensors, but got a tensor of "
@@ -173,17 +183,20 @@ def _real_pair(a, b):
 
 @accepts_out
 def complex(real, imag):  # noqa: A001 - PyTorch's public name
+    """The complex tensor ``real + 1j * imag`` from two float tensors of the same dtype (no complex32 in Ember)."""
     _real_pair(real, imag)
     return Complex.apply(real, imag)
 
 
 @accepts_out
 def polar(abs, angle):  # noqa: A002
+    """The complex tensor ``abs * (cos(angle) + 1j * sin(angle))`` from float magnitudes and angles."""
     _real_pair(abs, angle)
     return Polar.apply(abs, angle)
 
 
 def is_complex(input):
+    """Whether ``input`` has a complex dtype."""
     return input._data.dtype.kind == "c"
 
 
@@ -193,6 +206,7 @@ def adjoint(input):
 
 
 def _matrix_adjoint(input):
+    """Conjugate transpose of a matrix (2-D tensors only)."""
     if input._data.ndim != 2:
         raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input._data.ndim}-D tensor.")
     return adjoint(input)

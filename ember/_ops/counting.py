@@ -19,6 +19,8 @@ def _unique_results(values, inverse, counts, return_inverse, return_counts):
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct elements of ``input`` (or slices along ``dim``), sorted, with the inverse indices and counts on
+    request."""
     a = input._data
     if dim is None:
         values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True, return_counts=True)
@@ -29,6 +31,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """``input`` with each run of equal consecutive elements (or slices along ``dim``) collapsed to one, with inverse
+    indices and counts on request."""
     a = input._data
     moved = a.reshape(-1, 1) if dim is None else np.moveaxis(a, dim % a.ndim, 0).reshape(a.shape[dim], -1)
     n = moved.shape[0]
@@ -46,6 +50,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 
 def bincount(input, weights=None, minlength=0):
+    """How often each value occurs in a 1-D tensor of non-negative integers (or the sum of ``weights`` per value)."""
     a = input._data
     if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
@@ -57,6 +62,8 @@ def bincount(input, weights=None, minlength=0):
 
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
+    """Counts of ``input``'s elements in ``bins`` equal bins over [``min``, ``max``] (the data's range when both are
+    0); ``out`` is ignored."""
     a = input._data
     if a.dtype.kind != "f":
         raise NotImplementedError(f"\"histogram_cpu\" not implemented for '{input.dtype_short()}'")
@@ -72,6 +79,8 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 
 
 def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+    """Histogram of ``input`` as ``(hist, bin_edges)``, for ``bins`` a count or a tensor of edges; ``out`` is
+    ignored."""
     a = input._data
     edges = bins._data if isinstance(bins, Tensor) else bins
     w = None if weight is None else weight._data
@@ -80,6 +89,8 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
 
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
+    """Indices at which ``input``'s values would be inserted into the innermost dimension of ``sorted_sequence`` to
+    keep it sorted; ``out`` is ignored."""
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -106,12 +117,14 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """Index of the bucket of 1-D ``boundaries`` that each element of ``input`` falls in; ``out`` is ignored."""
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """A bool tensor, True where an element of ``elements`` occurs in ``test_elements`` (False with ``invert``)."""
     a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return _wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
@@ -153,6 +166,8 @@ class Cdist(Op):
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """The ``p``-norm distances between each row of ``x1`` and each row of ``x2``, batched; ``compute_mode`` is
+    ignored."""
     if x1.ndim < 2 or x2.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
     if x1.shape[-1] != x2.shape[-1]:

@@ -67,6 +67,7 @@ def _lerp_operands(input, end, weight):
 
 
 def lerp(input, end, weight, *, out=None):
+    """Linear interpolation ``input + weight * (end - input)`` of floating tensors, exact at weights 0 and 1."""
     return finish(nary(Lerp, input, *_lerp_operands(input, end, weight)), out)
 
 
@@ -89,11 +90,13 @@ def _addc_operands(op, input, tensor1, tensor2, value):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 * tensor2``, elementwise with broadcasting, as one op."""
     operands, value = _addc_operands(Addcmul, input, tensor1, tensor2, value)
     return finish(nary(Addcmul, *operands, value=value), out)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """``input + value * tensor1 / tensor2``, elementwise with broadcasting, as one op (not for two integer tensors)."""
     operands, value = _addc_operands(Addcdiv, input, tensor1, tensor2, value)
     return finish(nary(Addcdiv, *operands, value=value), out)
 

@@ -12,6 +12,7 @@ from .._tensor import Tensor
 from . import math_functions
 from .math_functions import logistic
 from .op import Op, inplace as run_inplace
+from .registry import derive_docstrings
 
 _SQRT1_2 = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
@@ -261,3 +262,6 @@ def logsigmoid(input):
 
 TENSOR_METHODS = {}
 FUNCTIONS = dict(selu=selu, selu_=selu_, celu=celu, celu_=celu_)
+# in-place forms of nn.functional's own (no ``ember.elu_``): docstrings derived as for ember's
+derive_docstrings(dict(elu=elu, elu_=elu_, leaky_relu=leaky_relu, leaky_relu_=leaky_relu_, hardtanh=hardtanh,
+                       hardtanh_=hardtanh_), {}, "ember.nn.functional")

@@ -37,12 +37,16 @@ def _draw(fn, uniform, shape, dt, generator):
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kwargs):
+    """A tensor of ``size`` drawn uniformly from [0, 1). Ember draws with NumPy's generator: a seed gives other
+    values than PyTorch's."""
     dt = _float_dtype(dtype, "check_uniform_bounds")
     return finish(_draw("rand", True, shape_of("rand", size, kwargs), dt, generator), device, requires_grad, out)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kwargs):
+    """A tensor of ``size`` drawn from the standard normal distribution (NumPy's generator, so values differ from
+    PyTorch's for a seed)."""
     dt = _float_dtype(dtype, "normal_kernel_cpu")
     return finish(_draw("randn", False, shape_of("randn", size, kwargs), dt, generator), device, requires_grad,
                   out)
@@ -84,6 +88,7 @@ def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None,
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
+    """A random permutation of the integers ``0 .. n - 1``."""
     if n < 0:
         raise size_error("randperm", (n,), None)
     arr = B.rng(generator).permutation(int(n))
@@ -102,6 +107,7 @@ def _like_args(input, dtype, device):
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
               generator=None):
+    """:func:`ember.rand` with ``input``'s shape, and its dtype and device unless given."""
     dt, dev = _like_args(input, dtype, device)
     dt = _float_dtype(dt, "check_uniform_bounds")
     return finish(_draw("rand_like", True, input._data.shape, dt, generator), dev, requires_grad)
@@ -109,6 +115,7 @@ def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
+    """:func:`ember.randn` with ``input``'s shape, and its dtype and device unless given."""
     dt, dev = _like_args(input, dtype, device)
     dt = _float_dtype(dt, "normal_kernel_cpu")
     return finish(_draw("randn_like", False, input._data.shape, dt, generator), dev, requires_grad)
@@ -116,6 +123,8 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None, generator=None):
+    """Random integers in [``low``, ``high``) (or [0, ``low``) with one bound) with ``input``'s shape, dtype and
+    device."""
     if high is None:
         low, high = 0, low
     dt, dev = _like_args(input, dtype, device)

@@ -61,10 +61,12 @@ def _sample_dirichlet(input, generator=None):
 
 
 def poisson(input, generator=None):
+    """Draws from Poisson distributions with the rates in ``input``, in its dtype (no gradient)."""
     return Poisson.apply(input, generator=generator)
 
 
 def binomial(count, prob, generator=None):
+    """Draws from binomial distributions of ``count`` trials with success probabilities ``prob`` (no gradient)."""
     if not isinstance(count, Tensor) or not isinstance(prob, Tensor):
         raise TypeError("binomial(): argument 'count' and 'prob' must be Tensor")
     return Binomial.apply(count, prob, generator=generator)

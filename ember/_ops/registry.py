@@ -15,6 +15,8 @@ it computes, becomes the function's (the in-place form's is derived from it in `
 ``_ops/__init__`` attaches TENSOR_METHODS to Tensor and exports FUNCTIONS from ``ember``,
 together with the TENSOR_METHODS/FUNCTIONS dicts of op families written before the registry.
 """
+import inspect
+
 FUNCTIONS = {}  # name -> function exported from ``ember``
 TENSOR_METHODS = {}  # name -> Tensor method
 UFUNCS = {}  # NumPy ufunc name -> name of the Ember function that differentiates it
@@ -49,3 +51,24 @@ def declare(name, make, *, aliases=(), inplace=True, ufunc=None, grad_fn=None, m
         return op
 
     return decorate
+
+
+def _acts_on_input(function):
+    """Whether ``function`` is a function whose first argument is the tensor it works on, so that a
+    method or in-place form taking that tensor first mirrors it."""
+    if not inspect.isfunction(function):
+        return False
+    return next(iter(inspect.signature(function).parameters), None) == "input"
+
+
+def derive_docstrings(functions, methods, namespace="ember"):
+    """Point each in-place form in ``functions``/``methods`` (``exp_``) and each Tensor method in ``methods``
+    that mirrors the function of its name in ``functions`` at that function, where they have no docstring."""
+    for name, fn in [*functions.items(), *methods.items()]:
+        if not inspect.isfunction(fn) or name.startswith("__") or (fn.__doc__ or "").strip():
+            continue
+        twin = functions.get(name)
+        if twin is not None and twin is not fn and _acts_on_input(twin):
+            fn.__doc__ = f"Method form of :func:`{namespace}.{name}`, with the tensor itself as ``input``."
+        elif name.endswith("_") and _acts_on_input(functions.get(name[:-1])):
+            fn.__doc__ = f"In-place form of :func:`{namespace}.{name[:-1]}`: writes the result into ``input``."
