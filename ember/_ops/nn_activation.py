@@ -193,6 +193,7 @@ relu_ = math_functions.relu_
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """Leaky ReLU: negative elements scaled by ``negative_slope``, the others kept."""
     _floating(input, "leaky_relu_cpu")
     return _run(LeakyReluInplace if inplace else LeakyRelu, input, inplace, slope=negative_slope)
 
@@ -202,6 +203,7 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def elu(input, alpha=1.0, inplace=False):
+    """ELU: ``alpha * (exp(input) - 1)`` for negative elements, the others kept."""
     _floating(input, "elu_cpu")
     return _run(EluInplace if inplace else Elu, input, inplace, alpha=alpha)
 
@@ -211,6 +213,7 @@ def elu_(input, alpha=1.0):
 
 
 def selu(input, inplace=False):
+    """SELU: :func:`ember.nn.functional.elu` with PyTorch's fixed alpha, scaled by its fixed factor."""
     _floating(input, "elu_cpu")
     return _run(EluInplace if inplace else Elu, input, inplace, alpha=_SELU_ALPHA, scale=_SELU_SCALE)
 
@@ -220,6 +223,7 @@ def selu_(input):
 
 
 def celu(input, alpha=1.0, inplace=False):
+    """CELU: ``alpha * (exp(input / alpha) - 1)`` for negative elements, the others kept."""
     _floating(input, "elu_cpu")
     return _run(Celu, input, inplace, alpha=alpha, input_scale=1 / alpha)
 
@@ -229,20 +233,24 @@ def celu_(input, alpha=1.0):
 
 
 def gelu(input, approximate="none"):
+    """GELU ``input * Phi(input)``, Phi the standard normal CDF; ``approximate="tanh"`` uses its tanh approximation."""
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return Gelu.apply(_floating(input, "GeluKernelImpl"), approximate=approximate)
 
 
 def silu(input, inplace=False):
+    """SiLU (swish) ``input * sigmoid(input)`` of each element."""
     return _run(Silu, _floating(input, "silu_cpu"), inplace)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
+    """Softplus ``log(1 + exp(beta * input)) / beta``, the identity where ``beta * input`` exceeds ``threshold``."""
     return Softplus.apply(_floating(input, "softplus_cpu"), beta=beta, threshold=threshold)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """Each element clamped to [``min_val``, ``max_val``]."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _run(Hardtanh, input, inplace, lo=min_val, hi=max_val)
@@ -253,10 +261,12 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 
 def relu6(input, inplace=False):
+    """``min(max(input, 0), 6)`` of each element."""
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def logsigmoid(input):
+    """``log(sigmoid(input))`` of each element, computed without overflow."""
     return LogSigmoid.apply(_floating(input, "log_sigmoid_cpu"))
 
 

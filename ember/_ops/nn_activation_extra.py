@@ -125,28 +125,34 @@ class RreluTrain(Op):
 
 
 def hardswish(input, inplace=False):
+    """Hard swish ``input * relu6(input + 3) / 6`` of each element."""
     return _run(Hardswish, _floating(input, "hardswish_cpu"), inplace)
 
 
 def hardsigmoid(input, inplace=False):
+    """Hard sigmoid ``relu6(input + 3) / 6`` of each element."""
     return _run(Hardsigmoid, _floating(input, "hardsigmoid_cpu"), inplace)
 
 
 def mish(input, inplace=False):
+    """Mish ``input * tanh(softplus(input))`` of each element."""
     return _run(Mish, _floating(input, "mish_cpu"), inplace)
 
 
 def hardshrink(input, lambd=0.5):
+    """Elements with magnitude at most ``lambd`` set to 0, the others kept."""
     return Hardshrink.apply(input, lambd=lambd)
 
 
 def softshrink(input, lambd=0.5):
+    """Elements with magnitude at most ``lambd`` set to 0, the others moved toward 0 by ``lambd``."""
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     return Softshrink.apply(input, lambd=lambd)
 
 
 def threshold(input, threshold, value, inplace=False):
+    """Elements not greater than ``threshold`` replaced by ``value``, the others kept."""
     return _run(Threshold, input, inplace, threshold=threshold, value=value)
 
 
@@ -155,6 +161,8 @@ def threshold_(input, threshold, value):
 
 
 def prelu(input, weight):
+    """Leaky ReLU with learned slopes: ``weight`` (one value, or one per channel of dim 1) multiplies the negative
+    elements."""
     if weight.dim() > 1 or (weight.numel() != 1 and (input.dim() < 2 or weight.numel() != input.shape[1])):
         channels = input.shape[1] if input.dim() >= 2 else 1
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
@@ -163,6 +171,8 @@ def prelu(input, weight):
 
 
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: negative elements scaled by slopes drawn from U(``lower``, ``upper``) when training, by
+    their mean otherwise."""
     if not training:  # the mean slope, as a plain leaky ReLU
         from .nn_activation import leaky_relu
         return leaky_relu(input, (lower + upper) / 2, inplace)

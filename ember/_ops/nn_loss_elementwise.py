@@ -167,10 +167,12 @@ def _weighted(loss, weight, reduction, divide_by_weights):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error between ``input`` and ``target``, reduced as ``reduction`` says."""
     return _regression(MseLoss, "mse_cpu", input, target, size_average, reduce, reduction, weight)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error between ``input`` and ``target``, reduced as ``reduction`` says."""
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
     check_reduction(reduction)
@@ -184,6 +186,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Smooth L1 loss: ``0.5 * (input - target) ** 2 / beta`` where ``abs(input - target) < beta``, else
+    ``abs(input - target) - beta / 2``."""
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0:
@@ -193,6 +197,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Huber loss: half the squared error where ``abs(input - target) <= delta``, else
+    ``delta * (abs(input - target) - delta / 2)``."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     return _regression(HuberLoss, "huber_cpu", input, target, None, None, reduction, weight, beta=delta,
@@ -200,6 +206,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """Binary cross-entropy between probabilities ``input`` and targets of the same shape (log terms clamped at
+    -100)."""
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
     check_reduction(reduction)
@@ -214,6 +222,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
                                      pos_weight=None):
+    """Binary cross-entropy of ``sigmoid(input)`` against ``target``, computed stably from the logits; ``pos_weight``
+    weighs positive targets."""
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
     check_reduction(reduction)
@@ -228,6 +238,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence of ``target`` from the log-probabilities ``input`` (``target`` as
+    log-probabilities with ``log_target``)."""
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
     if reduction == "mean":

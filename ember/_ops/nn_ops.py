@@ -118,6 +118,7 @@ class Bilinear(Op):
 
 
 def bilinear(input1, input2, weight, bias=None):
+    """Bilinear map ``y[..., o] = input1 @ weight[o] @ input2 + bias[o]`` over the last dimensions of the two inputs."""
     return Bilinear.apply(input1, input2, weight, bias)
 
 
@@ -177,12 +178,14 @@ def _run_softmax(op, kernel, input, dim, dtype):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """``exp(input)`` normalised to sum to 1 along ``dim``, computed in ``dtype`` when given."""
     if dim is None:
         dim = _softmax_dim("softmax", input.ndim, _stacklevel)
     return _run_softmax(Softmax, "softmax", input, dim, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """Logarithm of :func:`ember.softmax` along ``dim``, computed directly for stability."""
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim, _stacklevel)
     return _run_softmax(LogSoftmax, "log_softmax", input, dim, dtype)
