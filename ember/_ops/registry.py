@@ -71,4 +71,4 @@ def derive_docstrings(functions, methods, namespace="ember"):
         if twin is not None and twin is not fn and _acts_on_input(twin):
             fn.__doc__ = f"Method form of :func:`{namespace}.{name}`, with the tensor itself as ``input``."
         elif name.endswith("_") and _acts_on_input(functions.get(name[:-1])):
-            fn.__doc__ = f"In-place form of :func:`{namespace}.{name[:-1]}`: writes the result into ``input``."
+            fn.__doc__ = f"In-place form of :func:`{namespace}.{name[:-1]}`: modifies ``input`` and returns it."
