@@ -347,8 +347,8 @@ def _n_classes(input):
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
-    """Negative log-likelihood of the class indices ``target`` under the log-probabilities ``input`` (classes along
-    dim 1)."""
+    """Negative log-likelihood of the class indices ``target`` under the log-probabilities ``input``, whose
+    classes lie along dim 1 (dim 0 for a single sample)."""
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
     check_reduction(reduction)
