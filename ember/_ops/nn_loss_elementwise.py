@@ -206,8 +206,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
-    """Binary cross-entropy between probabilities ``input`` and targets of the same shape (log terms clamped at
-    -100)."""
+    """Binary cross-entropy between probabilities ``input`` and targets of the same shape, each log term
+    clamped at -100."""
     if size_average is not None or reduce is not None:
         reduction = legacy_reduction(size_average, reduce)
     check_reduction(reduction)

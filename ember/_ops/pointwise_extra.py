@@ -149,7 +149,8 @@ def ldexp_(self, other):
 
 
 def frexp(input, *, out=None):
-    """Mantissa (of magnitude in [0.5, 1)) and int32 exponent of each element, with ``input == mantissa * 2 ** exponent``."""
+    """Mantissa (of magnitude in [0.5, 1)) and int32 exponent of each element:
+    ``input == mantissa * 2 ** exponent``."""
     if input._data.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     return return_types.frexp(*Frexp.apply(input))

@@ -60,8 +60,8 @@ def rfft(input, n=None, dim=-1, norm=None):
 
 @accepts_out
 def irfft(input, n=None, dim=-1, norm=None):
-    """Inverse of :func:`ember.fft.rfft`: the real signal (of length ``n``, by default ``2 * (m - 1)``) from its
-    non-negative frequencies."""
+    """Inverse of :func:`ember.fft.rfft`: the real signal of length ``n`` from its ``m`` non-negative frequencies
+    (by default ``n = 2 * (m - 1)``)."""
     return c2r(input, _one(n), dim, norm)
 
 
