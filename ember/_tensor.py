@@ -265,8 +265,7 @@ class Tensor:
         return self._data.dtype.kind == "c"
 
     def is_contiguous(self, memory_format=None):
-        """Whether the elements lie in memory in row-major order without gaps. ``memory_format`` is
-        accepted and ignored: Ember stores every tensor row-major."""
+        """Whether the elements lie in memory in row-major order without gaps."""
         return self._data.flags.c_contiguous
 
     def stride(self, dim=None):
