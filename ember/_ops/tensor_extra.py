@@ -147,7 +147,7 @@ geometric_ = _random_fill(lambda g, shape, p: g.geometric(p, shape),
 
 def is_signed(self):
     """Whether the dtype can hold negative values."""
-    return self._data.dtype.kind in "if"
+    return self._data.dtype.kind in "ifc"
 
 
 def is_nonzero(self):
@@ -164,8 +164,8 @@ def is_same_size(self, other):
 
 
 def isreal(input):
-    """Whether each element is real, as a bool tensor."""
-    return _wrap(np.ones(input._data.shape, bool))
+    """Whether each element has no imaginary part (every element of a real tensor), as a bool tensor."""
+    return _wrap(np.imag(input._data) == 0)
 
 
 def get_device(self):
