@@ -10,6 +10,7 @@ import numpy as np
 from .. import _arraylib as B, return_types
 from .._tensor import Tensor
 from .op import Op
+from .promotion import finish
 from .join import cat, stack
 
 _wrap = Tensor._wrap
@@ -135,12 +136,12 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """The ``q``-th quantiles (a number or a 1-D tensor in [0, 1]) over ``dim`` (of all elements when
     None), between neighbouring values as ``interpolation`` says."""
-    return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
+    return finish(_quantile("quantile", input, q, dim, keepdim, interpolation, False), out)
 
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     """Like :func:`ember.quantile`, ignoring NaNs."""
-    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
+    return finish(_quantile("nanquantile", input, q, dim, keepdim, interpolation, True), out)
 
 
 def mode(input, dim=-1, keepdim=False):

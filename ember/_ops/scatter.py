@@ -8,6 +8,7 @@ from .._arraylib import get_array_module
 from .._tensor import Tensor
 from .indexing import Index, Put
 from .op import Op, inplace
+from .promotion import finish
 
 
 class Gather(Index):
@@ -108,7 +109,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     ``out[i][j] = input[index[i][j]][j]``)."""
     dim = _dim(input, dim)
     key = _along(input._data, dim, _index_array(index, "gather"))
-    return Gather.apply(input, key=key)
+    return finish(Gather.apply(input, key=key), out)
 
 
 def _scatter_src(self, dim, index, src, name):
@@ -170,7 +171,7 @@ def index_select(input, dim, index, *, out=None):
         if idx.size != 1:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
         return input.clone()
-    return IndexSelect.apply(input, key=key)
+    return finish(IndexSelect.apply(input, key=key), out)
 
 
 def _index_add_args(self, dim, index, source, alpha):
@@ -263,7 +264,7 @@ def masked_select(input, mask, *, out=None):
     """The elements where the boolean ``mask`` (broadcast with ``input``) is True, as a 1-D tensor."""
     _mask(mask, "masked_select: expected BoolTensor for mask")
     input, m = _broadcast_mask(input, mask)
-    return MaskedSelect.apply(input, key=m)
+    return finish(MaskedSelect.apply(input, key=m), out)
 
 
 def masked_scatter(input, mask, source):
@@ -283,7 +284,7 @@ def nonzero(input, *, out=None, as_tuple=False):
     a = input._data
     if as_tuple:
         return tuple(Tensor._wrap(i) for i in np.nonzero(a.reshape(1) if a.ndim == 0 else a))
-    return Tensor._wrap(np.argwhere(a))
+    return finish(Tensor._wrap(np.argwhere(a)), out)
 
 
 def argwhere(input):

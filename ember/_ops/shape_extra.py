@@ -8,6 +8,7 @@ from .._tensor import Tensor
 from .broadcast import atleast_3d
 from .join import cat, vstack
 from .op import Op
+from .promotion import finish
 from .scatter import take
 
 _wrap = Tensor._wrap
@@ -209,7 +210,7 @@ def kron(input, other, *, out=None):
     a_shape = sum(((s, 1) for s in a.shape), ())
     b_shape = sum(((1, s) for s in b.shape), ())
     product = a.reshape(a_shape) * b.reshape(b_shape)
-    return product.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+    return finish(product.reshape(tuple(x * y for x, y in zip(a.shape, b.shape))), out)
 
 
 def tensordot(a, b, dims=2, out=None):
@@ -232,7 +233,7 @@ def tensordot(a, b, dims=2, out=None):
     k = int(np.prod([a.shape[d] for d in dims_a]))
     left = a.permute(*free_a, *dims_a).reshape(-1, k)
     right = b.permute(*dims_b, *free_b).reshape(k, -1)
-    return (left @ right).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
+    return finish((left @ right).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b)), out)
 
 
 def msort(input):
