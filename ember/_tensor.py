@@ -33,6 +33,7 @@ class Size(tuple):
     __str__ = __repr__
 
     def numel(self):
+        """The number of elements a tensor of this shape holds (the product of the sizes)."""
         n = 1
         for s in self:
             n *= s
@@ -122,8 +123,13 @@ class Tensor:
     ``Tensor(5, 3)`` allocates (uninitialised); ``Tensor(data)`` copies data into
     the default float dtype, as PyTorch's legacy constructor does."""
 
-    __slots__ = ("_data", "requires_grad", "grad", "grad_fn", "_out_idx", "_version", "_hooks", "_retains",
-                 "__weakref__", "__dict__")
+    # A dict of slots gives the public ones docstrings at no cost: they stay C-level member descriptors.
+    __slots__ = {"_data": None,
+                 "requires_grad": "Whether autograd records operations on this tensor and computes its gradient.",
+                 "grad": "The gradient that ``backward()`` accumulated into this tensor, or ``None`` until then.",
+                 "grad_fn": "The graph node that produced this tensor (``None`` for a leaf).",
+                 "_out_idx": None, "_version": None, "_hooks": None, "_retains": None, "__weakref__": None,
+                 "__dict__": None}
     __array_priority__ = 1000  # NumPy defers ``ndarray + tensor`` to Tensor.__radd__
     _accumulator = None  # a leaf's AccumulateGrad node, set by autograd on first use
     _base = None  # for a view, the tensor whose memory it shows (PyTorch's ``Tensor._base``)
@@ -179,56 +185,69 @@ class Tensor:
     # ------------------------------------------------------------ attributes
     @property
     def shape(self):
+        """The size of each dimension, as an :class:`ember.Size`."""
         return Size(self._data.shape)
 
     def size(self, dim=None):
+        """The shape as an :class:`ember.Size`, or the size of dimension ``dim`` as an int."""
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[self._dim(dim)]
 
     @property
     def dtype(self):
+        """The element type, an :class:`ember.dtype`."""
         return B.from_np(self._data.dtype)
 
     @property
     def device(self):
+        """The device that holds the data: ``cpu``, or ``cuda`` when CuPy backs the tensor."""
         return B.device_of(self._data)
 
     @property
     def is_cuda(self):
+        """Whether the data lives on a CUDA device."""
         return self.device.type == "cuda"
 
     @property
     def is_cpu(self):
+        """Whether the data lives in host memory."""
         return self.device.type == "cpu"
 
     @property
     def ndim(self):
+        """The number of dimensions."""
         return self._data.ndim
 
     def dim(self):
+        """The number of dimensions (``ndimension`` is the same method)."""
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self):
+        """The number of elements (``nelement`` is the same method)."""
         return self._data.size
 
     nelement = numel
 
     def element_size(self):
+        """The size of one element in bytes."""
         return self._data.itemsize
 
     @property
     def itemsize(self):
+        """The size of one element in bytes."""
         return self._data.itemsize
 
     @property
     def nbytes(self):
+        """The size of the data in bytes (elements times element size)."""
         return self._data.nbytes
 
     @property
     def is_leaf(self):
+        """Whether the tensor is a leaf of the graph: created by the user rather than by a recorded op."""
         return self.grad_fn is None
 
     def dtype_short(self, c_name=False):
@@ -238,23 +257,29 @@ class Tensor:
         return _SHORT_NAMES[self._data.dtype.name]
 
     def is_floating_point(self):
+        """Whether the dtype is a floating-point type."""
         return self._data.dtype.kind == "f"
 
     def is_complex(self):
+        """Whether the dtype is a complex type."""
         return self._data.dtype.kind == "c"
 
     def is_contiguous(self, memory_format=None):
+        """Whether the elements lie in memory in row-major order without gaps."""
         return self._data.flags.c_contiguous
 
     def stride(self, dim=None):
+        """The step in elements between neighbours along each dimension, or along ``dim``."""
         st = tuple(s // self._data.itemsize for s in self._data.strides)
         return st if dim is None else st[self._dim(dim)]
 
     def data_ptr(self):
+        """The address of the first element (NumPy's, or CuPy's device pointer)."""
         return self._data.__array_interface__["data"][0] if type(self._data) is _np_array else self._data.data.ptr
 
     @property
     def output_nr(self):
+        """Which output of the op that produced it this tensor is (0 for a single-output op)."""
         return self._out_idx
 
     @property
@@ -283,16 +308,20 @@ class Tensor:
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
 
     def detach(self):
+        """A tensor sharing this one's memory and version counter, outside the graph."""
         t = Tensor._wrap(self._data)
         t._version = self._version  # detach() shares the version counter, unlike .data
         return t
 
     def detach_(self):
+        """Cut this tensor out of the graph in place, making it a leaf that does not require grad."""
         self.grad_fn = None
         self.requires_grad = False
         return self
 
     def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` in place (only on leaves, and only to True for floating-point or
+        complex dtypes) and return the tensor."""
         if self.grad_fn is not None and not requires_grad:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
                                "computed variable in a subgraph that doesn't require differentiation use "
@@ -304,6 +333,7 @@ class Tensor:
 
     @property
     def retains_grad(self):
+        """Whether :meth:`ember.Tensor.retain_grad` asked this non-leaf to keep its ``grad``."""
         return self._retains
 
     # ------------------------------------------------------------ conversion
@@ -314,11 +344,14 @@ class Tensor:
         return share_memory_(self)
 
     def is_shared(self):
+        """Whether the data lives in shared memory, visible to other processes."""
         from .multiprocessing.sharing import is_shared
 
         return is_shared(self)
 
     def numpy(self, force=False):
+        """The data as a NumPy array sharing its memory. ``force=True`` allows a tensor that requires grad,
+        and copies a CUDA tensor to the host."""
         if self.requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
@@ -334,9 +367,11 @@ class Tensor:
         return a if dtype is None else a.astype(dtype, copy=False)
 
     def tolist(self):
+        """The data as nested Python lists of Python numbers (a number for a 0-d tensor)."""
         return B.to_numpy(self._data).tolist()
 
     def item(self):
+        """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return self._data.reshape(()).item() if type(self._data) is _np_array else self._data.item()
@@ -432,8 +467,10 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
 
 
 def numel(input):
+    """The number of elements of ``input``."""
     return input._data.size
 
 
 def is_tensor(obj):
+    """Whether ``obj`` is an :class:`ember.Tensor`."""
     return isinstance(obj, Tensor)

@@ -49,6 +49,7 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 
 
 def get_printoptions():
+    """The current print options (precision, threshold, edgeitems, linewidth, sci_mode) as a dict."""
     return {k: getattr(PRINT_OPTS, k) for k in ("precision", "threshold", "edgeitems", "linewidth", "sci_mode")}
 
 
@@ -180,6 +181,8 @@ def _add_suffixes(body, suffixes, indent):
 
 
 def tensor_repr(t, tensor_contents=None):
+    """How ``t`` prints: ``tensor(...)`` with its values, and device, dtype, size and grad suffixes
+    where PyTorch shows them."""
     prefix = "tensor("
     indent = len(prefix)
     a = t._data

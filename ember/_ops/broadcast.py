@@ -22,6 +22,8 @@ def broadcast_shapes(*shapes):
 
 
 def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape, as views (a list or several
+    arguments)."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     try:
@@ -53,14 +55,19 @@ def _atleast(n, tensors):
 
 
 def atleast_1d(*tensors):
+    """Each tensor with 0-d ones made 1-D (one tensor, or a tuple for several or a list)."""
     return _atleast(1, tensors)
 
 
 def atleast_2d(*tensors):
+    """Each tensor made at least 2-D by adding leading dimensions (one tensor, or a tuple for several or
+    a list)."""
     return _atleast(2, tensors)
 
 
 def atleast_3d(*tensors):
+    """Each tensor made at least 3-D: 0-d to ``(1, 1, 1)``, 1-D ``(n,)`` to ``(1, n, 1)``, 2-D
+    ``(m, n)`` to ``(m, n, 1)``."""
     return _atleast(3, tensors)
 
 

@@ -27,6 +27,8 @@ class Clone(Op):
 
 
 def clone(input, *, memory_format=None):
+    """A copy of ``input`` in memory of its own, recorded for autograd (gradients flow back to ``input``).
+    ``memory_format`` is accepted and ignored."""
     return Clone.apply(input)
 
 
@@ -44,6 +46,9 @@ def _parse_to(args, kwargs):
 
 
 def to(self, *args, non_blocking=False, copy=False, memory_format=None, **kwargs):
+    """This tensor converted to a dtype and/or device, given positionally, by keyword, or as another tensor's.
+    The tensor itself comes back when nothing changes (a copy with ``copy=True``); ``non_blocking`` and
+    ``memory_format`` are accepted and ignored."""
     dt, dev = _parse_to(args, kwargs)
     np_dtype = None if dt is None or dt.np == self._data.dtype else dt.np
     if dev is not None:
@@ -60,14 +65,17 @@ def _caster(dt):
         return self if self._data.dtype == dt.np else ToCopy.apply(self, np_dtype=dt.np)
 
     cast.__name__ = dt.name
+    cast.__doc__ = f"This tensor converted to ``ember.{dt.name}`` (the tensor itself when it has that dtype already)."
     return cast
 
 
 def cpu(self, memory_format=None):
+    """This tensor in host memory (the tensor itself when it is there already)."""
     return to(self, "cpu")
 
 
 def cuda(self, device=None, non_blocking=False, memory_format=None):
+    """This tensor on a CUDA device (the current one unless ``device`` is given); needs CuPy."""
     return to(self, B.device("cuda", device if isinstance(device, int) else None) if not isinstance(
         device, (str, B.device)) else device)
 
@@ -82,6 +90,7 @@ def type_(self, dtype=None, non_blocking=False, **kwargs):
 
 
 def type_as(self, other):
+    """This tensor converted to ``other``'s dtype."""
     return to(self, other.dtype)
 
 

@@ -78,15 +78,19 @@ def _filled(fn, shape, np_dtype, value, device=None, requires_grad=False, out=No
 
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    """A tensor of the given size filled with zeros (the default dtype unless ``dtype`` is given)."""
     return _filled("zeros", shape_of("zeros", size, kwargs), _np_dtype(dtype), 0, device, requires_grad, out)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    """A tensor of the given size filled with ones (the default dtype unless ``dtype`` is given)."""
     return _filled("ones", shape_of("ones", size, kwargs), _np_dtype(dtype), 1, device, requires_grad, out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kwargs):
+    """An uninitialised tensor of the given size. ``memory_format`` is accepted and ignored (Ember is
+    row-major throughout)."""
     return _filled("empty", shape_of("empty", size, kwargs), _np_dtype(dtype), None, device, requires_grad, out)
 
 
@@ -101,6 +105,8 @@ def scalar_dtype(value):
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
+    """A tensor of ``size`` filled with ``fill_value``, whose type gives the dtype (bool, int64 or the
+    default float) unless ``dtype`` is given."""
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
     if isinstance(fill_value, Tensor):
@@ -110,6 +116,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """An ``n`` by ``m`` matrix (square when ``m`` is None) with ones on the diagonal and zeros elsewhere."""
     for name, v in (("n", n), ("m", m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
@@ -130,35 +137,43 @@ def _like(fn, input, value, shape, dtype, device, requires_grad):
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Zeros with ``input``'s shape, and its dtype and device unless others are given."""
     return _like("zeros_like", input, 0, input._data.shape, dtype, device, requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Ones with ``input``'s shape, and its dtype and device unless others are given."""
     return _like("ones_like", input, 1, input._data.shape, dtype, device, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised tensor with ``input``'s shape, and its dtype and device unless others are given."""
     return _like("empty_like", input, None, input._data.shape, dtype, device, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """``fill_value`` in ``input``'s shape, with its dtype and device unless others are given."""
     return _like("full_like", input, fill_value, input._data.shape, dtype, device, requires_grad)
 
 
-def _new(name, value):
+def _new(name, value, what):
     def new(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, **kwargs):
         return _like(name, self, value, shape_of(name, size, kwargs), dtype, device, requires_grad)
 
     new.__name__ = name
+    new.__doc__ = f"A new tensor of ``size`` {what}, with this tensor's dtype and device unless others are given."
     return new
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
+    """A new tensor of ``size`` filled with ``fill_value``, with this tensor's dtype and device unless
+    others are given."""
     return _like("new_full", self, fill_value, size, dtype, device, requires_grad)
 
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """``data`` copied into a new leaf tensor, with this tensor's dtype and device unless others are given."""
     return tensor(data, dtype=self.dtype if dtype is None else dtype, device=self.device if device is None else device,
                   requires_grad=requires_grad)
 
@@ -172,6 +187,8 @@ def _number(x):
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
            pin_memory=False):
+    """The values from ``start`` up to (not including) ``end`` every ``step``: int64 when all three are
+    integers, the default float dtype otherwise."""
     if end is None:
         start, end = 0, start
     start, end, step = _number(start), _number(end), _number(step)
@@ -217,6 +234,7 @@ def _linear(start, end, steps, dt):
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
     dt = B.get_default_dtype() if dtype is None else B.to_dtype(dtype)
     arr = _linear(start, end, steps, dt).astype(dt.np, copy=False)
     return finish(arr, device, requires_grad, out)
@@ -224,6 +242,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
+    """``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``."""
     dt = B.get_default_dtype() if dtype is None else B.to_dtype(dtype)
     exponents = _linear(start, end, steps, B.float64)
     arr = np.power(float(base), exponents).astype(dt.np, copy=False)
@@ -261,6 +280,7 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """``obj`` as a tensor: sharing its memory where dtype and device allow it, a copy when ``copy`` is True."""
     t = tensor(obj, dtype=dtype, device=device) if copy else as_tensor(obj, dtype=dtype, device=device)
     if requires_grad:
         t.requires_grad_(True)
@@ -268,11 +288,13 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
 
 
 def is_floating_point(input):
+    """Whether ``input``'s dtype is a floating-point type."""
     return input._data.dtype.kind == "f"
 
 
-TENSOR_METHODS = dict(new_zeros=_new("new_zeros", 0), new_ones=_new("new_ones", 1),
-                      new_empty=_new("new_empty", None), new_full=new_full,
+TENSOR_METHODS = dict(new_zeros=_new("new_zeros", 0, "filled with zeros"),
+                      new_ones=_new("new_ones", 1, "filled with ones"),
+                      new_empty=_new("new_empty", None, "left uninitialised"), new_full=new_full,
                       new_tensor=new_tensor)
 FUNCTIONS = dict(
     zeros=zeros, ones=ones, empty=empty, full=full, eye=eye, zeros_like=zeros_like, ones_like=ones_like,

@@ -57,6 +57,8 @@ class DiagEmbed(Op):
 
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal at ``offset`` between dimensions ``dim1`` and ``dim2``, as a view whose last dimension
+    runs along it."""
     d1, d2 = _dim(dim1, input.ndim), _dim(dim2, input.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -64,6 +66,8 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """A tensor whose diagonal at ``offset`` between ``dim1`` and ``dim2`` (new dimensions) holds the
+    last dimension of ``input``, zeros elsewhere."""
     ndim = input.ndim + 1
     d1, d2 = _dim(dim1, ndim), _dim(dim2, ndim)
     if d1 == d2:
@@ -72,6 +76,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 
 def select(input, dim, index):
+    """The slice at ``index`` along ``dim``, with that dimension removed (a view)."""
     d = _dim(dim, input.ndim)
     size = input.shape[d]
     if not -size <= index < size:

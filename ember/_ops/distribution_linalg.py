@@ -58,6 +58,7 @@ class SolveLower(Op):
 
 
 def cholesky(a):
+    """The lower Cholesky factor of each matrix of the batch, differentiable."""
     return Cholesky.apply(a)
 
 

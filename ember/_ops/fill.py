@@ -55,10 +55,12 @@ def _write(self, op, value, *inputs):
 
 
 def zero_(self):
+    """Set every element to zero in place and return the tensor."""
     return _write(self, Zero, 0)
 
 
 def fill_(self, value):
+    """Set every element to ``value`` (a number or a 0-d tensor) in place and return the tensor."""
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "

@@ -50,6 +50,9 @@ def _uneven_edges(f, d, steps, n):
 
 
 def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Estimates of the derivative of ``input`` along each dimension in ``dim`` (all by default) by
+    central differences inside and one-sided ones of order ``edge_order`` at the edges, one tensor per
+    dimension. ``spacing`` is a number, one per dimension, or coordinate tensors."""
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     dims = list(range(input.ndim)) if dim is None else ([dim] if isinstance(dim, int) else list(dim))

@@ -42,11 +42,13 @@ def _source(self, source, name):
 
 
 def index_copy(input, dim, index, source):
+    """A copy of ``input`` with the slices of ``source`` written at ``index`` along ``dim``."""
     key = _slice_key(input, dim, index, "index_copy")
     return IndexCopy.apply(input, _source(input, source, "index_copy").reshape(input[key].shape), key=key)
 
 
 def index_copy_(self, dim, index, source):
+    """In-place form of :func:`ember.index_copy`."""
     key = _slice_key(self, dim, index, "index_copy_")
     return inplace(IndexCopy, self, _source(self, source, "index_copy_").reshape(self[key].shape), key=key)
 
@@ -61,10 +63,12 @@ def _fill_value(self, value):
 
 
 def index_fill(input, dim, index, value):
+    """A copy of ``input`` with ``value`` in the slices at ``index`` along ``dim``."""
     return IndexFill.apply(input, _fill_value(input, value), key=_slice_key(input, dim, index, "index_fill"))
 
 
 def index_fill_(self, dim, index, value):
+    """In-place form of :func:`ember.index_fill`."""
     return inplace(IndexFill, self, _fill_value(self, value), key=_slice_key(self, dim, index, "index_fill_"))
 
 
@@ -73,10 +77,13 @@ def _put_key(self, indices):
 
 
 def index_put(input, indices, values, accumulate=False):
+    """A copy of ``input`` with ``values`` written at the advanced index ``indices`` (a tuple of index
+    tensors), added there instead when ``accumulate`` is True."""
     return IndexPut.apply(input, values.to(input.dtype), key=_put_key(input, indices), accumulate=accumulate)
 
 
 def index_put_(self, indices, values, accumulate=False):
+    """In-place form of :func:`ember.index_put`."""
     return inplace(IndexPut, self, values.to(self.dtype), key=_put_key(self, indices), accumulate=accumulate)
 
 
@@ -93,14 +100,17 @@ def _flat_key(self, index, source):
 
 
 def put(input, index, source, accumulate=False):
+    """A copy of ``input`` with ``source`` written at the flat positions ``index`` (added with ``accumulate``)."""
     return PutFlat.apply(input, source.reshape(-1), key=_flat_key(input, index, source), accumulate=accumulate)
 
 
 def put_(self, index, source, accumulate=False):
+    """In-place form of :func:`ember.put`."""
     return inplace(PutFlat, self, source.reshape(-1), key=_flat_key(self, index, source), accumulate=accumulate)
 
 
 def masked_scatter_(self, mask, source):
+    """In-place form of :func:`ember.masked_scatter`."""
     _mask(mask, "masked_scatter_ only supports boolean masks, but got mask with dtype {dtype}")
     _, m = _broadcast_mask(self, mask)
     n = int(np.count_nonzero(m))
@@ -198,11 +208,15 @@ def _scatter_reduce_args(self, dim, index, src, reduce, name):
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """A copy of ``input`` with ``src`` combined in at ``index`` along ``dim`` by ``reduce``
+    (``"sum"``, ``"prod"``, ``"mean"``, ``"amax"`` or ``"amin"``), with or without the values already there
+    (``include_self``)."""
     key, src, reduce = _scatter_reduce_args(input, dim, index, src, reduce, "scatter_reduce")
     return ScatterReduce.apply(input, src, key=key, reduce=reduce, include_self=include_self)
 
 
 def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+    """In-place form of :func:`ember.scatter_reduce`."""
     key, src, reduce = _scatter_reduce_args(self, dim, index, src, reduce, "scatter_reduce_")
     return inplace(ScatterReduce, self, src, key=key, reduce=reduce, include_self=include_self)
 
@@ -217,11 +231,14 @@ def _index_as_scatter(self, dim, index, source, reduce):
 
 
 def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """A copy of ``input`` with the slices of ``source`` combined into those at ``index`` along
+    ``dim`` by ``reduce`` (``"prod"``, ``"mean"``, ``"amax"`` or ``"amin"``)."""
     d, expanded = _index_as_scatter(input, dim, index, source, reduce)
     return scatter_reduce(input, d, expanded, source, reduce, include_self=include_self)
 
 
 def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+    """In-place form of :func:`ember.index_reduce`."""
     d, expanded = _index_as_scatter(self, dim, index, source, reduce)
     return scatter_reduce_(self, d, expanded, source, reduce, include_self=include_self)
 

@@ -17,14 +17,20 @@ def _triangle(row, col, offset, dtype, lower):
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The coordinates of the lower triangle (on and below diagonal ``offset``) of a ``row`` by
+    ``col`` matrix, as a ``(2, N)`` tensor: rows, then columns."""
     return _triangle(row, col, offset, dtype, True)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    """The coordinates of the upper triangle (on and above diagonal ``offset``) of a ``row`` by
+    ``col`` matrix, as a ``(2, N)`` tensor: rows, then columns."""
     return _triangle(row, col, offset, dtype, False)
 
 
 def meshgrid(*tensors, indexing=None):
+    """Coordinate grids from 1-D tensors: one tensor per input, each of the shape of all the inputs' sizes
+    (``indexing="ij"``, the default) or with the first two swapped (``"xy"``)."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing is None:
@@ -43,6 +49,7 @@ def meshgrid(*tensors, indexing=None):
 
 
 def cartesian_prod(*tensors):
+    """The Cartesian product of 1-D tensors, one combination per row."""
     if len(tensors) == 1:
         return tensors[0]
     return _stack_columns(meshgrid(*tensors, indexing="ij"))
@@ -53,6 +60,8 @@ def _stack_columns(columns):
 
 
 def combinations(input, r=2, with_replacement=False):
+    """The length-``r`` combinations of the elements of a 1-D tensor (with repeats when
+    ``with_replacement``), one per row."""
     if input.ndim != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
     if r < 0:

@@ -237,6 +237,7 @@ def _index_error(err, a, key):
 
 
 def getitem(self, key):
+    """``t[key]``: basic indexing gives a view, advanced indexing (tensors, lists, masks) a copy."""
     t = type(key)
     if t is int or t is slice and key.step is None:  # the common keys go to NumPy as they are
         advanced = False
@@ -253,6 +254,8 @@ def getitem(self, key):
 
 
 def setitem(self, key, value):
+    """``t[key] = value``: write a number or a tensor (broadcast) into the indexed elements, recorded for
+    autograd when either side requires grad."""
     key, advanced = parse_key(key, self._data)
     if isinstance(value, Tensor):
         v = value._data

@@ -83,6 +83,8 @@ def _dtype(tensors):
 
 
 def cat(tensors, dim=0, *, out=None, axis=None):
+    """Join ``tensors`` along an existing dimension ``dim``, promoting to a common dtype (``concat`` and
+    ``concatenate`` are the same function). As in PyTorch, 1-D empty tensors are left out."""
     if not len(tensors):
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = tensors[0]
@@ -117,6 +119,7 @@ def _cat_error(tensors, ref, d):
 
 
 def stack(tensors, dim=0, *, out=None):
+    """Join same-shaped ``tensors`` along a new dimension ``dim``, promoting to a common dtype."""
     if not len(tensors):
         raise RuntimeError("stack expects a non-empty TensorList")
     first = tensors[0]
@@ -131,11 +134,14 @@ def stack(tensors, dim=0, *, out=None):
 
 
 def hstack(tensors, *, out=None):
+    """Join ``tensors`` column-wise: along dimension 1, or 0 for 1-D tensors."""
     tensors = [t.reshape(1) if t._data.ndim == 0 else t for t in tensors]
     return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1, out=out)
 
 
 def vstack(tensors, *, out=None):
+    """Join ``tensors`` row-wise along dimension 0, treating 0-d and 1-D tensors as rows (``row_stack`` is
+    the same function)."""
     return cat([t.reshape(1, -1) if t._data.ndim < 2 else t for t in tensors], 0, out=out)
 
 
@@ -147,6 +153,8 @@ def _views(outs, base):
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    """Split into views along ``dim``: pieces of ``split_size_or_sections`` elements (the last may be
+    smaller), or of the sizes it lists."""
     if tensor._data.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = tensor._dim(dim)
@@ -165,6 +173,7 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    """Split into at most ``chunks`` views of equal size along ``dim`` (the last may be smaller)."""
     if input._data.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -176,6 +185,7 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
+    """The slices along ``dim``, as a tuple of views with that dimension removed."""
     return _views(Unbind.apply(input, axis=input._dim(dim)), input)
 
 

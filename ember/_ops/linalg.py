@@ -170,6 +170,8 @@ def _multiply(op, a, b, kernel=None):
 
 
 def matmul(input, other, *, out=None):
+    """The matrix product, following the rules of the ``@`` operator: dot for two vectors, matrix-vector,
+    matrix-matrix, and broadcast batches of matrices."""
     if input._data.ndim == 0 or other._data.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {input._data.ndim}D "
                            f"and {other._data.ndim}D")
@@ -178,6 +180,7 @@ def matmul(input, other, *, out=None):
 
 
 def mm(input, mat2, *, out=None):
+    """The product of two matrices (no broadcasting)."""
     if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._data.ndim != 2:
@@ -187,6 +190,7 @@ def mm(input, mat2, *, out=None):
 
 
 def bmm(input, mat2, *, out=None):
+    """The products of two batches of matrices, batch by batch (no broadcasting)."""
     if input._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2._data.ndim != 3:
@@ -197,6 +201,7 @@ def bmm(input, mat2, *, out=None):
 
 
 def mv(input, vec, *, out=None):
+    """The product of a matrix and a vector."""
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
     r = _multiply(MatMul, input, vec)
@@ -204,6 +209,7 @@ def mv(input, vec, *, out=None):
 
 
 def dot(input, other, *, out=None):
+    """The dot product of two 1-D tensors of the same dtype."""
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
     r = _multiply(MatMul, input, other)
@@ -211,6 +217,7 @@ def dot(input, other, *, out=None):
 
 
 def outer(input, vec2, *, out=None):
+    """The outer product of two 1-D tensors (``ger`` is the same function)."""
     for name, t in (("self", input), ("vec2", vec2)):
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
@@ -277,6 +284,7 @@ def _add_product(op, input, a, b, beta, alpha, out, kernel):
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat1 @ mat2)``, with ``input`` broadcast to the product's shape."""
     for name, t in (("mat1", mat1), ("mat2", mat2)):
         if t._data.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {t._data.ndim}-D tensor")
@@ -284,6 +292,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat @ vec)``, with ``input`` broadcast to the product's shape."""
     if mat._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, {mat._data.ndim}, "
                            f"{vec._data.ndim}")
@@ -291,6 +300,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (batch1 @ batch2)`` batch by batch, with ``input`` broadcast."""
     for name, t in (("batch1", batch1), ("batch2", batch2)):
         if t._data.ndim != 3:
             raise RuntimeError(f"{name} must be a 3D tensor")
@@ -374,6 +384,8 @@ def _operand_grad(ctx, g, ops, i):
 
 
 def einsum(equation, *operands):
+    """The sum of products of the operands' elements given by the subscripts in ``equation`` (Einstein
+    summation, ``...`` for broadcast dimensions); operands may be passed as a list. All must share one dtype."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     terms, out, free = _parse(equation, [o._data.shape for o in operands])

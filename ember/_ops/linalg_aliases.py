@@ -21,16 +21,21 @@ _wrap = Tensor._wrap
 
 @accepts_out
 def inverse(input):
+    """The inverse of a square matrix or of each in a batch (:func:`ember.linalg.inv`)."""
     return inv(input)
 
 
 @accepts_out
 def slogdet(input):
+    """The sign and the log of the absolute value of the determinant, as ``(sign, logabsdet)``
+    (:func:`ember.linalg.slogdet`)."""
     return R.slogdet(*_slogdet(input))
 
 
 @accepts_out
 def cholesky(input, upper=False):
+    """The lower (or, with ``upper``, upper) Cholesky factor; deprecated in PyTorch, which warns, for
+    :func:`ember.linalg.cholesky`."""
     warnings.warn("torch.cholesky is deprecated in favor of torch.linalg.cholesky and will be removed in a future "
                   "PyTorch release.", UserWarning, stacklevel=2)
     return _cholesky(input, upper=upper)
@@ -45,6 +50,8 @@ def lu(A, pivot=True, get_infos=False):
 
 @accepts_out
 def lu_solve(b, LU_data, LU_pivots):
+    """The solution ``x`` of ``A x = b`` from ``A``'s packed LU factorisation and pivots, as
+    :func:`ember.linalg.lu_factor` returns them."""
     return _lu_solve(LU_data, LU_pivots, b)
 
 
@@ -71,6 +78,8 @@ def ormqr(input, tau, other, left=True, transpose=False):
 
 
 def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
+    """The solution of a triangular system with ``A`` (upper by default) and a copy of ``A``, as
+    ``(solution, cloned_coefficient)``; deprecated for :func:`ember.linalg.solve_triangular`."""
     warnings.warn("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be "
                   "removed in a future PyTorch release.", UserWarning, stacklevel=2)
     if transpose:
@@ -80,6 +89,7 @@ def triangular_solve(b, A, upper=True, transpose=False, unitriangular=False):
 
 
 def chain_matmul(*matrices):
+    """The product of the matrices in order; deprecated for :func:`ember.linalg.multi_dot`."""
     warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
                   "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than multiple "
                   "parameters.", UserWarning, stacklevel=2)
@@ -97,10 +107,12 @@ def cross(input, other, dim=None):
 
 
 def frobenius_norm(input, dim=(-2, -1), keepdim=False):
+    """The 2-norm over the matrix dimensions ``dim``."""
     return vector_norm(input, 2, dim, keepdim)
 
 
 def nuclear_norm(input, dim=(-2, -1), keepdim=False):
+    """The sum of singular values of each matrix over ``dim``."""
     return matrix_norm(input, "nuc", dim, keepdim)
 
 
@@ -116,6 +128,7 @@ def _removed(name, replacement):
         raise RuntimeError(f"This function was deprecated since version 1.9 and is now removed. Use "
                            f"{replacement} instead.")
     removed.__name__ = name
+    removed.__doc__ = f"Removed from PyTorch in 1.9, kept as a name that raises: use {replacement}."
     return removed
 
 

@@ -20,6 +20,7 @@ LinAlgError.__module__ = "ember.linalg"
 
 
 def mT(a):
+    """The transpose of the last two dimensions of an array."""
     return a.swapaxes(-1, -2)
 
 
@@ -86,6 +87,7 @@ def matrices(name, A, square=True, what="A", half=False):
 
 
 def same_dtype(name, A, B_):
+    """Raise PyTorch's error when ``A`` and ``B_`` differ in dtype."""
     if A._data.dtype != B_._data.dtype:
         raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of type "
                            f"{A.dtype_short()} and B of type {B_.dtype_short()} instead")

@@ -43,6 +43,8 @@ class Eigh(Op):
 
 @accepts_out
 def eigh(A, UPLO="L"):
+    """The eigenvalues (ascending) and eigenvectors of a Hermitian or real symmetric matrix, read from its lower
+    (``UPLO="L"``) or upper triangle, as ``(eigenvalues, eigenvectors)``."""
     matrices("linalg.eigh", A)
     _uplo(UPLO)
     return R.linalg_eigh(*Eigh.apply(A, uplo=UPLO))
@@ -50,6 +52,8 @@ def eigh(A, UPLO="L"):
 
 @accepts_out
 def eigvalsh(A, UPLO="L"):
+    """The eigenvalues, ascending, of a Hermitian or real symmetric matrix read from the triangle ``UPLO``
+    names."""
     matrices("linalg.eigvalsh", A)
     _uplo(UPLO)
     return Eigh.apply(A, uplo=UPLO)[0]
@@ -89,12 +93,14 @@ class Eig(Op):
 
 @accepts_out
 def eig(A):
+    """The eigenvalues and eigenvectors of a square matrix, complex in general, as ``(eigenvalues, eigenvectors)``."""
     matrices("linalg.eig", A)
     return R.linalg_eig(*Eig.apply(A))
 
 
 @accepts_out
 def eigvals(A):
+    """The eigenvalues of a square matrix, complex in general."""
     matrices("linalg.eigvals", A)
     return Eig.apply(A)[0]
 
@@ -140,12 +146,15 @@ def svd_grad(u, s, vh, gu, gs, gvh):
 
 @accepts_out
 def svd(A, full_matrices=True, *, driver=None):
+    """The singular value decomposition ``A = U diag(S) Vh``, as ``(U, S, Vh)``; ``full_matrices=False`` gives
+    the reduced one. ``driver`` is accepted and not used."""
     matrices("linalg.svd", A, square=False)
     return R.linalg_svd(*Svd.apply(A, full_matrices=full_matrices))
 
 
 @accepts_out
 def svdvals(A, *, driver=None):
+    """The singular values, in descending order. ``driver`` is accepted and not used."""
     matrices("linalg.svdvals", A, square=False)
     return Svd.apply(A, full_matrices=False)[1]
 
@@ -205,6 +214,8 @@ def _qr_grad_tall(q, r, gq, gr):
 
 @accepts_out
 def qr(A, mode="reduced"):
+    """The QR decomposition ``A = Q R`` (``mode`` ``"reduced"``, ``"complete"``, or ``"r"`` for R alone with an
+    empty Q), as ``(Q, R)``."""
     matrices("linalg.qr", A, square=False)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
@@ -217,5 +228,7 @@ def qr(A, mode="reduced"):
 
 @accepts_out
 def qr_legacy(input, some=True):
+    """The QR decomposition as ``(Q, R)``, reduced unless ``some=False``: the older form of
+    :func:`ember.linalg.qr`."""
     q, r = qr(input, "reduced" if some else "complete")
     return R.qr(q, r)

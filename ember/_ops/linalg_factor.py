@@ -56,12 +56,15 @@ class Slogdet(Op):
 
 @accepts_out
 def det(A):
+    """The determinant of a square matrix or of each in a batch."""
     matrices("linalg.det", A)
     return Det.apply(A)
 
 
 @accepts_out
 def slogdet(A):
+    """The sign (a unit complex number for complex input) and the log of the absolute value of the
+    determinant, as ``(sign, logabsdet)``."""
     matrices("linalg.slogdet", A)
     return R.linalg_slogdet(*Slogdet.apply(A))
 
@@ -127,11 +130,15 @@ def _cholesky(name, A, upper, check_errors):
 
 @accepts_out
 def cholesky(A, *, upper=False):
+    """The lower Cholesky factor ``L`` of a Hermitian positive-definite matrix (``A = L L^H``), or the upper
+    one with ``upper=True``; raises when ``A`` is not positive-definite."""
     return _cholesky("linalg.cholesky", A, upper, True)[0]
 
 
 @accepts_out
 def cholesky_ex(A, *, upper=False, check_errors=False):
+    """Like :func:`ember.linalg.cholesky`, returning ``(L, info)`` instead of raising: ``info`` is the
+    order of the first leading minor that is not positive-definite, 0 where none is."""
     L, info = _cholesky("linalg.cholesky_ex", A, upper, check_errors)
     return R.linalg_cholesky_ex(L, _wrap(info))
 
@@ -147,6 +154,7 @@ def cholesky_solve(B, L, upper=False):
 
 @accepts_out
 def cholesky_inverse(L, upper=False):
+    """The inverse of ``A`` from its Cholesky factor (lower, or upper with ``upper=True``)."""
     eye = _wrap(xp_of(L._data).broadcast_to(eye_like(L._data), L._data.shape).copy())
     return cholesky_solve(eye, L, upper)
 
@@ -196,6 +204,8 @@ class LuFactor(Op):
 
 @accepts_out
 def lu_factor_ex(A, *, pivot=True, check_errors=False):
+    """The packed LU factorisation with partial pivoting and ``info`` (nonzero where ``U`` has a zero
+    on its diagonal), as ``(LU, pivots, info)``. Ember supports only ``pivot=True``."""
     matrices("linalg.lu_factor_ex", A, square=False)
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
@@ -208,6 +218,8 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False):
 
 @accepts_out
 def lu_factor(A, *, pivot=True):
+    """The packed LU factorisation with partial pivoting, as ``(LU, pivots)``; raises for a singular
+    matrix. Ember supports only ``pivot=True``."""
     lu, piv, info = lu_factor_ex(A, pivot=pivot)
     bad = first_singular(info._data)
     if bad is not None:
@@ -220,6 +232,7 @@ def lu_factor(A, *, pivot=True):
 
 @accepts_out
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
+    """The permutation, lower and upper factors ``(P, L, U)`` from a packed LU and its pivots."""
     m, n = LU_data._data.shape[-2:]
     k = min(m, n)
     eye = _wrap(xp_of(LU_data._data).eye(m, k, dtype=LU_data._data.dtype))
@@ -232,12 +245,15 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True):
 
 @accepts_out
 def lu(A, *, pivot=True):
+    """The LU factorisation with partial pivoting ``A = P L U``, as ``(P, L, U)``."""
     lu_, piv, _ = lu_factor_ex(A, pivot=pivot)
     return R.linalg_lu(*lu_unpack(lu_, piv))
 
 
 @accepts_out
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False):
+    """The solution ``X`` of ``A X = B`` (``X A = B`` with ``left=False``, ``A^H`` for ``A`` with
+    ``adjoint``) from ``A``'s packed LU and pivots."""
     P, L, U = lu_unpack(LU, pivots)
     if not left:  # X A = B  <=>  A^H X^H = B^H
         return lu_solve(LU, pivots, B.mT, adjoint=not adjoint).mT

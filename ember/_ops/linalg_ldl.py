@@ -56,6 +56,8 @@ class LdlSolve(Op):
 
 @accepts_out
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
+    """The compact LDL factorisation of a symmetric (or, with ``hermitian``, Hermitian) matrix with
+    Bunch-Kaufman pivoting and LAPACK's ``info``, as ``(LD, pivots, info)``. Needs SciPy in Ember."""
     matrices("torch.linalg.ldl_factor_ex", A)
     ld, piv, info = LdlFactor.apply(A, hermitian=hermitian)
     if check_errors:
@@ -65,6 +67,8 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False):
 
 @accepts_out
 def ldl_factor(A, *, hermitian=False):
+    """The compact LDL factorisation with pivoting, as ``(LD, pivots)``; raises for a singular matrix.
+    Needs SciPy in Ember."""
     ld, piv, info = ldl_factor_ex(A, hermitian=hermitian)
     _raise_singular(A, info)
     return R.linalg_ldl_factor(ld, piv)
@@ -79,6 +83,8 @@ def _raise_singular(A, info):
 
 @accepts_out
 def ldl_solve(LD, pivots, B_, *, hermitian=False):
+    """The solution ``X`` of ``A X = B`` from the ``LD`` and ``pivots`` of
+    :func:`ember.linalg.ldl_factor`. Needs SciPy in Ember."""
     matrices("torch.linalg.ldl_solve", LD)
     if B_._data.ndim < 2:
         raise RuntimeError("torch.linalg.ldl_solve: Expected B to have at least 2 dimensions, but it has "

@@ -70,11 +70,14 @@ class Pinv(Op):
 
 @accepts_out
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    """The Moore-Penrose pseudo-inverse, with singular values below ``max(atol, rtol * largest)`` treated as
+    zero; ``hermitian`` uses an eigendecomposition."""
     matrices("linalg.pinv", A, square=hermitian)
     return Pinv.apply(A, atol=atol, rtol=rtol, hermitian=hermitian)
 
 
 def pinverse(input, rcond=1e-15):
+    """The pseudo-inverse, singular values below ``rcond`` times the largest treated as zero."""
     return pinv(input, rtol=rcond)
 
 
@@ -132,6 +135,8 @@ def matrix_power(A, n):
 
 @accepts_out
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None):
+    """The number of singular values (absolute eigenvalues with ``hermitian``) above
+    ``max(atol, rtol * largest)``; ``tol`` is the older form of ``atol``."""
     matrices("linalg.matrix_rank", A, square=hermitian)
     if tol is not None:
         atol, rtol = tol, 0.0
@@ -172,6 +177,7 @@ class MatrixExp(Op):
 
 
 def matrix_exp(A):
+    """The matrix exponential of a square matrix or of each in a batch."""
     matrices("linalg.matrix_exp", A, half=True)
     return MatrixExp.apply(A)
 
@@ -193,6 +199,7 @@ class Cross(Op):
 
 @accepts_out
 def cross(input, other, *, dim=-1):
+    """The cross product of 3-vectors along ``dim``, broadcasting the other dimensions."""
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     sa, sb = input._data.shape, other._data.shape
@@ -257,6 +264,8 @@ def vander(x, *, N=None):
 
 @accepts_out
 def tensorinv(A, ind=2):
+    """The inverse of ``A`` seen as a linear map from its last dimensions (from ``ind`` on) to its first,
+    in the shape ``A.shape[ind:] + A.shape[:ind]``."""
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     out_shape, in_shape = A.shape[:ind], A.shape[ind:]
@@ -269,6 +278,8 @@ def tensorinv(A, ind=2):
 
 @accepts_out
 def tensorsolve(A, B, dims=None):
+    """The ``X`` with ``tensordot(A, X, X.ndim) == B``; ``dims`` moves those dimensions of ``A`` to
+    the end first."""
     if dims is not None:
         nd = A._data.ndim
         dims = [d % nd for d in dims]
@@ -302,6 +313,8 @@ class Diagonal(Op):
 
 
 def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    """The diagonal at ``offset`` between ``dim1`` and ``dim2`` (the last two by default). Ember returns a
+    copy where PyTorch returns a view."""
     nd = A._data.ndim
     d1, d2 = dim1 % nd, dim2 % nd
     if d1 == d2:

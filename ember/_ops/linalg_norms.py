@@ -57,6 +57,8 @@ class VectorNorm(Op):
 
 @accepts_out
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """The ``ord``-norm of the elements over ``dim`` (all of them when None), treating them as one
+    vector; ``ord`` may be infinite or 0."""
     floating("linalg.vector_norm", x, half=True)
     if dtype is not None:
         x = x.to(dtype)
@@ -87,6 +89,8 @@ def _no_identity(x, ord, dim, axes):
 
 @accepts_out
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """The matrix norm ``ord`` (``"fro"``, ``"nuc"``, 1, -1, 2, -2, inf or -inf) of the matrices in the
+    dimensions ``dim``."""
     matrices("linalg.matrix_norm", A, square=False, half=ord not in ("nuc", 2, -2))
     if dtype is not None:
         A = A.to(dtype)
@@ -113,6 +117,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 
 @accepts_out
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """A vector norm over one dimension ``dim``, a matrix norm over two (or for a string ``ord``). Without
+    ``dim``: the 2-norm of all elements when ``ord`` is None, else ``ord``'s norm of a 1-D or 2-D input."""
     if isinstance(dim, int) or (dim is not None and len(dim) == 1):
         return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
     if dim is not None or isinstance(ord, str):

@@ -50,6 +50,7 @@ def _inverse(A):
 
 @accepts_out
 def inv(A):
+    """The inverse of a square matrix or of each in a batch; raises for a singular one."""
     matrices("linalg.inv", A)
     x, info = _inverse(A)
     if x is None:
@@ -126,11 +127,15 @@ class Solve(Op):
 
 @accepts_out
 def solve(A, B, *, left=True):
+    """The solution ``X`` of ``A X = B`` (``X A = B`` with ``left=False``), ``B`` a matrix or a vector per
+    matrix; raises for a singular ``A``."""
     return _solve("linalg.solve", A, B, left, check_errors=True)[0]
 
 
 @accepts_out
 def solve_ex(A, B, *, left=True, check_errors=False):
+    """Like :func:`ember.linalg.solve`, returning ``(result, info)`` where ``info`` marks singular
+    matrices instead of raising (unless ``check_errors``)."""
     x, info = _solve("linalg.solve_ex", A, B, left, check_errors)
     return R.linalg_solve_ex(x, _wrap(info))
 
@@ -192,6 +197,8 @@ class SolveTriangular(Op):
 
 @accepts_out
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """The solution ``X`` of ``A X = B`` (``X A = B`` with ``left=False``) for a triangular ``A``,
+    upper or lower as ``upper`` says; ``unitriangular`` takes its diagonal as ones."""
     matrices("linalg.solve_triangular", A)
     same_dtype("linalg.solve_triangular", A, B)
     if B._data.ndim < 2:

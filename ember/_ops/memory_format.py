@@ -8,6 +8,8 @@ from .op import Op
 
 
 class memory_format:
+    """A memory layout tag such as ``ember.channels_last``, accepted wherever PyTorch takes
+    ``memory_format``."""
     def __init__(self, name):
         self._name = name
 
@@ -41,6 +43,8 @@ def _dense_strides(shape, order):
 
 
 def is_contiguous(self, memory_format=contiguous_format):
+    """Whether the elements lie densely in memory in the order ``memory_format`` names (row-major
+    by default)."""
     if memory_format in (contiguous_format, preserve_format, None):
         return self._data.flags.c_contiguous
     if self.ndim != _ORDER[memory_format][0]:  # asking is allowed; the answer is no
@@ -62,6 +66,8 @@ class ToLayout(Op):
 
 
 def contiguous(self, memory_format=contiguous_format):
+    """The tensor laid out densely in ``memory_format`` (row-major by default): itself when it is
+    already, a copy otherwise."""
     if memory_format in (contiguous_format, preserve_format, None):
         return self if self._data.flags.c_contiguous else self.clone()
     _check_rank(self, memory_format)
@@ -93,5 +99,10 @@ strided = layout("strided")
 
 FUNCTIONS = dict(strided=strided, layout=layout, contiguous_format=contiguous_format, channels_last=channels_last,
                  channels_last_3d=channels_last_3d, preserve_format=preserve_format, memory_format=memory_format)
+def _layout(self):
+    """The tensor's layout: always :data:`ember.strided` (Ember has no sparse tensors)."""
+    return strided
+
+
 TENSOR_METHODS = dict(is_contiguous=is_contiguous, contiguous=contiguous, storage_offset=storage_offset,
-                      layout=property(lambda self: strided))
+                      layout=property(_layout))

@@ -80,10 +80,12 @@ def _extreme(op, input, axes, keepdim, what):
 
 
 def amax(input, dim=(), keepdim=False):
+    """The largest values over ``dim`` (all dimensions by default); the gradient is shared among ties."""
     return _extreme(Amax, input, dims(input, dim), keepdim, "amax")
 
 
 def amin(input, dim=(), keepdim=False):
+    """The smallest values over ``dim`` (all dimensions by default); the gradient is shared among ties."""
     return _extreme(Amin, input, dims(input, dim), keepdim, "amin")
 
 
@@ -162,6 +164,8 @@ def _pick(op, input, dim, keepdim, what, **params):
 
 
 def max(input, dim=None, keepdim=False):
+    """The largest element; along ``dim``, ``(values, indices)``; with a tensor second argument, the elementwise
+    :func:`ember.maximum`."""
     if isinstance(dim, Tensor):
         return maximum(input, dim)
     if dim is None:
@@ -170,6 +174,8 @@ def max(input, dim=None, keepdim=False):
 
 
 def min(input, dim=None, keepdim=False):
+    """The smallest element; along ``dim``, ``(values, indices)``; with a tensor second argument, the elementwise
+    :func:`ember.minimum`."""
     if isinstance(dim, Tensor):
         return minimum(input, dim)
     if dim is None:
@@ -178,12 +184,15 @@ def min(input, dim=None, keepdim=False):
 
 
 def median(input, dim=None, keepdim=False):
+    """The lower median of all elements, or along ``dim`` as ``(values, indices)``."""
     if dim is None:
         return MedianAll.apply(input)
     return _pick(MedianDim, input, dim, keepdim, "median")
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
+    """The ``k``-th smallest value along ``dim`` (``k`` counts from 1) and its index, as
+    ``(values, indices)``."""
     axis = axis_of(input, dim)
     n = input._data.shape[axis] if input._data.ndim else 1
     if not 1 <= k <= n:
@@ -210,10 +219,12 @@ def _arg(reduce, input, dim, keepdim, what):
 
 
 def argmax(input, dim=None, keepdim=False):
+    """The index of the largest element, of the flattened tensor or along ``dim`` (the first among ties)."""
     return _arg(np.argmax, input, dim, keepdim, "argmax")
 
 
 def argmin(input, dim=None, keepdim=False):
+    """The index of the smallest element, of the flattened tensor or along ``dim`` (the first among ties)."""
     return _arg(np.argmin, input, dim, keepdim, "argmin")
 
 
@@ -269,15 +280,20 @@ class Topk(_Scatter):
 
 # Ember always sorts stably, so ``stable`` needs no handling
 def sort(input, dim=-1, descending=False, *, stable=False):
+    """The values sorted along ``dim`` and their original indices, as ``(values, indices)``. Ember's sort is
+    always stable, whatever ``stable`` says."""
     return return_types.sort(*Sort.apply(input, axis=axis_of(input, dim), descending=descending))
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
+    """The indices that sort ``input`` along ``dim`` (stably)."""
     a = input._data
     return _wrap(_order(a.reshape(-1) if a.ndim == 0 else a, axis_of(input, dim), descending).reshape(a.shape))
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The ``k`` largest (or smallest, with ``largest=False``) values along ``dim`` and their indices, as
+    ``(values, indices)``, sorted."""
     if input._data.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
     axis = axis_of(input, dim)

@@ -194,12 +194,18 @@ def _geometry(name, input, kernel_size, stride, padding, dilation, ceil_mode):
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum over each ``kernel_size`` window of a ``(N, C, H, W)`` or ``(C, H, W)`` input, moved
+    by ``stride`` (the kernel size by default); with ``return_indices``, also each maximum's flat position in its
+    plane."""
     geometry, pads, _ = _geometry("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode)
     return MaxPool2DWithIndices.apply(input, geometry=geometry, pads=pads, return_indices=return_indices)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
+    """The mean over each ``kernel_size`` window of a ``(N, C, H, W)`` or ``(C, H, W)`` input, moved by
+    ``stride``; padding counts in the divisor unless ``count_include_pad=False``, and ``divisor_override``
+    replaces it."""
     geometry, pads, padding = _geometry("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
     if divisor_override is not None:
         if divisor_override == 0:
@@ -228,12 +234,16 @@ def _pool1d(name, pool2d, input, *args):
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum over each window of the last dimension of a 2-D or 3-D input (see
+    :func:`ember.nn.functional.max_pool2d`)."""
     return _pool1d("max_pool1d", max_pool2d, input, _lift(kernel_size, 1),
                    None if stride is None else _lift(stride, 1), _lift(padding, 0), _lift(dilation, 1), ceil_mode,
                    return_indices)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """The mean over each window of the last dimension of a 2-D or 3-D input (see
+    :func:`ember.nn.functional.avg_pool2d`)."""
     return _pool1d("avg_pool1d", avg_pool2d, input, _lift(kernel_size, 1),
                    None if stride is None else _lift(stride, 1), _lift(padding, 0), ceil_mode, count_include_pad)
 
@@ -263,6 +273,7 @@ def _bounds(n, out):
 
 
 def adaptive_avg_pool2d(input, output_size):
+    """Average pooling with windows chosen to give ``output_size`` (None keeps a size)."""
     out = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
     if out == (1, 1):
         return input.mean((-2, -1), keepdim=True)
@@ -272,6 +283,7 @@ def adaptive_avg_pool2d(input, output_size):
 
 
 def adaptive_avg_pool1d(input, output_size):
+    """Average pooling over the last dimension with windows chosen to give ``output_size``."""
     out = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1,) + out).squeeze(-2)
 
@@ -302,11 +314,14 @@ class AdaptiveMaxPool2D(Op):
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max pooling with windows chosen to give ``output_size`` (None keeps a size); with
+    ``return_indices``, also each maximum's flat position in its plane."""
     out = _adaptive_sizes("adaptive_max_pool2d", input, output_size, 2)
     return AdaptiveMaxPool2D.apply(input, out_size=out, return_indices=return_indices)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Max pooling over the last dimension with windows chosen to give ``output_size``."""
     out = _adaptive_sizes("adaptive_max_pool1d", input, output_size, 1)
     result = adaptive_max_pool2d(input.unsqueeze(-2), (1,) + out, return_indices)
     if return_indices:

@@ -29,6 +29,7 @@ def _scaled_sum(input, product, beta, alpha):
 
 
 def inner(input, other, *, out=None):
+    """The inner product over the last dimension of both tensors (a plain product when one is 0-d)."""
     if input.ndim == 0 or other.ndim == 0:
         return finish(input * other, out)
     if input.shape[-1] != other.shape[-1]:
@@ -40,6 +41,7 @@ def inner(input, other, *, out=None):
 
 
 def dist(input, other, p=2):
+    """The ``p``-norm of ``input - other`` (``p`` may be 0, giving the count of differing elements, or infinite)."""
     diff = input - other
     if p == 0:
         return (diff != 0).sum().to(diff.dtype)
@@ -66,6 +68,7 @@ def _in_place(function):
         return inplace(Overwrite, self, function(self, *args, **kwargs))
 
     method.__name__ = method.__qualname__ = function.__name__ + "_"
+    method.__doc__ = f"In-place form of :func:`ember.{function.__name__}`: the result is written into the tensor."
     return method
 
 

@@ -140,12 +140,16 @@ def _others_product(a, out, axis):
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """The sum over ``dim`` (one, several, or all dimensions when None); integers and bools sum in int64
+    unless ``dtype`` is given."""
     axes = dims(input, axis if dim is None else dim)
     keepdim = keepdims if keepdims is not None else keepdim
     return Sum.apply(input, axes=axes, keepdim=keepdim, dtype=_int64_if_integral(input, dtype))
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """The mean over ``dim`` (all dimensions when None), of a floating-point or complex input (or one cast
+    to ``dtype``)."""
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype.kind not in "fc":
@@ -156,6 +160,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """The product of all elements, or along the one dimension ``dim``; integers and bools multiply in int64
+    unless ``dtype`` is given."""
     dim = axis if dim is None else dim
     if isinstance(dim, (tuple, list)):
         raise TypeError(f"prod() received an invalid combination of arguments - got ({type(dim).__name__}), "
@@ -208,10 +214,13 @@ def _spread(op, input, dim, unbiased, keepdim, correction):
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance over ``dim`` with ``correction`` (1 by default; the legacy ``unbiased`` flag also works)."""
     return _spread(Var, input, dim, unbiased, keepdim, correction)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation over ``dim`` with ``correction`` (1 by default; the legacy ``unbiased`` flag also
+    works)."""
     return _spread(Std, input, dim, unbiased, keepdim, correction)
 
 
@@ -238,6 +247,8 @@ class Logsumexp(Op):
 
 
 def logsumexp(input, dim, keepdim=False):
+    """``log(sum(exp(input)))`` over ``dim``, computed without overflow; integer inputs give the default
+    float dtype."""
     if input._data.dtype.kind != "f":
         input = input.to(B.get_default_dtype())
     return Logsumexp.apply(input, axes=dims(input, dim), keepdim=keepdim)
@@ -282,6 +293,8 @@ class LinalgVectorNorm(Op):
 
 
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The ``p``-norm over ``dim`` (all elements when None), ``"fro"`` being the 2-norm. Ember supports real
+    floating-point inputs, and no ``"nuc"``: see :func:`ember.linalg.norm` for the full function."""
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
@@ -307,14 +320,17 @@ def _logical(reduce, input, dim, keepdim):
 
 
 def all(input, dim=None, keepdim=False):
+    """Whether every element (over ``dim``, when given) is nonzero, as bool (uint8 for uint8 input)."""
     return _logical(np.all, input, dim, keepdim)
 
 
 def any(input, dim=None, keepdim=False):
+    """Whether some element (over ``dim``, when given) is nonzero, as bool (uint8 for uint8 input)."""
     return _logical(np.any, input, dim, keepdim)
 
 
 def count_nonzero(input, dim=None):
+    """The number of nonzero elements over ``dim`` (all dimensions when None), as int64."""
     a = input._data
     return _wrap(B.get_array_module(a).asarray(np.count_nonzero(a, axis=dims(input, dim)), np.int64))
 
@@ -375,10 +391,12 @@ def _scan(op, input, dim, dtype):
 
 
 def cumsum(input, dim, *, dtype=None, axis=None):
+    """Running sums along ``dim``; integers and bools sum in int64 unless ``dtype`` is given."""
     return _scan(Cumsum, input, dim if axis is None else axis, dtype)
 
 
 def cumprod(input, dim, *, dtype=None):
+    """Running products along ``dim``; integers and bools multiply in int64 unless ``dtype`` is given."""
     return _scan(Cumprod, input, dim, dtype)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from .. import _arraylib as B, return_types
 from .._tensor import Tensor
 from .op import Op
+from .promotion import finish
 from .join import cat, stack
 
 _wrap = Tensor._wrap
@@ -20,6 +21,7 @@ def _float(t):
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """The sum over ``dim`` (all dimensions when None) counting NaNs as zero."""
     x = input if dtype is None else input.to(dtype)
     if x._data.dtype.kind == "f":
         x = x.masked_fill(x.isnan(), 0)
@@ -27,6 +29,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None):
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean over ``dim`` (all dimensions when None) of the values that are not NaN."""
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{input.dtype_short()}")
@@ -44,6 +47,8 @@ def _nan_median_indices(a, axis):
 
 
 def nanmedian(input, dim=None, keepdim=False):
+    """The lower median ignoring NaNs: of all elements as a 0-d tensor, or along ``dim`` as
+    ``(values, indices)``. A slice of NaNs only gives NaN."""
     if dim is None:
         flat = input.reshape(-1)
         index = _nan_median_indices(flat._data, 0)
@@ -68,14 +73,17 @@ def _spread_and_mean(spread, input, dim, unbiased, keepdim, correction):
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation and the mean over ``dim``, as a tuple (arguments as for :func:`ember.std`)."""
     return _spread_and_mean("std", input, dim, unbiased, keepdim, correction)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The variance and the mean over ``dim``, as a tuple (arguments as for :func:`ember.var`)."""
     return _spread_and_mean("var", input, dim, unbiased, keepdim, correction)
 
 
 def aminmax(input, *, dim=None, keepdim=False):
+    """The minimum and the maximum, of all elements or over ``dim``, as ``(min, max)``."""
     if dim is None:
         return return_types.aminmax(input.amin(), input.amax())
     return return_types.aminmax(input.amin(dim, keepdim), input.amax(dim, keepdim))
@@ -126,11 +134,14 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
 
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    return _quantile("quantile", input, q, dim, keepdim, interpolation, False)
+    """The ``q``-th quantiles (a number or a 1-D tensor in [0, 1]) over ``dim`` (of all elements when
+    None), between neighbouring values as ``interpolation`` says."""
+    return finish(_quantile("quantile", input, q, dim, keepdim, interpolation, False), out)
 
 
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
-    return _quantile("nanquantile", input, q, dim, keepdim, interpolation, True)
+    """Like :func:`ember.quantile`, ignoring NaNs."""
+    return finish(_quantile("nanquantile", input, q, dim, keepdim, interpolation, True), out)
 
 
 def mode(input, dim=-1, keepdim=False):
@@ -177,10 +188,12 @@ def _cumulative_extreme(input, dim, better, result):
 
 
 def cummax(input, dim):
+    """The running maximum along ``dim`` and the index where each was found, as ``(values, indices)``."""
     return _cumulative_extreme(input, dim, np.greater, return_types.cummax)
 
 
 def cummin(input, dim):
+    """The running minimum along ``dim`` and the index where each was found, as ``(values, indices)``."""
     return _cumulative_extreme(input, dim, np.less, return_types.cummin)
 
 
@@ -205,6 +218,7 @@ class Logcumsumexp(Op):
 
 
 def logcumsumexp(input, dim):
+    """Running ``log(sum(exp(input)))`` along ``dim``, computed without overflow."""
     x = _float(input)
     if x.ndim == 0:
         return x.clone()
@@ -212,6 +226,8 @@ def logcumsumexp(input, dim):
 
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim``, after joining ``prepend`` and ``append`` on either side
+    (for bools, exclusive or of neighbours)."""
     d = dim % input.ndim
     x = cat([t for t in (prepend, input, append) if t is not None], d) if (prepend is not None
                                                                          or append is not None) else input
@@ -234,6 +250,8 @@ def _spacing(y, x, dx, d):
 
 
 def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The integral of ``y`` along ``dim`` by the trapezoidal rule, with sample points ``x`` or spacing
+    ``dx`` (1 by default)."""
     d = dim % y.ndim
     n = y.shape[d]
     if n == 0:
@@ -244,10 +262,13 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 def trapz(y, x=None, *, dx=None, dim=-1):
+    """The older name of :func:`ember.trapezoid`."""
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """Running integrals of ``y`` along ``dim`` by the trapezoidal rule (one fewer than the
+    samples), with sample points ``x`` or spacing ``dx``."""
     d = dim % y.ndim
     n = y.shape[d]
     pairs = y.narrow(d, 1, max(n - 1, 0)) + y.narrow(d, 0, max(n - 1, 0))
@@ -256,6 +277,8 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
+    """The covariance matrix of the variables in the rows of ``input`` (observations in the columns), with
+    ``correction`` and optional frequency and observation weights."""
     if input.ndim > 2:
         raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
                            f"{input.ndim} dimensions")
@@ -282,6 +305,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
 
 
 def corrcoef(input):
+    """The Pearson correlation coefficients of the variables in the rows of ``input``."""
     c = cov(input)
     if c.ndim == 0:
         return c / c

@@ -20,6 +20,7 @@ def window_matrix(starts, ends, n):
 
 
 def index_matrix(index, n):
+    """Rows that each pick the input element at ``index``: nearest-neighbour resampling."""
     m = np.zeros((len(index), n))
     m[np.arange(len(index)), index] = 1
     return m
@@ -68,4 +69,6 @@ class Resample(Op):
 
 
 def resample(input, mh, mw, name):
+    """``input`` with its last two dimensions multiplied by the matrices ``mh`` and ``mw`` (None leaves one
+    alone), recorded under the backward name ``name``."""
     return Resample.apply(input, matrices=(mh, mw), name=name)

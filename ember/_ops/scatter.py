@@ -8,6 +8,7 @@ from .._arraylib import get_array_module
 from .._tensor import Tensor
 from .indexing import Index, Put
 from .op import Op, inplace
+from .promotion import finish
 
 
 class Gather(Index):
@@ -104,9 +105,11 @@ def _dim(t, dim):
 
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """The values of ``input`` at ``index`` along ``dim``, in ``index``'s shape (for ``dim=0``,
+    ``out[i][j] = input[index[i][j]][j]``)."""
     dim = _dim(input, dim)
     key = _along(input._data, dim, _index_array(index, "gather"))
-    return Gather.apply(input, key=key)
+    return finish(Gather.apply(input, key=key), out)
 
 
 def _scatter_src(self, dim, index, src, name):
@@ -134,12 +137,15 @@ def _scatter_op(reduce):
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """A copy of ``input`` with ``src`` (a tensor, or the number ``value``) written at ``index`` along
+    ``dim``, replacing, adding or multiplying as ``reduce`` says (None, ``"add"``, ``"multiply"``)."""
     op, params = _scatter_op(reduce)
     key, src = _scatter_src(input, dim, index, value if src is None else src, "scatter")
     return op.apply(input, src, key=key, **params)
 
 
 def scatter_add(input, dim, index, src):
+    """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeated indices add up)."""
     key, src = _scatter_src(input, dim, index, src, "scatter_add")
     return ScatterAdd.apply(input, src, key=key, accumulate=True)
 
@@ -155,6 +161,7 @@ def _select_index(self, dim, index, name):
 
 
 def index_select(input, dim, index, *, out=None):
+    """The slices of ``input`` at the 1-D ``index`` along ``dim``."""
     dim, key = _select_index(input, dim, index, "index_select")
     size = input._data.shape[dim] if input._data.ndim else 1
     idx = key[-1]
@@ -164,7 +171,7 @@ def index_select(input, dim, index, *, out=None):
         if idx.size != 1:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
         return input.clone()
-    return IndexSelect.apply(input, key=key)
+    return finish(IndexSelect.apply(input, key=key), out)
 
 
 def _index_add_args(self, dim, index, source, alpha):
@@ -183,16 +190,19 @@ def _index_add_args(self, dim, index, source, alpha):
 
 
 def index_add(input, dim, index, source, *, alpha=1):
+    """A copy of ``input`` with ``alpha * source`` added into the slices at ``index`` along ``dim``."""
     key, source = _index_add_args(input, dim, index, source, alpha)
     return IndexAdd.apply(input, source, key=key, accumulate=True)
 
 
 def index_add_(self, dim, index, source, *, alpha=1):
+    """In-place form of :func:`ember.index_add`."""
     key, source = _index_add_args(self, dim, index, source, alpha)
     return inplace(IndexAdd, self, source, key=key, accumulate=True)
 
 
 def take(input, index):
+    """The elements of the flattened ``input`` at ``index`` (negative indices count from the end)."""
     idx = _index_array(index, "take")
     n = input._data.size
     if idx.size and (idx.min() < -n or idx.max() >= n):
@@ -212,6 +222,7 @@ def _mask(mask, message):
 
 
 def masked_fill(input, mask, value):
+    """A copy of ``input`` with ``value`` wherever the boolean ``mask`` (broadcast) is True."""
     m = _mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {dtype}")
     if isinstance(value, Tensor) and value._data.ndim:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -233,6 +244,7 @@ def masked_fill(input, mask, value):
 
 
 def masked_fill_(self, mask, value):
+    """In-place form of :func:`ember.masked_fill`."""
     m = _mask(mask, "masked_fill_ only supports boolean masks, but got mask with dtype {dtype}")
     return inplace(MaskedFill, self, value, key=np.broadcast_to(m, self._data.shape))
 
@@ -249,12 +261,15 @@ def _broadcast_mask(input, mask):
 
 
 def masked_select(input, mask, *, out=None):
+    """The elements where the boolean ``mask`` (broadcast with ``input``) is True, as a 1-D tensor."""
     _mask(mask, "masked_select: expected BoolTensor for mask")
     input, m = _broadcast_mask(input, mask)
-    return MaskedSelect.apply(input, key=m)
+    return finish(MaskedSelect.apply(input, key=m), out)
 
 
 def masked_scatter(input, mask, source):
+    """A copy of ``input`` with the first elements of ``source``, in order, written where ``mask`` is
+    True."""
     _mask(mask, "masked_scatter_ only supports boolean masks, but got mask with dtype {dtype}")
     input, m = _broadcast_mask(input, mask)
     n = int(np.count_nonzero(m))
@@ -264,13 +279,16 @@ def masked_scatter(input, mask, source):
 
 
 def nonzero(input, *, out=None, as_tuple=False):
+    """The indices of the nonzero elements, one row per element (or, with ``as_tuple``, one tensor per
+    dimension)."""
     a = input._data
     if as_tuple:
         return tuple(Tensor._wrap(i) for i in np.nonzero(a.reshape(1) if a.ndim == 0 else a))
-    return Tensor._wrap(np.argwhere(a))
+    return finish(Tensor._wrap(np.argwhere(a)), out)
 
 
 def argwhere(input):
+    """The indices of the nonzero elements, one row per element."""
     return Tensor._wrap(np.argwhere(input._data))
 
 
@@ -278,12 +296,14 @@ def argwhere(input):
 
 
 def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+    """In-place form of :func:`ember.scatter`."""
     op, params = _scatter_op(reduce)
     key, src = _scatter_src(self, dim, index, value if src is None else src, "scatter")
     return inplace(op, self, src, key=key, **params)
 
 
 def scatter_add_(self, dim, index, src):
+    """In-place form of :func:`ember.scatter_add`."""
     key, src = _scatter_src(self, dim, index, src, "scatter_add")
     return inplace(ScatterAdd, self, src, key=key, accumulate=True)
 

@@ -125,6 +125,8 @@ class Expand(Op):
 
 
 def view(self, *shape):
+    """A view of the same memory with a new shape (one size may be -1). ``view(dtype)`` is not a bit
+    reinterpretation in Ember: it converts, as :meth:`ember.Tensor.to` does."""
     if len(shape) == 1 and not isinstance(shape[0], (int, np.integer, tuple, list, Size)):
         return self.to(shape[0])  # view(dtype): a same-size reinterpretation is out of scope
     shape = infer_shape(_sizes(shape), self._data.size)
@@ -138,6 +140,7 @@ def view(self, *shape):
 
 
 def reshape(input, *shape):
+    """The elements in a new shape (one size may be -1): a view when the strides allow one, a copy otherwise."""
     a = input._data
     shape = infer_shape(_sizes(shape), a.size)
     if a.flags.c_contiguous:
@@ -150,14 +153,17 @@ def reshape(input, *shape):
 
 
 def view_as(self, other):
+    """A view of this tensor with ``other``'s shape."""
     return view(self, other.shape)
 
 
 def reshape_as(self, other):
+    """This tensor reshaped to ``other``'s shape (a view when possible)."""
     return reshape(self, other.shape)
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Merge dimensions ``start_dim`` through ``end_dim`` into one; a 0-d tensor becomes 1-d."""
     shape = input._data.shape
     if not shape:
         return reshape(input, 1)
@@ -173,6 +179,7 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Split dimension ``dim`` into ``sizes`` (one of them may be -1)."""
     shape = input._data.shape
     d = input._dim(dim)
     sizes = tuple(int(s) for s in sizes)
@@ -185,6 +192,7 @@ def unflatten(input, dim, sizes):
 
 
 def squeeze(input, dim=None):
+    """Remove dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple)."""
     shape = input._data.shape
     if dim is None:
         axes, variant = range(len(shape)), 0
@@ -197,12 +205,14 @@ def squeeze(input, dim=None):
 
 
 def unsqueeze(input, dim):
+    """Insert a dimension of size 1 at position ``dim`` (a view)."""
     shape = input._data.shape
     d = input._dim(dim, len(shape) + 1)
     return Unsqueeze.apply(input, shape=shape[:d] + (1,) + shape[d:])
 
 
 def transpose(input, dim0, dim1):
+    """Swap dimensions ``dim0`` and ``dim1`` (a view); ``swapaxes`` and ``swapdims`` are the same function."""
     n = input._data.ndim
     dim0, dim1 = input._dim(dim0, n), input._dim(dim1, n)
     if n == 0:  # PyTorch lets dims 0 and -1 name a 0-dim tensor's one "dim": the result is the tensor
@@ -211,6 +221,7 @@ def transpose(input, dim0, dim1):
 
 
 def t(input):
+    """Transpose a matrix; a tensor of fewer than two dimensions comes back as it is."""
     n = input._data.ndim
     if n > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
@@ -218,6 +229,7 @@ def t(input):
 
 
 def permute(input, *dims):
+    """Reorder the dimensions as ``dims`` lists them (a view)."""
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = _wrap_dims(input, _sizes(dims))
@@ -232,6 +244,8 @@ def permute(input, *dims):
 
 
 def movedim(input, source, destination):
+    """Move the dimensions in ``source`` to the positions in ``destination``, keeping the others in order
+    (``moveaxis`` is the same function)."""
     src = _wrap_dims(input, source if isinstance(source, (tuple, list)) else (source,))
     dst = _wrap_dims(input, destination if isinstance(destination, (tuple, list)) else (destination,))
     if len(src) != len(dst):
@@ -245,6 +259,7 @@ def movedim(input, source, destination):
 
 
 def _T(self):
+    """The tensor with its dimensions reversed (warns, as PyTorch does, on tensors that are not 2-D)."""
     n = self._data.ndim
     if n != 2:
         warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
@@ -255,6 +270,7 @@ def _T(self):
 
 
 def _mT(self):
+    """The last two dimensions swapped: each matrix of a batch transposed (a view)."""
     n = self._data.ndim
     if n == 0:
         warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
@@ -266,6 +282,8 @@ def _mT(self):
 
 
 def expand(self, *sizes):
+    """A view that repeats size-1 dimensions (and new leading ones) to ``sizes`` without copying; -1 keeps
+    a size."""
     target = _sizes(sizes)
     shape = self._data.shape
     lead = len(target) - len(shape)
@@ -279,14 +297,17 @@ def expand(self, *sizes):
 
 
 def expand_as(self, other):
+    """This tensor expanded to ``other``'s shape."""
     return expand(self, other.shape)
 
 
 def broadcast_to(input, size):
+    """``input`` expanded to ``size`` by broadcasting (a view), as :meth:`ember.Tensor.expand`."""
     return expand(input, size)
 
 
 def narrow(input, dim, start, length):
+    """The slice ``start:start + length`` along ``dim`` (a view)."""
     if input._data.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = input._dim(dim)
@@ -337,6 +358,7 @@ class Roll(Op):
 
 
 def repeat(self, *sizes):
+    """The tensor tiled ``sizes`` times along each dimension (a copy); ``sizes`` may add leading dimensions."""
     reps = _sizes(sizes)
     if len(reps) < self._data.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
@@ -345,11 +367,14 @@ def repeat(self, *sizes):
 
 
 def tile(input, dims):
+    """Like :meth:`ember.Tensor.repeat`, with ``dims`` padded with leading ones when it is shorter than the
+    number of dimensions."""
     reps = _sizes((dims,))
     return Repeat.apply(input, reps=(1,) * (input._data.ndim - len(reps)) + reps)
 
 
 def flip(input, *dims):
+    """A copy with the order of elements reversed along each dimension in ``dims``."""
     dims = _wrap_dims(input, _sizes(dims))
     for d in dims:
         if dims.count(d) > 1:
@@ -358,6 +383,7 @@ def flip(input, *dims):
 
 
 def roll(input, shifts, dims=None):
+    """Shift elements cyclically by ``shifts`` along ``dims`` (over the flattened tensor when ``dims`` is None)."""
     if dims is None:
         if isinstance(shifts, (tuple, list)):
             shifts = shifts[0] if len(shifts) == 1 else shifts

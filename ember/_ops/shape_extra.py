@@ -8,12 +8,14 @@ from .._tensor import Tensor
 from .broadcast import atleast_3d
 from .join import cat, vstack
 from .op import Op
+from .promotion import finish
 from .scatter import take
 
 _wrap = Tensor._wrap
 
 
 def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first towards the second."""
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
     d0, d1 = dims[0] % input.ndim, dims[1] % input.ndim
@@ -30,27 +32,33 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 def fliplr(input):
+    """A copy with the order of columns (dimension 1) reversed."""
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return input.flip(1)
 
 
 def flipud(input):
+    """A copy with the order of rows (dimension 0) reversed."""
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return input.flip(0)
 
 
 def dstack(tensors, *, out=None):
+    """Join ``tensors`` depth-wise along dimension 2, after making each at least 3-D."""
     return cat(atleast_3d(*tensors) if len(tensors) > 1 else [atleast_3d(tensors[0])], 2, out=out)
 
 
 def column_stack(tensors, *, out=None):
+    """Join ``tensors`` as columns along dimension 1, turning 0-d and 1-D tensors into columns."""
     columns = [t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors]
     return cat(columns, 1, out=out)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
+    """Split into views along ``dim``: into ``n`` nearly equal parts for an int, or at the listed
+    indices (a list or a tensor)."""
     d = dim % input.ndim
     size = input.shape[d]
     if isinstance(indices_or_sections, Tensor):
@@ -67,7 +75,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     return tuple(input.narrow(d, int(a), max(int(b) - int(a), 0)) for a, b in zip(bounds[:-1], bounds[1:]))
 
 
-def _split_along(name, dim, min_dim):
+def _split_along(name, dim, min_dim, doc):
     def function(input, indices_or_sections):
         if input.ndim < min_dim:
             raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dim} dimension, but got a tensor "
@@ -79,15 +87,22 @@ def _split_along(name, dim, min_dim):
         return tensor_split(input, indices_or_sections, d)
 
     function.__name__ = function.__qualname__ = name
+    function.__doc__ = doc
     return function
 
 
-hsplit = _split_along("hsplit", 1, 1)
-vsplit = _split_along("vsplit", 0, 2)
-dsplit = _split_along("dsplit", 2, 3)
+hsplit = _split_along("hsplit", 1, 1, "Split into views along dimension 1 (0 for a 1-D tensor), as "
+                      ":func:`ember.tensor_split` does; an int must divide the size evenly.")
+vsplit = _split_along("vsplit", 0, 2, "Split a tensor of at least 2 dimensions into views along dimension 0, as "
+                      ":func:`ember.tensor_split` does; an int must divide the size evenly.")
+dsplit = _split_along("dsplit", 2, 3, "Split a tensor of at least 3 dimensions into views along dimension 2, as "
+                      ":func:`ember.tensor_split` does; an int must divide the size evenly.")
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeat each element ``repeats`` times (an int or one count per element) along ``dim``, over
+    the flattened tensor when ``dim`` is None. Called with only a tensor of counts, it repeats the indices
+    0, 1, ... by them. ``output_size`` is accepted and not needed."""
     if repeats is None:  # repeat_interleave(repeats): the indices 0..n-1, each repeated
         counts = input._data
         return _wrap(np.repeat(np.arange(len(counts)), counts))
@@ -99,6 +114,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 
 def ravel(input):
+    """The elements as a 1-D tensor (a view when the strides allow one)."""
     return input.reshape(-1)
 
 
@@ -124,6 +140,8 @@ class AsStrided(Op):
 
 
 def as_strided(input, size, stride, storage_offset=0):
+    """A view with the given ``size``, ``stride`` and ``storage_offset`` (in elements). Ember lays them
+    over the elements in row-major order, which is the tensor's storage only when it is contiguous."""
     size, stride = tuple(size), tuple(stride)
     needed = storage_offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
     if needed > input.numel():
@@ -151,6 +169,8 @@ def unfold(self, dimension, size, step):
 
 
 def take_along_dim(input, indices, dim=None):
+    """The values at ``indices`` along ``dim``, broadcasting the other dimensions (of the flattened
+    tensor when ``dim`` is None)."""
     if dim is None:
         return input.reshape(-1).gather(0, indices.reshape(-1))
     d = dim % input.ndim
@@ -162,6 +182,7 @@ def take_along_dim(input, indices, dim=None):
 
 
 def block_diag(*tensors):
+    """A matrix with the given tensors (each at most 2-D) as blocks along its diagonal, zeros elsewhere."""
     mats = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
     if any(t.ndim > 2 for t in tensors):
         raise RuntimeError("torch.block_diag: Input tensors must have 2 or fewer dimensions.")
@@ -181,6 +202,7 @@ def block_diag(*tensors):
 
 
 def kron(input, other, *, out=None):
+    """The Kronecker product of ``input`` and ``other``."""
     n = max(input.ndim, other.ndim)
     a = input.reshape((1,) * (n - input.ndim) + tuple(input.shape))
     b = other.reshape((1,) * (n - other.ndim) + tuple(other.shape))
@@ -188,10 +210,12 @@ def kron(input, other, *, out=None):
     a_shape = sum(((s, 1) for s in a.shape), ())
     b_shape = sum(((1, s) for s in b.shape), ())
     product = a.reshape(a_shape) * b.reshape(b_shape)
-    return product.reshape(tuple(x * y for x, y in zip(a.shape, b.shape)))
+    return finish(product.reshape(tuple(x * y for x, y in zip(a.shape, b.shape))), out)
 
 
 def tensordot(a, b, dims=2, out=None):
+    """Contract ``a`` and ``b`` over the last ``dims`` dimensions of ``a`` and first of ``b``, or over
+    the two lists of dimensions ``dims`` gives."""
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
@@ -209,10 +233,11 @@ def tensordot(a, b, dims=2, out=None):
     k = int(np.prod([a.shape[d] for d in dims_a]))
     left = a.permute(*free_a, *dims_a).reshape(-1, k)
     right = b.permute(*dims_b, *free_b).reshape(k, -1)
-    return (left @ right).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
+    return finish((left @ right).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b)), out)
 
 
 def msort(input):
+    """The values sorted along dimension 0 in ascending order."""
     return input.sort(0).values
 
 

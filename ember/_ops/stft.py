@@ -51,6 +51,8 @@ def _source_positions(length, pad, mode):
 
 def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect",
          normalized=False, onesided=None, return_complex=None):
+    """The short-time Fourier transform of a 1-D signal or a batch of them: one column of frequencies per
+    frame of ``n_fft`` samples every ``hop_length``. Real input needs ``return_complex`` given, as in PyTorch."""
     complex_input = input._data.dtype.kind == "c"
     if return_complex is None and not (complex_input or (window is not None and window.is_complex())):
         raise RuntimeError("stft requires the return_complex parameter be given for real inputs, and will further "
@@ -89,6 +91,8 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
 
 def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
           onesided=None, length=None, return_complex=False):
+    """The inverse of :func:`ember.stft`: the signal rebuilt from its frames by overlap-add (trimmed to
+    ``length`` when given)."""
     if input._data.dtype.kind != "c":
         if input._data.shape[-1:] != (2,):
             raise RuntimeError("istft requires a complex-valued input tensor")

@@ -29,23 +29,29 @@ def _write(input, src, view_of):
 
 
 def select_scatter(input, src, dim, index):
+    """A copy of ``input`` with ``src`` written into the slice at ``index`` along ``dim``."""
     return _write(input, src, lambda t: select(t, dim, index))
 
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of ``input`` with ``src`` written into the slice ``start:end:step`` along ``dim``."""
     d = dim % input.ndim
     return _write(input, src, lambda t: t[(slice(None),) * d + (slice(start, end, step),)])
 
 
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """A copy of ``input`` with ``src`` written into the diagonal that :func:`ember.diagonal` with
+    the same ``offset``, ``dim1`` and ``dim2`` selects."""
     return _write(input, src, lambda t: diagonal(t, offset, dim1, dim2))
 
 
 def diagflat(input, offset=0):
+    """A matrix with the flattened ``input`` on its ``offset``-th diagonal and zeros elsewhere."""
     return diag_embed(input.reshape(-1), offset)
 
 
 def sum_to_size(self, *size):
+    """The tensor summed down to ``size``, a shape it can be broadcast from."""
     size = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
     lead = self.ndim - len(size)
     if lead < 0 or any(s not in (1, n) for s, n in zip(size, self.shape[lead:])):
@@ -56,6 +62,7 @@ def sum_to_size(self, *size):
 
 
 def split_with_sizes(self, split_sizes, dim=0):
+    """Split into views of the given sizes along ``dim`` (they must add up to its size)."""
     d = dim % self.ndim
     if sum(split_sizes) != self.shape[d]:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {self.shape[d]} (input tensor's "
@@ -64,6 +71,8 @@ def split_with_sizes(self, split_sizes, dim=0):
 
 
 def unravel_index(indices, shape):
+    """The coordinates in a tensor of ``shape`` of the flat ``indices``, as one int64 tensor per
+    dimension."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     flat = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
     if flat.dtype.kind not in "iu":
@@ -83,18 +92,23 @@ def renorm(input, p, dim, maxnorm):
 # In-place forms computed from a copy: the ops save their input for backward, and self is about
 # to be overwritten.
 def renorm_(self, p, dim, maxnorm):
+    """In-place form of :meth:`ember.Tensor.renorm`."""
     return inplace(Overwrite, self, renorm(self.clone(), p, dim, maxnorm))
 
 
 def cumsum_(self, dim, *, dtype=None):
+    """In-place running sums along ``dim``."""
     return inplace(Overwrite, self, self.clone().cumsum(dim))
 
 
 def cumprod_(self, dim, *, dtype=None):
+    """In-place running products along ``dim``."""
     return inplace(Overwrite, self, self.clone().cumprod(dim))
 
 
 def fill_diagonal_(self, fill_value, wrap=False):
+    """Set the main diagonal (all indices equal) to ``fill_value`` in place; with ``wrap``, a tall
+    matrix's diagonal starts again below each square block. Ember does not record this write for autograd."""
     if self.ndim < 2:
         raise RuntimeError("dimensions must larger than 1")
     if self.ndim > 2 and len(set(self.shape)) != 1:
@@ -111,27 +125,33 @@ def fill_diagonal_(self, fill_value, wrap=False):
     return self
 
 
-def _random_fill(draw):
+def _random_fill(draw, doc):
     def fill(self, *args, generator=None):
         values = draw(B.rng(generator), self._data.shape, *args)
         self._data[...] = values
         self._version[0] += 1
         return self
 
+    fill.__doc__ = doc
     return fill
 
 
 cauchy_ = _random_fill(lambda g, shape, median=0.0, sigma=1.0:
-                       median + sigma * np.tan(math.pi * (g.random(shape) - 0.5)))
-log_normal_ = _random_fill(lambda g, shape, mean=1.0, std=2.0: np.exp(g.normal(mean, std, shape)))
-geometric_ = _random_fill(lambda g, shape, p: g.geometric(p, shape))
+                       median + sigma * np.tan(math.pi * (g.random(shape) - 0.5)),
+                       "Fill in place with draws from the Cauchy distribution of ``median`` and ``sigma``.")
+log_normal_ = _random_fill(lambda g, shape, mean=1.0, std=2.0: np.exp(g.normal(mean, std, shape)),
+                           "Fill in place with ``exp`` of normal draws of ``mean`` and ``std``.")
+geometric_ = _random_fill(lambda g, shape, p: g.geometric(p, shape),
+                          "Fill in place with the number of trials up to the first success of probability ``p``.")
 
 
 def is_signed(self):
-    return self._data.dtype.kind in "if"
+    """Whether the dtype can hold negative values."""
+    return self._data.dtype.kind in "ifc"
 
 
 def is_nonzero(self):
+    """Whether the single element of a one-element tensor is nonzero."""
     if self.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if self.numel() else
                            "Boolean value of Tensor with no values is ambiguous")
@@ -139,22 +159,28 @@ def is_nonzero(self):
 
 
 def is_same_size(self, other):
+    """Whether ``other`` has this tensor's shape."""
     return tuple(self.shape) == tuple(other.shape)
 
 
 def isreal(input):
-    return _wrap(np.ones(input._data.shape, bool))
+    """Whether each element has no imaginary part (every element of a real tensor), as a bool tensor."""
+    return _wrap(np.imag(input._data) == 0)
 
 
 def get_device(self):
+    """The CUDA device index, or -1 for a tensor in host memory."""
     return -1 if self.device.type == "cpu" else (self.device.index or 0)
 
 
 def is_inference(self):
+    """Whether this is an inference tensor; always False in Ember, whose inference mode makes ordinary
+    tensors."""
     return False
 
 
 def scalar_tensor(s, *, dtype=None, device=None, layout=None, requires_grad=False, pin_memory=False):
+    """A 0-d tensor holding ``s``, of the default dtype unless ``dtype`` is given."""
     dt = B.to_dtype(dtype) if dtype is not None else B.get_default_dtype()
     t = _wrap(np.asarray(s, dt.np))
     return t.requires_grad_(requires_grad) if requires_grad else t

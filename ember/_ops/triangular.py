@@ -41,11 +41,13 @@ def triu(input, diagonal=0):
 
 
 def tril_(self, diagonal=0):
+    """In-place form of :func:`ember.tril`: zeros above diagonal ``diagonal``."""
     _matrix("tril", self)
     return inplace(Tril, self, diagonal=int(diagonal))
 
 
 def triu_(self, diagonal=0):
+    """In-place form of :func:`ember.triu`: zeros below diagonal ``diagonal``."""
     _matrix("triu", self)
     return inplace(Triu, self, diagonal=int(diagonal))
 

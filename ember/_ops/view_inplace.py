@@ -16,6 +16,8 @@ def _in_place_view(method):
         return self
 
     function.__name__ = function.__qualname__ = method + "_"
+    function.__doc__ = (f"In-place form of :meth:`ember.Tensor.{method}`: the tensor itself takes the view's shape "
+                        "and strides over its memory, and returns itself.")
     return function
 
 

@@ -3,6 +3,7 @@ from .graph import anomaly
 
 
 def is_anomaly_enabled():
+    """Whether anomaly detection (see :class:`ember.autograd.detect_anomaly`) is on."""
     return anomaly.enabled
 
 

@@ -16,6 +16,8 @@ class FunctionCtx:
     """What ``forward`` (or ``setup_context``) may call on ``ctx``."""
 
     def save_for_backward(self, *tensors):
+        """Keep ``tensors`` (or None) for ``backward``, which reads them back as
+        ``ctx.saved_tensors``."""
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError("save_for_backward can only save variables, but argument 0 is of type "
@@ -36,6 +38,7 @@ class FunctionCtx:
 
     @property
     def saved_variables(self):
+        """The older name of ``saved_tensors``."""
         return self.saved_tensors
 
 
@@ -49,13 +52,17 @@ class BackwardFunction(FunctionCtx, Node):
     _tensor_args = ()  # positions of the forward arguments that are Tensors
 
     def name(self):
+        """The node's name, ``<Function>Backward``."""
         return type(self).__name__
 
     @property
     def saved_tensors(self):
+        """The tensors forward saved, checked for in-place changes since."""
         return self._check_saved()  # Tensors already, create_graph or not
 
     def backward(self, *grads):
+        """Run the Function's ``backward`` on Tensors and check what it returns: one gradient
+        (or None) per forward argument, each of its argument's shape."""
         if not self.create_graph:
             grads = tuple(None if g is None else Tensor._wrap(g) for g in grads)
         result = self._forward_cls.backward(self, *grads)
@@ -109,14 +116,20 @@ class Function:
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
+        """Compute the outputs from the arguments (run under ``no_grad``); override as a static
+        method."""
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def setup_context(ctx, inputs, output):
+        """Save what backward needs from ``inputs`` and ``output`` when ``forward`` does not
+        take ``ctx``; override as a static method."""
         raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """The gradients with respect to forward's arguments (None for those without one), given those
+        of its outputs; override as a static method."""
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
@@ -124,6 +137,7 @@ class Function:
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        """Run the Function on ``args`` and, when any input tensor requires grad, record it in the graph."""
         ctx = cls._backward_cls()
         tensor_args = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         ctx._tensor_args = tensor_args

@@ -12,10 +12,12 @@ state = _State()
 
 
 def is_grad_enabled():
+    """Whether ops record the graph for autograd in the current thread."""
     return state.enabled
 
 
 def is_inference_mode_enabled():
+    """Whether the current thread is inside :class:`ember.inference_mode`."""
     return state.inference
 
 
@@ -45,6 +47,7 @@ class _Mode:
         return False
 
     def clone(self):
+        """A fresh, unentered copy of this mode with the same arguments."""
         return self.__class__(*self._args)
 
 
@@ -61,6 +64,7 @@ class no_grad(_Mode):
 
 
 class enable_grad(_Mode):
+    """Context manager and decorator that turns graph recording back on inside a ``no_grad`` region."""
     _mode = True
 
     def __new__(cls, orig_func=None):

@@ -40,6 +40,7 @@ class Node:
     fresh_grads = False  # True where backward always returns new arrays, one per input, that nothing else holds
 
     def name(self):
+        """The node's name as PyTorch spells it, e.g. ``MulBackward0``."""
         return getattr(type(self), "backward_name", None) or type(self).__name__ + "Backward0"
 
     def __repr__(self):
@@ -47,14 +48,18 @@ class Node:
 
     @property
     def needs_input_grad(self):
+        """One bool per input: whether a gradient flows back to it."""
         return tuple(e is not None for e in self.next_functions)
 
     # -- values saved for backward ---------------------------------------------------
     def save_for_backward(self, *values):
+        """Keep ``values`` for this node's backward."""
         self._saved = values
 
     @property
     def saved_tensors(self):
+        """What forward saved, after checking it was neither freed nor changed in place since
+        (Tensors under ``create_graph``)."""
         saved = self._check_saved()
         return tuple(map(self._tensor_of, saved)) if self.create_graph else saved
 
@@ -160,15 +165,18 @@ class AccumulateGrad(Node):
 
     @property
     def variable(self):
+        """The leaf tensor this node accumulates into (None once nothing holds it)."""
         return self._ref()
 
     def name(self):
+        """The node's name, ``torch::autograd::AccumulateGrad``."""
         return "torch::autograd::AccumulateGrad"
 
     def __repr__(self):
         return f"<AccumulateGrad object at {hex(id(self))}>"
 
     def backward(self, grad):
+        """Add ``grad`` into the leaf's ``.grad``."""
         var = self._ref()
         if var is not None:
             accumulate_into(var, grad)

@@ -8,6 +8,7 @@ _warned = set()
 
 
 def warn_once(key, message):
+    """Warn with ``message`` the first time ``key`` is seen in this process."""
     if key not in _warned:
         _warned.add(key)
         warnings.warn(message, UserWarning, stacklevel=3)

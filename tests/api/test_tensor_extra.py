@@ -54,6 +54,9 @@ def test_predicates_and_small_functions():
                            a.get_device(), a.is_inference(), a[0, :1].is_nonzero()),
           [(2, 3), np.array([[1, 2, 3], [4, 5, 6]], dtype="uint8")], grad=False)
     check(lambda m, a: a.is_nonzero(), [(2, 3)])
+    complex_values = np.array([1 + 2j, 3 + 0j, -1j, 0j], dtype="complex64")
+    check(lambda m, a: (a.is_signed(), a.isreal(), m.isreal(a)), [complex_values], grad=False)
+    check(lambda m, a: m.isreal(a), [np.array([True, False])], grad=False)
     check(lambda m: (m.scalar_tensor(3), m.scalar_tensor(2, dtype=m.int64)), [])
     with pytest.warns(UserWarning, match="deprecated"):
         check(lambda m: (m.range(0, 3), m.range(1, 2, 0.25), m.range(0, 4, dtype=m.int64)), [])
