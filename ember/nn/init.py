@@ -100,7 +100,7 @@ def eye_(tensor):
 
 
 def dirac_(tensor, groups=1):
-    """Conv weights (out, in, *kernel) that pass each input channel through unchanged."""
+    """Conv weights ``(out, in, *kernel)`` that pass each input channel through unchanged."""
     if tensor.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     shape = tensor.shape

@@ -123,7 +123,7 @@ def custom_from_mask(module, name, mask):
 
 
 def global_unstructured(parameters, pruning_method, importance_scores=None, **kwargs):
-    """Prune ``amount`` of the entries of all ``(module, name)`` pairs together, by the smallest |value|."""
+    """Prune ``amount`` of the entries of all ``(module, name)`` pairs together, by the smallest absolute value."""
     parameters = list(parameters)
     values = np.concatenate([getattr(m, n).detach()._data.reshape(-1) for m, n in parameters])
     masks = np.concatenate([getattr(m, n + "_mask")._data.reshape(-1) if _hook_of(m, n) is not None else
