@@ -60,7 +60,7 @@ class ZeroPad1d(_ZeroPadNd):
 
 
 class ZeroPad2d(_ZeroPadNd):
-    pass
+    _dims = 2
 
 
 class ReflectionPad1d(_PadNd):
