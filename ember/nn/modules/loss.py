@@ -162,8 +162,8 @@ class MultiLabelMarginLoss(_Loss):
 
 
 class MultiMarginLoss(_WeightedLoss):
-    """Multi-class hinge loss, ``max(0, margin - x[y] + x[i]) ** p`` summed over the wrong classes (``p`` is
-    1 or 2), with an optional per-class ``weight``."""
+    """Multi-class hinge loss: ``max(0, margin - x[y] + x[i]) ** p`` summed over the wrong classes ``i`` and
+    divided by the number of classes (``p`` is 1 or 2), with an optional per-class ``weight``."""
     def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction="mean"):
         super().__init__(weight, size_average, reduce, reduction)
         if p not in (1, 2):
