@@ -91,6 +91,8 @@ def _pool_args(kernel_size, stride, padding, dilation=1):
 
 
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum of each ``(kd, kh, kw)`` window of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs, with the
+    flat positions of the maxima in each spatial volume when ``return_indices`` is set."""
     x = _batched(input, "max_pool3d")
     kernel, stride, padding, dilation = _pool_args(kernel_size, stride, padding, dilation)
     if any(2 * p > k for p, k in zip(padding, kernel)):
@@ -114,11 +116,14 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
+    """:func:`ember.nn.functional.max_pool3d` that always returns ``(values, indices)``."""
     return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
+    """The mean of each ``(kd, kh, kw)`` window of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs;
+    ``count_include_pad`` and ``divisor_override`` set the divisor."""
     x = _batched(input, "avg_pool3d")
     kernel, stride, padding, dilation = _pool_args(kernel_size, stride, padding)
     cols, _, _, outs = _windows(x, kernel, dilation, padding, stride, ceil_mode=ceil_mode)
@@ -174,6 +179,8 @@ def _adaptive_windows(input, output_size, name):
 
 
 def adaptive_avg_pool3d(input, output_size):
+    """Average pooling of 5-D or 4-D inputs to ``output_size`` ``(D, H, W)`` (None keeps that dim), whatever
+    the input's size."""
     x, values, _, ok, sizes = _adaptive_windows(input, output_size, "adaptive_avg_pool3d")
     counts = ok.sum(1).to(x.dtype)
     out = (values * ok.to(x.dtype)).sum(3) / counts
@@ -182,6 +189,8 @@ def adaptive_avg_pool3d(input, output_size):
 
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """Max pooling of 5-D or 4-D inputs to ``output_size`` ``(D, H, W)`` (None keeps that dim), with the
+    flat positions of the maxima when ``return_indices`` is set."""
     x, values, flat, ok, sizes = _adaptive_windows(input, output_size, "adaptive_max_pool3d")
     best, arg = values.masked_fill(~ok, -math.inf).max(3)
     n, c = x.shape[:2]
@@ -196,10 +205,13 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
 
 
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    """:func:`ember.nn.functional.adaptive_max_pool3d` that always returns ``(values, indices)``."""
     return adaptive_max_pool3d(input, output_size, True)
 
 
 def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """Power-average pooling over ``(kd, kh, kw)`` windows: ``(sum of x ** p) ** (1 / p)``, ``p`` being
+    ``norm_type``."""
     kd, kh, kw = _tuple(kernel_size, 3)
     out = avg_pool3d(input ** norm_type, kernel_size, stride, 0, ceil_mode)
     return (out.sign() * out.abs().relu()).mul(kd * kh * kw) ** (1.0 / norm_type)

@@ -11,10 +11,12 @@ __all__ = ["hardswish", "hardsigmoid", "mish", "hardshrink", "softshrink", "thre
 
 
 def softsign(input):
+    """``input / (1 + abs(input))``, elementwise."""
     return input / (input.abs() + 1)
 
 
 def tanhshrink(input):
+    """``input - tanh(input)``, elementwise."""
     return input - input.tanh()
 
 
@@ -68,4 +70,6 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels (dims 0 and 1 pick a channel): a dropped channel goes to SELU's
+    saturation value, and an affine map keeps the mean and variance."""
     return _alpha_dropout(input, p, training, inplace, feature=True)

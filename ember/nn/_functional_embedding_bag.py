@@ -34,6 +34,8 @@ def _bags(input, offsets, include_last_offset):
 
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
                   sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """Sums, means or maxima (``mode``) of bags of embedding rows, the bags given by a 2-D ``input`` or by
+    ``offsets`` into a 1-D one. ``sparse`` is accepted, but the gradient of ``weight`` is always dense."""
     if mode not in ("sum", "mean", "max"):
         raise ValueError("mode has to be one of sum, mean or max")
     if per_sample_weights is not None and mode != "sum":

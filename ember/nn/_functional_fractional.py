@@ -63,6 +63,9 @@ def _fractional(name, dims, sample_of_dim, input, kernel_size, output_size, outp
 
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
+    """Fractional max pooling of ``(N, C, H, W)`` or ``(C, H, W)`` inputs: ``kernel_size`` windows at
+    pseudo-random starts, sized to ``output_size`` or ``output_ratio``; the same ``_random_samples`` give
+    PyTorch's result."""
     # PyTorch draws the width's sample first, then the height's
     return _fractional("fractional_max_pool2d", 2, (1, 0), input, kernel_size, output_size, output_ratio,
                        return_indices, _random_samples)
@@ -70,15 +73,19 @@ def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=Non
 
 def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
                                        return_indices=False, _random_samples=None):
+    """:func:`ember.nn.functional.fractional_max_pool2d` that always returns ``(values, indices)``."""
     return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True, _random_samples)
 
 
 def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
+    """Fractional max pooling of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs, as
+    :func:`ember.nn.functional.fractional_max_pool2d` does over three dims."""
     return _fractional("fractional_max_pool3d", 3, (0, 1, 2), input, kernel_size, output_size, output_ratio,
                        return_indices, _random_samples)
 
 
 def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None,
                                        return_indices=False, _random_samples=None):
+    """:func:`ember.nn.functional.fractional_max_pool3d` that always returns ``(values, indices)``."""
     return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True, _random_samples)

@@ -134,6 +134,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
                                       swap=False, reduction="mean"):
+    """Triplet loss ``max(d(anchor, positive) - d(anchor, negative) + margin, 0)`` with a distance of your
+    choice (``distance_function``, by default :func:`ember.nn.functional.pairwise_distance`); ``swap`` as in
+    :func:`ember.nn.functional.triplet_margin_loss`."""
     if margin <= 0:
         raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
                          "instead")

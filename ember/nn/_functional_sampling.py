@@ -20,19 +20,23 @@ _ALIGN_WARNING = ("Default grid_sample and affine_grid behavior has changed to a
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
+    """:func:`ember.nn.functional.max_pool1d` that always returns ``(values, indices)``."""
     return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
+    """:func:`ember.nn.functional.max_pool2d` that always returns ``(values, indices)``."""
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    """:func:`ember.nn.functional.adaptive_max_pool1d` that always returns ``(values, indices)``."""
     return adaptive_max_pool1d(input, output_size, True)
 
 
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    """:func:`ember.nn.functional.adaptive_max_pool2d` that always returns ``(values, indices)``."""
     return adaptive_max_pool2d(input, output_size, True)
 
 

@@ -54,14 +54,17 @@ __all__ += _activation_all + _layers_all + _loss_all + _sampling_all + _3d_all
 
 
 def sigmoid(input):
+    """Logistic sigmoid of ``input``, elementwise (the same as :func:`ember.sigmoid`)."""
     return input.sigmoid()
 
 
 def tanh(input):
+    """Hyperbolic tangent of ``input``, elementwise (the same as :func:`ember.tanh`)."""
     return input.tanh()
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """Softmax of ``-input`` along ``dim``: the smallest entries get the largest weights."""
     return softmax(-input, dim, _stacklevel + 1, dtype)
 
 
@@ -140,17 +143,21 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """Deprecated name of :func:`ember.nn.functional.interpolate` (warns, then calls it)."""
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated: nearest-neighbour :func:`ember.nn.functional.interpolate` (warns, then calls it)."""
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode="nearest")
 
 
 def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated: bilinear :func:`ember.nn.functional.interpolate` with ``align_corners=True`` (warns, then
+    calls it)."""
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)

@@ -63,10 +63,12 @@ def _calculate_correct_fan(tensor, mode):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fills ``tensor`` in place with draws from the uniform distribution on ``[a, b)``."""
     return _write(tensor, B.rng(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fills ``tensor`` in place with draws from the normal distribution ``N(mean, std ** 2)``."""
     return _write(tensor, B.rng(generator).normal(mean, std, tensor.shape))
 
 
@@ -82,25 +84,29 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def constant_(tensor, val):
+    """Fills ``tensor`` in place with ``val``."""
     return _write(tensor, np.asarray(val))
 
 
 def zeros_(tensor):
+    """Fills ``tensor`` in place with zeros."""
     return constant_(tensor, 0)
 
 
 def ones_(tensor):
+    """Fills ``tensor`` in place with ones."""
     return constant_(tensor, 1)
 
 
 def eye_(tensor):
+    """Fills a 2-D ``tensor`` in place with the identity matrix (ones on the diagonal of a non-square one too)."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     return _write(tensor, np.eye(*tensor.shape))
 
 
 def dirac_(tensor, groups=1):
-    """Conv weights (out, in, *kernel) that pass each input channel through unchanged."""
+    """Conv weights ``(out, in, *kernel)`` that pass each input channel through unchanged."""
     if tensor.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     shape = tensor.shape
@@ -116,12 +122,14 @@ def dirac_(tensor, groups=1):
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """Glorot initialisation: ``U(-bound, bound)`` with ``bound = gain * sqrt(6 / (fan_in + fan_out))``."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     bound = gain * math.sqrt(6.0 / float(fan_in + fan_out))
     return _write(tensor, B.rng(generator).uniform(-bound, bound, tensor.shape))
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
+    """Glorot initialisation: ``N(0, std ** 2)`` with ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return _write(tensor, B.rng(generator).normal(0.0, std, tensor.shape))
@@ -137,6 +145,8 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    """He initialisation: ``N(0, std ** 2)`` with ``std = gain / sqrt(fan)``, the fan chosen by ``mode`` and the
+    gain by ``nonlinearity`` (and ``a``, the leaky ReLU slope)."""
     if _empty(tensor):
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
@@ -169,6 +179,7 @@ def _deprecated(fn):
         return fn(*args, **kwargs)
 
     old.__name__ = fn.__name__[:-1]
+    old.__doc__ = f"Deprecated name of :func:`ember.nn.init.{fn.__name__}` (warns, then calls it)."
     return old
 
 

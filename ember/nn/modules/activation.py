@@ -18,26 +18,33 @@ class _Inplace(Module):
 
 
 class ReLU(_Inplace):
+    """Rectified linear unit, ``max(x, 0)``, applied elementwise; ``inplace=True`` overwrites the input."""
     def forward(self, input):
         return F.relu(input, self.inplace)
 
 
 class ReLU6(_Inplace):
+    """ReLU capped at six, ``min(max(x, 0), 6)``, elementwise; ``inplace`` overwrites the input."""
     def forward(self, input):
         return F.relu6(input, self.inplace)
 
 
 class SELU(_Inplace):
+    """Scaled ELU with the fixed self-normalising constants (alpha about 1.6733, scale about 1.0507);
+    ``inplace`` overwrites the input."""
     def forward(self, input):
         return F.selu(input, self.inplace)
 
 
 class SiLU(_Inplace):
+    """Sigmoid-weighted linear unit (swish), ``x * sigmoid(x)``; ``inplace`` overwrites the input."""
     def forward(self, input):
         return F.silu(input, self.inplace)
 
 
 class LeakyReLU(Module):
+    """``x`` where positive and ``negative_slope * x`` elsewhere (default slope 0.01); ``inplace`` overwrites
+    the input."""
     def __init__(self, negative_slope=0.01, inplace=False):
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
@@ -50,6 +57,8 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
+    """Exponential linear unit: ``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere; ``inplace`` overwrites
+    the input."""
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
         self.alpha, self.inplace = alpha, inplace
@@ -62,11 +71,15 @@ class ELU(Module):
 
 
 class CELU(ELU):
+    """Continuously differentiable ELU: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``; takes ELU's
+    ``alpha`` and ``inplace``."""
     def forward(self, input):
         return F.celu(input, self.alpha, self.inplace)
 
 
 class GELU(Module):
+    """Gaussian error linear unit, ``x * Phi(x)`` with ``Phi`` the standard normal CDF; ``approximate='tanh'``
+    uses the tanh approximation instead of the exact erf form."""
     def __init__(self, approximate="none"):
         super().__init__()
         self.approximate = approximate
@@ -79,21 +92,25 @@ class GELU(Module):
 
 
 class Sigmoid(Module):
+    """Logistic sigmoid, ``1 / (1 + exp(-x))``, elementwise."""
     def forward(self, input):
         return input.sigmoid()
 
 
 class Tanh(Module):
+    """Hyperbolic tangent, elementwise."""
     def forward(self, input):
         return input.tanh()
 
 
 class LogSigmoid(Module):
+    """Logarithm of the sigmoid, ``-softplus(-x)``, computed without overflow."""
     def forward(self, input):
         return F.logsigmoid(input)
 
 
 class Softplus(Module):
+    """Smooth ReLU, ``log(1 + exp(beta * x)) / beta``; where ``beta * x`` exceeds ``threshold`` it returns ``x``."""
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
         self.beta, self.threshold = beta, threshold
@@ -106,6 +123,7 @@ class Softplus(Module):
 
 
 class Hardtanh(Module):
+    """Clamps the input to ``[min_val, max_val]`` (default ``[-1, 1]``); ``inplace`` overwrites the input."""
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
         super().__init__()
         if min_val > max_val:
@@ -135,15 +153,18 @@ class _Softmax(Module):
 
 
 class Softmax(_Softmax):
+    """Softmax along ``dim``: exponentials normalised to sum to one over that dimension."""
     def forward(self, input):
         return F.softmax(input, self.dim, _stacklevel=5)
 
 
 class LogSoftmax(_Softmax):
+    """Logarithm of the softmax along ``dim``, computed stably (the input minus its log-sum-exp)."""
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
 
 class Softmin(_Softmax):
+    """Softmax of the negated input along ``dim``: small values get the large weights."""
     def forward(self, input):
         return F.softmin(input, self.dim, _stacklevel=5)

@@ -15,16 +15,19 @@ class _InplaceFlag(Module):
 
 
 class Hardswish(_InplaceFlag):
+    """Piecewise-linear swish, ``x * relu6(x + 3) / 6``; ``inplace`` overwrites the input."""
     def forward(self, input):
         return F.hardswish(input, self.inplace)
 
 
 class Hardsigmoid(_InplaceFlag):
+    """Piecewise-linear sigmoid, ``relu6(x + 3) / 6``; ``inplace`` overwrites the input."""
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
 
 
 class Mish(_InplaceFlag):
+    """Mish, ``x * tanh(softplus(x))``, elementwise; ``inplace`` overwrites the input."""
     def forward(self, input):
         return F.mish(input, self.inplace)
 
@@ -39,26 +42,31 @@ class _Lambd(Module):
 
 
 class Hardshrink(_Lambd):
+    """Keeps entries with ``abs(x) > lambd`` (default 0.5) and zeroes the rest."""
     def forward(self, input):
         return F.hardshrink(input, self.lambd)
 
 
 class Softshrink(_Lambd):
+    """Moves entries toward zero by ``lambd`` (default 0.5), zeroing those within ``lambd`` of it."""
     def forward(self, input):
         return F.softshrink(input, self.lambd)
 
 
 class Softsign(Module):
+    """``x / (1 + abs(x))``, elementwise."""
     def forward(self, input):
         return F.softsign(input)
 
 
 class Tanhshrink(Module):
+    """``x - tanh(x)``, elementwise."""
     def forward(self, input):
         return F.tanhshrink(input)
 
 
 class Threshold(Module):
+    """Replaces every entry not greater than ``threshold`` with ``value``; ``inplace`` overwrites the input."""
     def __init__(self, threshold, value, inplace=False):
         super().__init__()
         self.threshold, self.value, self.inplace = threshold, value, inplace
@@ -71,6 +79,7 @@ class Threshold(Module):
 
 
 class GLU(Module):
+    """Gated linear unit: splits the input in two halves ``a, b`` along ``dim`` and returns ``a * sigmoid(b)``."""
     def __init__(self, dim=-1):
         super().__init__()
         self.dim = dim
@@ -102,6 +111,8 @@ class PReLU(Module):
 
 
 class RReLU(Module):
+    """Randomised leaky ReLU: in training each negative entry gets a slope drawn uniformly from
+    ``[lower, upper]``; in eval the slope is their mean."""
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
         super().__init__()
         self.lower, self.upper, self.inplace = lower, upper, inplace

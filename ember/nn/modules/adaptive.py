@@ -15,6 +15,9 @@ _ASMoutput = namedtuple("_ASMoutput", ["output", "loss"])
 
 
 class AdaptiveLogSoftmaxWithLoss(Module):
+    """Log-softmax over many classes split at ``cutoffs`` into a head of frequent classes and smaller
+    tail clusters (``div_value`` shrinks their projections); ``forward(input, target)`` returns the
+    targets' log-probabilities and the mean loss."""
     def __init__(self, in_features, n_classes, cutoffs, div_value=4.0, head_bias=False, device=None, dtype=None):
         super().__init__()
         cutoffs = list(cutoffs)

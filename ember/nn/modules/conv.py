@@ -159,6 +159,7 @@ class _ConvTranspose(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTranspose):
+    """The adjoint of Conv1d (upsampling by ``stride``); weight of shape ``(C_in, C_out/groups, k)``."""
     _dims = 1
 
 

@@ -4,6 +4,7 @@ from .module import Module
 
 
 class PairwiseDistance(Module):
+    """The ``p``-norm of ``x1 - x2 + eps`` along the last dimension; ``keepdim`` keeps that dimension."""
     def __init__(self, p=2.0, eps=1e-6, keepdim=False):
         super().__init__()
         self.norm, self.eps, self.keepdim = p, eps, keepdim
@@ -13,6 +14,7 @@ class PairwiseDistance(Module):
 
 
 class CosineSimilarity(Module):
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim``, each norm clamped below by ``eps``."""
     def __init__(self, dim=1, eps=1e-8):
         super().__init__()
         self.dim, self.eps = dim, eps

@@ -22,6 +22,8 @@ class Dropout(_DropoutNd):
 
 
 class Dropout1d(_DropoutNd):
+    """Zero whole channels of ``(N, C, L)`` or ``(C, L)`` inputs with probability ``p``, scaling the rest by
+    ``1/(1-p)``."""
     def forward(self, input):
         return F.dropout1d(input, self.p, self.training, self.inplace)
 
@@ -34,6 +36,8 @@ class Dropout2d(_DropoutNd):
 
 
 class Dropout3d(_DropoutNd):
+    """Zero whole channels of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs with probability ``p``, scaling
+    the rest by ``1/(1-p)``."""
     def forward(self, input):
         return F.dropout3d(input, self.p, self.training, self.inplace)
 
@@ -46,5 +50,7 @@ class AlphaDropout(_DropoutNd):
 
 
 class FeatureAlphaDropout(_DropoutNd):
+    """Alpha dropout of whole channels: a dropped channel is set to SELU's negative saturation value and
+    the result is rescaled to keep the mean and variance."""
     def forward(self, input):
         return F.feature_alpha_dropout(input, self.p, self.training)

@@ -3,6 +3,7 @@ from .module import Module
 
 
 class Flatten(Module):
+    """Flattens the dims from ``start_dim`` (default 1, keeping the batch) to ``end_dim`` into one."""
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
@@ -15,6 +16,7 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
+    """Splits dimension ``dim`` into the shape ``unflattened_size``."""
     def __init__(self, dim, unflattened_size):
         super().__init__()
         if not isinstance(unflattened_size, (tuple, list)):

@@ -4,6 +4,8 @@ from .module import Module
 
 
 class Fold(Module):
+    """Sums sliding blocks back into an image (col2im): ``(N, C * prod(kernel_size), L)`` into
+    ``(N, C, *output_size)``, overlapping entries added."""
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
         self.output_size, self.kernel_size = output_size, kernel_size
@@ -18,6 +20,8 @@ class Fold(Module):
 
 
 class Unfold(Module):
+    """Extracts sliding blocks of a batched image (im2col): ``(N, C, *spatial)`` into
+    ``(N, C * prod(kernel_size), L)`` with one column per block."""
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
         super().__init__()
         self.kernel_size, self.dilation, self.padding, self.stride = kernel_size, dilation, padding, stride

@@ -31,12 +31,18 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
+    """Normalises each channel of each sample of ``(N, C, L)`` or ``(C, L)`` inputs over its length; ``affine``
+    adds a learned scale and shift, ``track_running_stats`` keeps running averages for eval (both off by default)."""
     _spatial = 1
 
 
 class InstanceNorm2d(_InstanceNorm):
+    """Normalises each channel of each sample of ``(N, C, H, W)`` or ``(C, H, W)`` inputs over its plane;
+    ``affine`` and ``track_running_stats`` as in InstanceNorm1d."""
     _spatial = 2
 
 
 class InstanceNorm3d(_InstanceNorm):
+    """Normalises each channel of each sample of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs over its
+    volume; ``affine`` and ``track_running_stats`` as in InstanceNorm1d."""
     _spatial = 3

@@ -106,6 +106,8 @@ def _lazy_conv(base):
                             dilation=dilation, padding_mode=padding_mode, dtype=dtype)
     LazyConv.__init__ = __init__
     LazyConv.__name__ = LazyConv.__qualname__ = "Lazy" + base.__name__
+    LazyConv.__doc__ = (f"A :class:`ember.nn.{base.__name__}` whose ``in_channels`` is read from its first input, "
+                        f"after which it becomes a plain {base.__name__}.")
     return LazyConv
 
 
@@ -142,6 +144,8 @@ def _lazy_norm(base):
                 self.reset_parameters()
 
     LazyNorm.__name__ = LazyNorm.__qualname__ = "Lazy" + base.__name__
+    LazyNorm.__doc__ = (f"A :class:`ember.nn.{base.__name__}` whose ``num_features`` is read from its first input "
+                        f"(dim 1), after which it becomes a plain {base.__name__}.")
     return LazyNorm
 
 

@@ -3,8 +3,25 @@ from .. import functional as F
 from .module import Module
 
 
+# how each mode fills the border, for the docstrings the subclasses get from their mode and dims
+_FILLS = {"constant": "with the constant ``value``", "reflect": "by mirroring the input at its edges",
+          "replicate": "by repeating the edge values", "circular": "by wrapping the input around"}
+_SIDES = {1: "(left, right)", 2: "(left, right, top, bottom)", 3: "(left, right, top, bottom, front, back)"}
+
+
 class _PadNd(Module):
-    _mode, _dims = "constant", 2
+    """Base of the padding layers: a subclass sets ``_mode`` and ``_dims`` and gets its docstring from them."""
+
+    _mode, _dims, _fill = "constant", 2, None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__name__.startswith("_") or vars(cls).get("__doc__"):
+            return
+        last = "the last dimension" if cls._dims == 1 else f"the last {cls._dims} dimensions"
+        cls.__doc__ = (f"Pads {last} of the input "
+                       f"{cls._fill or _FILLS[cls._mode]}; ``padding`` is one int for every side or the tuple "
+                       f"{_SIDES[cls._dims]}.")
 
     def __init__(self, padding, value=0.0):
         super().__init__()
@@ -31,16 +48,19 @@ class ConstantPad2d(_PadNd):
         super().__init__(padding, value)
 
 
-class ZeroPad1d(_PadNd):
+class _ZeroPadNd(_PadNd):
+    _fill = "with zeros"
+
+    def extra_repr(self):
+        return f"{self.padding}"
+
+
+class ZeroPad1d(_ZeroPadNd):
     _dims = 1
 
-    def extra_repr(self):
-        return f"{self.padding}"
 
-
-class ZeroPad2d(_PadNd):
-    def extra_repr(self):
-        return f"{self.padding}"
+class ZeroPad2d(_ZeroPadNd):
+    _dims = 2
 
 
 class ReflectionPad1d(_PadNd):
@@ -66,11 +86,8 @@ class ConstantPad3d(_PadNd):
         super().__init__(padding, value)
 
 
-class ZeroPad3d(_PadNd):
+class ZeroPad3d(_ZeroPadNd):
     _dims = 3
-
-    def extra_repr(self):
-        return f"{self.padding}"
 
 
 class ReflectionPad3d(_PadNd):

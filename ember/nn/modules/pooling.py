@@ -19,6 +19,8 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
+    """The maximum of each window of ``kernel_size`` along the last dimension of ``(N, C, L)`` or ``(C, L)``
+    inputs; ``return_indices=True`` also returns where each maximum came from."""
     def forward(self, input):
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                             self.return_indices)
@@ -37,6 +39,8 @@ def _single(v):
 
 
 class AvgPool1d(Module):
+    """The mean of each window of ``kernel_size`` along the last dimension of ``(N, C, L)`` or ``(C, L)``
+    inputs; ``count_include_pad`` decides whether zero padding counts in the divisor."""
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
         super().__init__()
         # PyTorch stores the 1-D pool's sizes as 1-tuples
@@ -89,6 +93,7 @@ class _AdaptivePool(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptivePool):
+    """Average pooling of ``(N, C, L)`` inputs to ``output_size`` positions, whatever the input length."""
     _with_indices, _pool = False, staticmethod(F.adaptive_avg_pool1d)
 
 
@@ -99,28 +104,38 @@ class AdaptiveAvgPool2d(_AdaptivePool):
 
 
 class AdaptiveMaxPool1d(_AdaptivePool):
+    """Max pooling of ``(N, C, L)`` inputs to ``output_size`` positions, whatever the input length;
+    ``return_indices=True`` also returns the positions of the maxima."""
     _with_indices, _pool = True, staticmethod(F.adaptive_max_pool1d)
 
 
 class AdaptiveMaxPool2d(_AdaptivePool):
+    """Max pooling to a fixed ``(H_out, W_out)``, whatever the input size (None keeps that dim);
+    ``return_indices=True`` also returns the positions of the maxima."""
     _with_indices, _pool = True, staticmethod(F.adaptive_max_pool2d)
 
 
 class MaxPool3d(_MaxPoolNd):
+    """The maximum of each ``(kd, kh, kw)`` window of ``(N, C, D, H, W)`` inputs; ``return_indices=True`` also
+    returns where each maximum came from."""
     def forward(self, input):
         return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                             self.return_indices)
 
 
 class AvgPool3d(AvgPool2d):
+    """The mean of each ``(kd, kh, kw)`` window of ``(N, C, D, H, W)`` inputs, with AvgPool2d's options."""
     def forward(self, input):
         return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
 
 class AdaptiveAvgPool3d(_AdaptivePool):
+    """Average pooling to a fixed ``(D_out, H_out, W_out)``, whatever the input size (None keeps that dim)."""
     _with_indices, _pool = False, staticmethod(F.adaptive_avg_pool3d)
 
 
 class AdaptiveMaxPool3d(_AdaptivePool):
+    """Max pooling to a fixed ``(D_out, H_out, W_out)``, whatever the input size (None keeps that dim);
+    ``return_indices=True`` also returns the positions of the maxima."""
     _with_indices, _pool = True, staticmethod(F.adaptive_max_pool3d)

@@ -14,11 +14,15 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
+    """Power-average pooling along the last dimension: ``(sum of x ** p) ** (1 / p)`` over each window,
+    with ``p`` given as ``norm_type``."""
     def forward(self, input):
         return F.lp_pool1d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
 
 class LPPool2d(_LPPoolNd):
+    """Power-average pooling over ``(kh, kw)`` windows: ``(sum of x ** p) ** (1 / p)``, ``p`` being
+    ``norm_type``."""
     def forward(self, input):
         return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
@@ -43,18 +47,26 @@ class _MaxUnpoolNd(Module):
 
 
 class MaxUnpool1d(_MaxUnpoolNd):
+    """Inverse of MaxPool1d: puts each value at the position its ``indices`` give and zeroes the rest;
+    ``output_size`` settles an ambiguous output length."""
     _dims = 1
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
+    """Inverse of MaxPool2d: puts each value at the position its ``indices`` give and zeroes the rest;
+    ``output_size`` settles an ambiguous output shape."""
     _dims = 2
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
+    """Inverse of MaxPool3d: puts each value at the position its ``indices`` give and zeroes the rest;
+    ``output_size`` settles an ambiguous output shape."""
     _dims = 3
 
 
 class LPPool3d(_LPPoolNd):
+    """Power-average pooling over ``(kd, kh, kw)`` windows: ``(sum of x ** p) ** (1 / p)``, ``p`` being
+    ``norm_type``."""
     def forward(self, input):
         return F.lp_pool3d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
@@ -88,8 +100,12 @@ class _FractionalMaxPoolNd(Module):
 
 
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Fractional max pooling of ``(N, C, H, W)`` inputs: ``kernel_size`` windows at pseudo-random starts,
+    sized to ``output_size`` or to ``output_ratio`` of the input."""
     _dims = 2
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling of ``(N, C, D, H, W)`` inputs: ``kernel_size`` windows at pseudo-random
+    starts, sized to ``output_size`` or to ``output_ratio`` of the input."""
     _dims = 3

@@ -4,6 +4,7 @@ from .module import Module
 
 
 class PixelShuffle(Module):
+    """Rearranges ``(*, C * r ** 2, H, W)`` into ``(*, C, H * r, W * r)``, ``r`` being ``upscale_factor``."""
     def __init__(self, upscale_factor):
         super().__init__()
         self.upscale_factor = upscale_factor
@@ -16,6 +17,8 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
+    """Inverse of PixelShuffle: ``(*, C, H * r, W * r)`` into ``(*, C * r ** 2, H, W)``, ``r`` being
+    ``downscale_factor``."""
     def __init__(self, downscale_factor):
         super().__init__()
         self.downscale_factor = downscale_factor
@@ -28,6 +31,7 @@ class PixelUnshuffle(Module):
 
 
 class ChannelShuffle(Module):
+    """Splits the channels into ``groups`` and interleaves them: channel ``g * k + i`` moves to ``i * groups + g``."""
     def __init__(self, groups):
         super().__init__()
         self.groups = groups

@@ -29,6 +29,8 @@ _UNFINISHED = (
 
 
 class DistributedDataParallel(Module):
+    """Wraps ``module`` so that each rank runs its own replica and backward averages the gradients over
+    the process group, in buckets of ``bucket_cap_mb`` reduced while backward runs."""
     def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=True,
                  process_group=None, bucket_cap_mb=None, find_unused_parameters=False, check_reduction=False,
                  gradient_as_bucket_view=False, static_graph=False, **kwargs):

@@ -28,6 +28,8 @@ class _SumAcrossRanks(Function):
 
 
 class SyncBatchNorm(_BatchNorm):
+    """Batch normalisation whose mean and variance are computed over the batches of every rank in
+    ``process_group`` (all ranks by default); the other arguments are BatchNorm's."""
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
                  process_group=None, device=None, dtype=None):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device=device, dtype=dtype)

@@ -123,6 +123,7 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
 
 
 def is_parametrized(module, tensor_name=None):
+    """Whether ``module`` has any parametrization, or one on ``tensor_name`` when that is given."""
     plists = module._modules.get("parametrizations")
     if plists is None or not isinstance(plists, ModuleDict):
         return False
@@ -159,10 +160,13 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
 
 
 def type_before_parametrizations(module):
+    """The class ``module`` had before parametrizations replaced it with a generated subclass."""
     return type(module)._original_class if getattr(type(module), "_is_parametrized_class", False) else type(module)
 
 
 def transfer_parametrizations_and_params(from_module, to_module, tensor_name=None):
+    """Registers the parametrizations of ``from_module`` (all, or those of ``tensor_name``) on
+    ``to_module``, first copying the parametrized tensor there as a Parameter where it is missing."""
     names = [tensor_name] if tensor_name is not None else list(from_module.parametrizations)
     for name in names:
         if not hasattr(to_module, name):

@@ -77,6 +77,7 @@ _l1 = _unstructured(np.abs)
 
 
 def identity(module, name):
+    """Applies a mask of ones to ``module.name``: pruning's bookkeeping without removing any entry."""
     return _apply_mask(module, name, lambda values, mask: ones_like(values))
 
 
@@ -107,7 +108,7 @@ def _structured(module, name, amount, dim, scores_of):
 
 
 def ln_structured(module, name, amount, n, dim, importance_scores=None):
-    """Zero the ``amount`` slices along ``dim`` with the smallest L``n`` norm."""
+    """Zero the ``amount`` slices along ``dim`` with the smallest ``n``-norm."""
     return _structured(module, name, amount, dim,
                        lambda v, other: np.linalg.norm(v.reshape(v.shape[dim], -1) if dim in (0, -v.ndim) else
                                                        np.moveaxis(v, dim, 0).reshape(v.shape[dim], -1),
@@ -115,15 +116,18 @@ def ln_structured(module, name, amount, n, dim, importance_scores=None):
 
 
 def random_structured(module, name, amount, dim):
+    """Zero ``amount`` of the slices along ``dim``, chosen at random."""
     return _structured(module, name, amount, dim, lambda v, other: np.random.default_rng().random(v.shape[dim]))
 
 
 def custom_from_mask(module, name, mask):
+    """Prune ``module.name`` with the given ``mask`` (zeros mark the entries to drop), combined with any
+    earlier mask."""
     return _apply_mask(module, name, lambda values, current: mask.to(values.dtype))
 
 
 def global_unstructured(parameters, pruning_method, importance_scores=None, **kwargs):
-    """Prune ``amount`` of the entries of all ``(module, name)`` pairs together, by the smallest |value|."""
+    """Prune ``amount`` of the entries of all ``(module, name)`` pairs together, by the smallest absolute value."""
     parameters = list(parameters)
     values = np.concatenate([getattr(m, n).detach()._data.reshape(-1) for m, n in parameters])
     masks = np.concatenate([getattr(m, n + "_mask")._data.reshape(-1) if _hook_of(m, n) is not None else
@@ -158,4 +162,5 @@ def remove(module, name):
 
 
 def is_pruned(module):
+    """Whether ``module`` or any of its submodules carries a pruning hook."""
     return any(isinstance(h, _PruneHook) for m in module.modules() for h in m._forward_pre_hooks.values())

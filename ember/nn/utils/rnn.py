@@ -25,8 +25,8 @@ def _inverse(perm):
 
 
 class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
-    """``data`` (sum of lengths, *), ``batch_sizes`` (int64, one per step), and the permutation that sorted
-    the batch by length (None when it came sorted)."""
+    """``data`` of shape ``(sum of lengths, *)``, ``batch_sizes`` (int64, one per step), and the permutation
+    that sorted the batch by length (None when it came sorted)."""
 
     def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
         if unsorted_indices is None and sorted_indices is not None:
@@ -35,7 +35,7 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
-    """Stack sequences of shape (L_i, *) into (L_max, B, *), or (B, L_max, *) with ``batch_first``."""
+    """Stack sequences of shape ``(L_i, *)`` into ``(L_max, B, *)``, or ``(B, L_max, *)`` with ``batch_first``."""
     if padding_side not in ("left", "right"):
         raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     longest = max(s.shape[0] for s in sequences)
@@ -52,7 +52,7 @@ def _batch_sizes(lengths):
 
 
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
-    """Pack a padded batch (T, B, *) (or (B, T, *)) whose sequences have the given lengths."""
+    """Pack a padded batch ``(T, B, *)`` (or ``(B, T, *)``) whose sequences have the given lengths."""
     lengths = np.asarray(lengths.tolist() if isinstance(lengths, Tensor) else lengths, dtype=np.int64)
     sorted_indices = None
     if enforce_sorted:
@@ -100,6 +100,6 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 
 
 def pack_sequence(sequences, enforce_sorted=True):
-    """Pack a list of sequences of shape (L_i, *)."""
+    """Pack a list of sequences of shape ``(L_i, *)``."""
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)

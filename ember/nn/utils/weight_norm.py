@@ -40,6 +40,8 @@ def weight_norm(module, name="weight", dim=0):
 
 
 def remove_weight_norm(module, name="weight"):
+    """Undo :func:`ember.nn.utils.weight_norm`: ``name`` becomes one plain parameter holding the current
+    ``g * v / norm(v)``; ValueError when ``module`` has no weight norm on ``name``."""
     for key, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, _WeightNormHook) and hook.name == name:
             weight = hook.compute_weight(module)
@@ -94,6 +96,8 @@ def spectral_norm(module, name="weight", n_power_iterations=1, eps=1e-12, dim=No
 
 
 def remove_spectral_norm(module, name="weight"):
+    """Undo :func:`ember.nn.utils.spectral_norm`: ``name`` becomes one plain parameter holding the current
+    normalised weight; ValueError when ``module`` has no spectral norm on ``name``."""
     for key, hook in list(module._forward_pre_hooks.items()):
         if isinstance(hook, _SpectralNormHook) and hook.name == name:
             with no_grad():
