@@ -39,11 +39,15 @@ def probs_to_logits(probs, is_binary=False):
     return ember.log(ps) - ember.log1p(-ps) if is_binary else ember.log(ps)
 
 
-class lazy_property:
+class lazy_property(functools.cached_property):
     """A property computed on first access and then stored on the instance, so that a
-    distribution given ``logits`` computes ``probs`` only when asked (and the other way round)."""
+    distribution given ``logits`` computes ``probs`` only when asked (and the other way round).
+
+    It is a ``functools.cached_property`` so that documentation tools list it as a property; its own
+    ``__get__`` computes the value with gradients enabled."""
 
     def __init__(self, wrapped):
+        super().__init__(wrapped)
         self.wrapped = wrapped
         functools.update_wrapper(self, wrapped)
 
