@@ -23,8 +23,10 @@ def _make(dt, device):
         return Tensor(*args, dtype=dt, device=None if device == "cpu" else "cuda", **kwargs)
 
     name = _NAMES[dt.name] + "Tensor"
+    doc = (f"Legacy type of {dt.name} tensors on {'a CUDA device' if device == 'cuda' else 'the CPU'}: calling it "
+           f"builds one, and ``isinstance`` checks dtype and device.")
     return _LegacyMeta(name, (), {"__new__": __new__, "dtype": dt, "_device": device, "is_cuda": device == "cuda",
-                                  "__qualname__": prefix + name})
+                                  "__qualname__": prefix + name, "__doc__": doc})
 
 
 CPU_TYPES = {dt: _make(dt, "cpu") for dt in B._ALL}
