@@ -34,6 +34,7 @@ CUDA_TYPES = {dt: _make(dt, "cuda") for dt in B._ALL}
 
 
 def legacy_type_name(t):
+    """The legacy type name of tensor ``t`` (``"torch.FloatTensor"``, ``"torch.cuda.LongTensor"``, ...)."""
     return ("torch.cuda." if t.device.type == "cuda" else "torch.") + _NAMES[t.dtype.name] + "Tensor"
 
 
