@@ -262,7 +262,8 @@ def resized_output_size(height, width, size, max_size=None):
 
 def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
     """``img`` resized to ``size`` (an int matches the smaller edge, keeping the aspect ratio; ``max_size`` caps
-    the longer one). Tensors go through Pillow's filters, which always antialias, so ``antialias`` is ignored."""
+    the longer one). Except in the nearest modes, tensors go through Pillow's filters, which always antialias
+    when shrinking, so ``antialias`` is ignored."""
     _, h, w = get_dimensions(img)
     new_h, new_w = resized_output_size(h, w, size, max_size)
     if (new_h, new_w) == (h, w):
