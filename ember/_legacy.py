@@ -23,8 +23,10 @@ def _make(dt, device):
         return Tensor(*args, dtype=dt, device=None if device == "cpu" else "cuda", **kwargs)
 
     name = _NAMES[dt.name] + "Tensor"
+    doc = (f"Legacy type of {dt.name} tensors on {'a CUDA device' if device == 'cuda' else 'the CPU'}: calling it "
+           f"builds one, and ``isinstance`` checks dtype and device.")
     return _LegacyMeta(name, (), {"__new__": __new__, "dtype": dt, "_device": device, "is_cuda": device == "cuda",
-                                  "__qualname__": prefix + name})
+                                  "__qualname__": prefix + name, "__doc__": doc})
 
 
 CPU_TYPES = {dt: _make(dt, "cpu") for dt in B._ALL}
@@ -32,6 +34,7 @@ CUDA_TYPES = {dt: _make(dt, "cuda") for dt in B._ALL}
 
 
 def legacy_type_name(t):
+    """The legacy type name of tensor ``t`` (``"torch.FloatTensor"``, ``"torch.cuda.LongTensor"``, ...)."""
     return ("torch.cuda." if t.device.type == "cuda" else "torch.") + _NAMES[t.dtype.name] + "Tensor"
 
 

@@ -112,10 +112,12 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 
 def are_deterministic_algorithms_enabled():
+    """Whether :func:`ember.use_deterministic_algorithms` turned deterministic mode on."""
     return _deterministic["mode"]
 
 
 def is_deterministic_algorithms_warn_only_enabled():
+    """Whether deterministic mode only warns (``warn_only=True``) instead of raising."""
     return _deterministic["warn_only"]
 
 
@@ -131,6 +133,7 @@ def set_float32_matmul_precision(precision):
 
 
 def get_float32_matmul_precision():
+    """The precision last set by :func:`ember.set_float32_matmul_precision` (``"highest"`` by default)."""
     return _matmul_precision[0]
 
 

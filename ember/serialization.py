@@ -220,10 +220,12 @@ def add_safe_globals(safe_globals):
 
 
 def get_safe_globals():
+    """The globals :func:`add_safe_globals` has allowed ``load(weights_only=True)`` to rebuild, as a list."""
     return list(_safe_globals)
 
 
 def clear_safe_globals():
+    """Forgets every global :func:`add_safe_globals` allowed."""
     _safe_globals.clear()
 
 

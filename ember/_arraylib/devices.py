@@ -58,10 +58,12 @@ _default_device = [None]  # the device factory functions allocate on when given 
 
 
 def get_default_device():
+    """The device new tensors go to when none is named (the CPU unless :func:`ember.set_default_device` changed it)."""
     return _default_device[-1] or CPU
 
 
 def set_default_device(dev):
+    """Makes ``dev`` the device of new tensors when none is named; None (or the CPU) restores the CPU."""
     dev = None if dev is None else device(dev)
     _default_device[-1] = None if dev is None or dev.type == "cpu" else dev
 

@@ -113,10 +113,12 @@ _default = [float32]
 
 
 def get_default_dtype():
+    """The floating-point dtype that factory functions and Python floats give when no dtype is named."""
     return _default[0]
 
 
 def set_default_dtype(d):
+    """Makes the floating-point dtype ``d`` the default; other dtypes raise ``TypeError``."""
     d = to_dtype(d)
     if not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")

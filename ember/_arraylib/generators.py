@@ -72,20 +72,26 @@ def rng(generator=None):
 
 
 def manual_seed(seed):
+    """Seeds the default generator with ``seed`` and returns it. Ember's streams differ from PyTorch's: a seed
+    gives the same numbers in Ember on every device, not PyTorch's numbers."""
     return default_generator.manual_seed(seed)
 
 
 def seed():
+    """Reseeds the default generator from the operating system's entropy and returns the new seed."""
     return default_generator.seed()
 
 
 def initial_seed():
+    """The seed the default generator was last seeded with."""
     return default_generator.initial_seed()
 
 
 def get_rng_state():
+    """The default generator's state as a uint8 tensor (Ember's own encoding, not PyTorch's)."""
     return default_generator.get_state()
 
 
 def set_rng_state(new_state):
+    """Restores the default generator to a state from :func:`ember.get_rng_state`."""
     default_generator.set_state(new_state)

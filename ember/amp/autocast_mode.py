@@ -23,22 +23,27 @@ _state = {"cpu": [False, bfloat16], "cuda": [False, B.float16]}  # device type: 
 
 
 def is_autocast_available(device_type):
+    """Whether ``device_type`` has autocast state in Ember (``"cpu"`` and ``"cuda"``)."""
     return device_type in ("cpu", "cuda")
 
 
 def is_autocast_enabled(device_type="cuda"):
+    """Whether an autocast region is active for ``device_type`` (Ember records it but casts nothing)."""
     return _state.get(device_type, [False])[0]
 
 
 def get_autocast_dtype(device_type):
+    """The lower-precision dtype autocast names for ``device_type``."""
     return _state[device_type][1]
 
 
 def set_autocast_enabled(device_type, enabled):
+    """Turns the recorded autocast state of ``device_type`` on or off."""
     _state[device_type][0] = enabled
 
 
 def set_autocast_dtype(device_type, dtype):
+    """Sets the dtype autocast names for ``device_type``."""
     _state[device_type][1] = dtype
 
 
@@ -87,6 +92,7 @@ def custom_fwd(fwd=None, *, device_type="cuda", cast_inputs=None):
 
 
 def custom_bwd(bwd=None, *, device_type="cuda"):
+    """Decorator for a custom Function's backward under autocast: Ember runs it unchanged."""
     if bwd is None:
         return functools.partial(custom_bwd, device_type=device_type)
     return bwd

@@ -12,6 +12,8 @@ from .. import _arraylib as B
 
 
 class GradScaler:
+    """Dynamic loss scaling: ``scale`` the loss, ``step`` the optimizer through it (skipped when gradients
+    overflowed) and ``update`` the scale, growing it by ``growth_factor`` after ``growth_interval`` clean steps."""
     def __init__(self, device="cuda", init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5,
                  growth_interval=2000, enabled=True):
         self._device = device

@@ -13,10 +13,12 @@ allow_tf32 = True
 
 
 def is_available():
+    """Always False: Ember's GPU path runs on CuPy, not cuDNN."""
     return False
 
 
 def version():
+    """Always None: there is no cuDNN library behind Ember."""
     return None
 
 

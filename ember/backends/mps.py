@@ -2,8 +2,10 @@
 
 
 def is_available():
+    """Always False: Ember has no Metal backend."""
     return False
 
 
 def is_built():
+    """Always False: Ember has no Metal backend."""
     return False

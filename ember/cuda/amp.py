@@ -5,6 +5,7 @@ from ..amp import GradScaler as _GradScaler, autocast as _autocast, custom_bwd, 
 
 
 class GradScaler(_GradScaler):
+    """Deprecated spelling of ``ember.amp.GradScaler("cuda", ...)``; warns with ``FutureWarning``."""
     def __init__(self, init_scale=2.0 ** 16, growth_factor=2.0, backoff_factor=0.5, growth_interval=2000,
                  enabled=True):
         warnings.warn("`torch.cuda.amp.GradScaler(args...)` is deprecated. Please use "
@@ -13,6 +14,7 @@ class GradScaler(_GradScaler):
 
 
 class autocast(_autocast):
+    """Deprecated spelling of ``ember.autocast("cuda", ...)``; warns with ``FutureWarning``."""
     def __init__(self, enabled=True, dtype=None, cache_enabled=True):
         warnings.warn("`torch.cuda.amp.autocast(args...)` is deprecated. Please use "
                       "`torch.amp.autocast('cuda', args...)` instead.", FutureWarning, stacklevel=2)

@@ -87,18 +87,22 @@ def is_available():
 
 
 def is_initialized():
+    """Whether :func:`init_process_group` has made the default group."""
     return _state.world is not None
 
 
 def is_mpi_available():
+    """Whether MPI (mpi4py) is there to run collectives on."""
     return _mpi.available()
 
 
 def is_gloo_available():
+    """Same as :func:`is_mpi_available`: Ember runs the ``gloo`` backend on MPI."""
     return _mpi.available()  # programs asking for gloo get MPI
 
 
 def is_nccl_available():
+    """Always False: Ember has no NCCL backend."""
     return False
 
 
@@ -202,6 +206,7 @@ def rooted(group, rank, group_rank, what):
 
 
 def destroy_process_group(group=None):
+    """Tears down ``group``, or the default group (and so every group) when None."""
     world = _world()
     if group is None or group is world:
         if _state.excepthook is not None:
@@ -227,16 +232,19 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, use_local
 
 
 def get_rank(group=None):
+    """This process's rank in ``group`` (the default group when None), -1 if it is not a member."""
     pg = resolve(group)
     return -1 if pg is None else pg.rank()
 
 
 def get_world_size(group=None):
+    """The number of ranks in ``group`` (the default group when None), -1 if this process is not a member."""
     pg = resolve(group)
     return -1 if pg is None else pg.size()
 
 
 def get_backend(group=None):
+    """The backend name of ``group`` (the default group when None)."""
     pg = resolve(group)
     if pg is None:
         raise ValueError("Invalid process group specified")
@@ -244,12 +252,15 @@ def get_backend(group=None):
 
 
 def get_process_group_ranks(group):
+    """The global ranks that make up ``group``, in group-rank order."""
     return list(resolve(group).ranks)
 
 
 def get_global_rank(group, group_rank):
+    """The global rank of the process with rank ``group_rank`` in ``group``."""
     return resolve(group).ranks[group_rank]
 
 
 def get_group_rank(group, global_rank):
+    """The rank within ``group`` of the process with global rank ``global_rank``."""
     return resolve(group).local(global_rank, None)

@@ -11,6 +11,7 @@ from .utils import broadcast_all
 
 
 class Categorical(BinaryParam, Distribution):
+    """A distribution over the class indices ``0 .. K-1``, given ``probs`` or ``logits`` along the last dimension."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
     has_enumerate_support = True
     _binary = False
@@ -75,6 +76,7 @@ class Categorical(BinaryParam, Distribution):
 
 
 class OneHotCategorical(Distribution):
+    """Like :class:`ember.distributions.Categorical`, with samples as one-hot vectors of length K."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
     support = constraints.one_hot
     has_enumerate_support = True
@@ -132,6 +134,7 @@ class OneHotCategorical(Distribution):
 
 
 class Multinomial(Distribution):
+    """Counts per class of ``total_count`` independent categorical draws with ``probs`` or ``logits``."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(constraints.real, 1)}
 
     def __init__(self, total_count=1, probs=None, logits=None, validate_args=None):

@@ -10,6 +10,8 @@ __all__ = ["ConstraintRegistry", "biject_to", "transform_to"]
 
 
 class ConstraintRegistry:
+    """Maps constraint types to factories of transforms; calling it with a constraint returns the
+    transform of the nearest registered type (``biject_to`` and ``transform_to`` are two instances)."""
     def __init__(self):
         self._registry = {}
 

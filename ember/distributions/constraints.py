@@ -11,6 +11,7 @@ __all__ = ["Constraint", "boolean", "cat", "corr_cholesky", "dependent", "depend
 
 
 class Constraint:
+    """Base class of the constraints: ``check(value)`` tells elementwise whether ``value`` lies in the set."""
     is_discrete = False
     event_dim = 0
 
@@ -47,6 +48,7 @@ class _Dependent(Constraint):
 
 
 def is_dependent(constraint):
+    """Whether ``constraint`` is a placeholder whose set depends on a distribution's parameters."""
     return isinstance(constraint, _Dependent)
 
 
@@ -62,6 +64,8 @@ class _DependentProperty(property, _Dependent):
 
 
 class _IndependentConstraint(Constraint):
+    """``base_constraint`` checked over ``reinterpreted_batch_ndims`` more rightmost dimensions, which
+    count as one event."""
     def __init__(self, base_constraint, reinterpreted_batch_ndims):
         self.base_constraint, self.reinterpreted_batch_ndims = base_constraint, reinterpreted_batch_ndims
 
@@ -100,6 +104,7 @@ class _OneHot(Constraint):
 
 
 class _IntegerInterval(Constraint):
+    """Integers from ``lower_bound`` to ``upper_bound``, both included."""
     is_discrete = True
 
     def __init__(self, lower_bound, upper_bound):
@@ -150,17 +155,19 @@ class _Bounded(Constraint):
         return f"{self.name}({', '.join(bounds)})"
 
 
-def _bounded(name, low_op, high_op):
-    return type(name, (_Bounded,), dict(name=name, low_op=low_op, high_op=high_op))
+def _bounded(name, low_op, high_op, doc):
+    return type(name, (_Bounded,), dict(name=name, low_op=low_op, high_op=high_op, __doc__=doc))
 
 
-_GreaterThan = _bounded("GreaterThan", "__gt__", None)
-_GreaterThanEq = _bounded("GreaterThanEq", "__ge__", None)
-_Interval = _bounded("Interval", "__ge__", "__le__")
-_HalfOpenInterval = _bounded("HalfOpenInterval", "__ge__", "__lt__")
+_GreaterThan = _bounded("GreaterThan", "__gt__", None, "Real numbers above ``lower_bound``.")
+_GreaterThanEq = _bounded("GreaterThanEq", "__ge__", None, "Real numbers at or above ``lower_bound``.")
+_Interval = _bounded("Interval", "__ge__", "__le__", "The closed interval ``[lower_bound, upper_bound]``.")
+_HalfOpenInterval = _bounded("HalfOpenInterval", "__ge__", "__lt__",
+                             "The half-open interval ``[lower_bound, upper_bound)``.")
 
 
 class _LessThan(_Bounded):
+    """Real numbers below ``upper_bound``."""
     name, high_op = "LessThan", "__lt__"
 
     def __init__(self, upper_bound):
@@ -175,6 +182,7 @@ class _Simplex(Constraint):
 
 
 class _Multinomial(Constraint):
+    """Vectors of non-negative integers summing to at most ``upper_bound``."""
     is_discrete = True
     event_dim = 1
 
@@ -227,6 +235,7 @@ class _CorrCholesky(_Square):
 
 
 class _Cat(Constraint):
+    """The constraints ``cseq`` applied to consecutive slices of ``dim`` (of ``lengths``, 1 each by default)."""
     def __init__(self, cseq, dim=0, lengths=None):
         self.cseq, self.dim = list(cseq), dim
         self.lengths = list(lengths) if lengths is not None else [1] * len(self.cseq)
@@ -240,6 +249,7 @@ class _Cat(Constraint):
 
 
 class _Stack(Constraint):
+    """Constraint i of ``cseq`` applied to index i of ``dim``."""
     def __init__(self, cseq, dim=0):
         self.cseq, self.dim = list(cseq), dim
 

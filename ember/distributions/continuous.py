@@ -40,6 +40,7 @@ class _LocScale(Distribution):
 
 
 class Normal(_LocScale, ExponentialFamily):
+    """The Gaussian distribution with mean ``loc`` and standard deviation ``scale``."""
     @property
     def mean(self):
         return self.loc
@@ -70,6 +71,7 @@ class Normal(_LocScale, ExponentialFamily):
 
 
 class Laplace(_LocScale):
+    """The double-exponential distribution centred at ``loc`` with scale ``scale``."""
     @property
     def mean(self):
         return self.loc
@@ -103,6 +105,7 @@ class Laplace(_LocScale):
 
 
 class Cauchy(_LocScale):
+    """The Cauchy (Lorentz) distribution with median ``loc`` and half-width ``scale``."""
     @property
     def mean(self):
         return ember.full(self._extended_shape(), math.nan, dtype=self.loc.dtype)
@@ -129,6 +132,7 @@ class Cauchy(_LocScale):
 
 
 class Uniform(Distribution):
+    """The uniform distribution on the half-open interval ``[low, high)``."""
     has_rsample = True
 
     def __init__(self, low, high, validate_args=None):
@@ -185,6 +189,7 @@ class Uniform(Distribution):
 
 
 class Exponential(ExponentialFamily):
+    """The exponential distribution with rate ``rate`` (mean ``1 / rate``)."""
     arg_constraints = {"rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
@@ -234,6 +239,7 @@ class Exponential(ExponentialFamily):
 
 
 class StudentT(Distribution):
+    """Student's t-distribution with ``df`` degrees of freedom, shifted by ``loc`` and scaled by ``scale``."""
     arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True

@@ -13,6 +13,8 @@ _LOWER, _UPPER = 0.499, 0.501  # where the Taylor expansions take over
 
 
 class ContinuousBernoulli(BinaryParam, ExponentialFamily):
+    """A distribution on ``[0, 1]`` with density proportional to ``p ** x * (1 - p) ** (1 - x)``; near
+    ``p = 0.5`` (within ``lims``) its normaliser uses a Taylor expansion for stability."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
     has_rsample = True

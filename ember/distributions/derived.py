@@ -58,6 +58,7 @@ class _Folded(TransformedDistribution):
 
 
 class HalfNormal(_Folded):
+    """The absolute value of a normal variable with mean 0 and standard deviation ``scale``."""
     def __init__(self, scale, validate_args=None):
         super().__init__(Normal(0, scale, validate_args=False), validate_args=validate_args)
 
@@ -71,6 +72,7 @@ class HalfNormal(_Folded):
 
 
 class HalfCauchy(_Folded):
+    """The absolute value of a Cauchy variable with median 0 and scale ``scale``."""
     def __init__(self, scale, validate_args=None):
         super().__init__(Cauchy(0, scale, validate_args=False), validate_args=validate_args)
 
@@ -84,6 +86,7 @@ class HalfCauchy(_Folded):
 
 
 class Gumbel(TransformedDistribution):
+    """The Gumbel (type-I extreme value) distribution with location ``loc`` and scale ``scale``."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
 
@@ -129,6 +132,7 @@ class Gumbel(TransformedDistribution):
 
 
 class Weibull(TransformedDistribution):
+    """The Weibull distribution with scale ``scale`` and shape ``concentration``."""
     arg_constraints = {"scale": constraints.positive, "concentration": constraints.positive}
     support = constraints.positive
 
@@ -169,6 +173,7 @@ class Weibull(TransformedDistribution):
 
 
 class Pareto(TransformedDistribution):
+    """The Pareto (type I) distribution with minimum ``scale`` and tail index ``alpha``."""
     arg_constraints = {"alpha": constraints.positive, "scale": constraints.positive}
 
     def __init__(self, scale, alpha, validate_args=None):
@@ -204,6 +209,7 @@ class Pareto(TransformedDistribution):
 
 
 class InverseGamma(TransformedDistribution):
+    """The distribution of ``1 / X`` for X gamma-distributed with ``concentration`` and ``rate``."""
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.positive
     has_rsample = True
@@ -244,6 +250,7 @@ class InverseGamma(TransformedDistribution):
 
 
 class LogisticNormal(TransformedDistribution):
+    """The distribution on the simplex of the stick-breaking image of a normal vector with ``loc`` and ``scale``."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.simplex
     has_rsample = True

@@ -45,6 +45,7 @@ class BinaryParam:
 
 
 class Bernoulli(BinaryParam, ExponentialFamily):
+    """A 0/1 variable that is 1 with probability ``probs`` (or ``sigmoid(logits)``)."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
     has_enumerate_support = True
@@ -130,6 +131,7 @@ class Geometric(BinaryParam, Distribution):
 
 
 class Binomial(BinaryParam, Distribution):
+    """The number of successes in ``total_count`` independent trials, each succeeding with ``probs`` (or ``logits``)."""
     arg_constraints = {"total_count": constraints.nonnegative_integer, "probs": constraints.unit_interval,
                        "logits": constraints.real}
     has_enumerate_support = True
@@ -187,6 +189,7 @@ class Binomial(BinaryParam, Distribution):
 
 
 class Poisson(ExponentialFamily):
+    """The number of events in a unit interval when they occur at rate ``rate``."""
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
 

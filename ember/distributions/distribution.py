@@ -10,6 +10,8 @@ from .utils import lazy_property
 
 
 class Distribution:
+    """Base class of the distributions: batch and event shapes, argument and sample validation, and the
+    operations derived from others (``sample`` from ``rsample``, ``stddev`` from ``variance``, ``perplexity``)."""
     has_rsample = False
     has_enumerate_support = False
     _validate_args = __debug__

@@ -13,6 +13,7 @@ def _gamma_draws(concentration):
 
 
 class Gamma(ExponentialFamily):
+    """The gamma distribution with shape ``concentration`` and inverse scale ``rate``."""
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
@@ -57,6 +58,7 @@ class Gamma(ExponentialFamily):
 
 
 class Chi2(Gamma):
+    """The chi-squared distribution with ``df`` degrees of freedom (a gamma with shape ``df / 2`` and rate 1/2)."""
     arg_constraints = {"df": constraints.positive}
 
     def __init__(self, df, validate_args=None):
@@ -72,6 +74,7 @@ class Chi2(Gamma):
 
 
 class Dirichlet(ExponentialFamily):
+    """The Dirichlet distribution on the simplex with parameters ``concentration`` along the last dimension."""
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
     has_rsample = True
@@ -123,6 +126,7 @@ class Dirichlet(ExponentialFamily):
 
 
 class Beta(ExponentialFamily):
+    """The beta distribution on ``[0, 1]`` with shapes ``concentration1`` (alpha) and ``concentration0`` (beta)."""
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval
     has_rsample = True

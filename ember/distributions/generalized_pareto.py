@@ -11,6 +11,7 @@ from .utils import broadcast_all
 
 
 class GeneralizedPareto(Distribution):
+    """The generalised Pareto distribution with location ``loc``, scale ``scale`` and shape ``concentration``."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive, "concentration": constraints.real}
     has_rsample = True
 

@@ -9,6 +9,8 @@ from .utils import _sum_rightmost
 
 
 class Independent(Distribution):
+    """Treats the ``reinterpreted_batch_ndims`` rightmost batch dimensions of ``base_distribution`` as event
+    dimensions, so ``log_prob`` sums over them."""
     arg_constraints = {}
 
     def __init__(self, base_distribution, reinterpreted_batch_ndims, validate_args=None):
@@ -73,6 +75,8 @@ class Independent(Distribution):
 
 
 class MixtureSameFamily(Distribution):
+    """A mixture whose component is chosen by ``mixture_distribution`` (a Categorical) among the
+    rightmost batch dimension of ``component_distribution``."""
     arg_constraints = {}
     has_rsample = False
 

@@ -45,6 +45,8 @@ def _dispatch_kl(type_p, type_q):
 
 
 def kl_divergence(p, q):
+    """``KL(p || q)``, computed by the function registered for the nearest pair of types with
+    ``register_kl``; raises ``NotImplementedError`` when no pair matches."""
     key = type(p), type(q)
     if key not in _KL_MEMOIZE:
         _KL_MEMOIZE[key] = _dispatch_kl(*key)

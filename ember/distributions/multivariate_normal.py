@@ -60,6 +60,8 @@ class _GaussianFromTril(Distribution):
 
 
 class MultivariateNormal(_GaussianFromTril):
+    """The Gaussian on vectors with mean ``loc`` and a covariance given by exactly one of
+    ``covariance_matrix``, ``precision_matrix`` or ``scale_tril`` (its lower Cholesky factor)."""
     arg_constraints = {"loc": constraints.real_vector, "covariance_matrix": constraints.positive_definite,
                        "precision_matrix": constraints.positive_definite, "scale_tril": constraints.lower_cholesky}
 

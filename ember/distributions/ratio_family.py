@@ -18,6 +18,7 @@ def _nan_where(mask, value):
 
 
 class FisherSnedecor(Distribution):
+    """The F-distribution with ``df1`` and ``df2`` degrees of freedom."""
     arg_constraints = {"df1": constraints.positive, "df2": constraints.positive}
     support = constraints.positive
     has_rsample = True

@@ -145,6 +145,7 @@ class _InverseTransform(Transform):
 
 
 class ComposeTransform(Transform):
+    """The transforms in ``parts`` applied one after the other (the empty list is the identity)."""
     def __init__(self, parts, cache_size=0):
         if cache_size:
             parts = [part.with_cache(cache_size) for part in parts]

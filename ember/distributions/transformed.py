@@ -13,6 +13,8 @@ from .utils import _sum_rightmost, broadcast_all, clamp_probs
 
 
 class TransformedDistribution(Distribution):
+    """``base_distribution`` pushed through ``transforms`` (one or a list, applied in order);
+    ``log_prob`` follows the change of variables back to the base distribution."""
     arg_constraints = {}
 
     def __init__(self, base_distribution, transforms, validate_args=None):
@@ -117,6 +119,7 @@ class TransformedDistribution(Distribution):
 
 
 class LogNormal(TransformedDistribution):
+    """The distribution of ``exp(X)`` for X normal with mean ``loc`` and standard deviation ``scale``."""
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.positive
     has_rsample = True
@@ -183,6 +186,8 @@ class LogitRelaxedBernoulli(BinaryParam, Distribution):
 
 
 class RelaxedBernoulli(TransformedDistribution):
+    """A continuous relaxation of :class:`ember.distributions.Bernoulli` on ``(0, 1)`` at ``temperature``,
+    with reparameterised samples."""
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.unit_interval
     has_rsample = True
@@ -239,6 +244,8 @@ class ExpRelaxedCategorical(Distribution):
 
 
 class RelaxedOneHotCategorical(TransformedDistribution):
+    """A continuous relaxation of :class:`ember.distributions.OneHotCategorical` on the simplex
+    (Gumbel-softmax) at ``temperature``, with reparameterised samples."""
     arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
     support = constraints.simplex
     has_rsample = True

@@ -15,6 +15,7 @@ __all__ = ["AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform"
 
 
 class ExpTransform(ParameterFree):
+    """``x -> exp(x)``."""
     domain, codomain, bijective, sign = constraints.real, constraints.positive, True, +1
 
     def _call(self, x):
@@ -28,6 +29,7 @@ class ExpTransform(ParameterFree):
 
 
 class PowerTransform(Transform):
+    """``x -> x ** exponent`` on positive numbers."""
     domain, codomain, bijective = constraints.positive, constraints.positive, True
 
     def __init__(self, exponent, cache_size=0):
@@ -52,6 +54,7 @@ class PowerTransform(Transform):
 
 
 class SigmoidTransform(ParameterFree):
+    """``x -> sigmoid(x)``, onto the unit interval."""
     domain, codomain, bijective, sign = constraints.real, constraints.unit_interval, True, +1
 
     def _call(self, x):
@@ -68,6 +71,7 @@ class SigmoidTransform(ParameterFree):
 
 
 class SoftplusTransform(Transform):
+    """``x -> log(1 + exp(x))``, onto the positive numbers."""
     domain, codomain, bijective, sign = constraints.real, constraints.positive, True, +1
 
     def _call(self, x):
@@ -81,6 +85,7 @@ class SoftplusTransform(Transform):
 
 
 class TanhTransform(ParameterFree):
+    """``x -> tanh(x)``, onto ``(-1, 1)``."""
     domain, codomain, bijective, sign = constraints.real, constraints.interval(-1.0, 1.0), True, +1
 
     def _call(self, x):
@@ -95,6 +100,7 @@ class TanhTransform(ParameterFree):
 
 
 class AbsTransform(ParameterFree):
+    """``x -> abs(x)``: not injective, so its inverse is one branch (the non-negative one)."""
     domain, codomain = constraints.real, constraints.positive
 
     def _call(self, x):
@@ -105,6 +111,7 @@ class AbsTransform(ParameterFree):
 
 
 class AffineTransform(Transform):
+    """``x -> loc + scale * x``; ``event_dim`` says how many rightmost dimensions form one event."""
     bijective = True
 
     def __init__(self, loc, scale, event_dim=0, cache_size=0):

@@ -40,6 +40,7 @@ class StickBreakingTransform(ParameterFree):
 
 
 class ReshapeTransform(Transform):
+    """Reshapes the rightmost dimensions from ``in_shape`` to ``out_shape`` (same number of elements)."""
     bijective = True
 
     def __init__(self, in_shape, out_shape, cache_size=0):

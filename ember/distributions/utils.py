@@ -26,24 +26,31 @@ def _sum_rightmost(value, dim):
 
 
 def clamp_probs(probs):
+    """``probs`` clamped into ``[eps, 1 - eps]`` (the dtype's machine epsilon), away from 0 and 1."""
     eps = ember.finfo(probs.dtype).eps
     return probs.clamp(min=eps, max=1 - eps)
 
 
 def logits_to_probs(logits, is_binary=False):
+    """Probabilities from logits: sigmoid when ``is_binary``, else softmax over the last dimension."""
     return ember.sigmoid(logits) if is_binary else ember.softmax(logits, dim=-1)
 
 
 def probs_to_logits(probs, is_binary=False):
+    """Logits from probabilities (clamped first): log-odds when ``is_binary``, else their logarithms."""
     ps = clamp_probs(probs)
     return ember.log(ps) - ember.log1p(-ps) if is_binary else ember.log(ps)
 
 
-class lazy_property:
+class lazy_property(functools.cached_property):
     """A property computed on first access and then stored on the instance, so that a
-    distribution given ``logits`` computes ``probs`` only when asked (and the other way round)."""
+    distribution given ``logits`` computes ``probs`` only when asked (and the other way round).
+
+    It is a ``functools.cached_property`` so that documentation tools list it as a property; its own
+    ``__get__`` computes the value with gradients enabled."""
 
     def __init__(self, wrapped):
+        super().__init__(wrapped)
         self.wrapped = wrapped
         functools.update_wrapper(self, wrapped)
 
@@ -57,12 +64,14 @@ class lazy_property:
 
 
 def tril_matrix_to_vec(mat, diag=0):
+    """The entries of ``mat`` on and below diagonal ``diag``, row by row, as a vector per matrix."""
     n = mat.shape[-1]
     rows, cols = ember.tril_indices(n, n, offset=diag)
     return mat[..., rows, cols]
 
 
 def vec_to_tril_matrix(vec, diag=0):
+    """The inverse of :func:`tril_matrix_to_vec`: a lower-triangular matrix (zeros elsewhere) from a vector."""
     n = int(round((-(1 + 2 * diag) + ((1 + 2 * diag) ** 2 + 8 * vec.shape[-1]) ** 0.5) / 2))
     mat = vec.new_zeros(vec.shape[:-1] + (n, n))
     rows, cols = ember.tril_indices(n, n, offset=diag)

@@ -16,6 +16,7 @@ def _log_i(order, x):
 
 
 class VonMises(Distribution):
+    """The circular distribution on ``[-pi, pi)`` with mean direction ``loc`` and ``concentration``."""
     arg_constraints = {"loc": constraints.real, "concentration": constraints.positive}
     support = constraints.real
     has_rsample = False

@@ -24,10 +24,13 @@ _strategy = ["file_system"]
 
 
 def get_all_sharing_strategies():
+    """The sharing strategies PyTorch names, ``{"file_descriptor", "file_system"}``; Ember uses
+    named shared memory whichever is set."""
     return set(_STRATEGIES)
 
 
 def get_sharing_strategy():
+    """The strategy last set by :func:`set_sharing_strategy` (recorded only)."""
     return _strategy[0]
 
 

@@ -67,6 +67,7 @@ def share_memory_(t):
 
 
 def is_shared(t):
+    """Whether ``t``'s data lies in a shared-memory block."""
     return _block_of(t._data) is not None
 
 
@@ -85,5 +86,6 @@ def _reduce(t):
 
 
 def register(tensor_types):
+    """Makes multiprocessing send instances of ``tensor_types`` as references to shared memory."""
     for cls in tensor_types:
         reduction.ForkingPickler.register(cls, _reduce)

@@ -20,6 +20,7 @@ from ..distributed import launch
 
 
 class ProcessException(Exception):
+    """A worker of :func:`spawn` failed; ``error_index`` is its rank and ``pid`` its process id."""
     def __init__(self, msg, error_index=-1, error_pid=-1):
         super().__init__(msg)
         self.msg, self.error_index, self.pid = msg, error_index, error_pid

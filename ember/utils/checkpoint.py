@@ -55,6 +55,9 @@ class CheckpointFunction(Function):
 
 def checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism_check="default", debug=False,
                preserve_rng_state=True, **kwargs):
+    """``function(*args)`` computed without keeping its activations; backward runs it again (with the random
+    state it first saw when ``preserve_rng_state``). Both ``use_reentrant`` variants work this one way;
+    ``context_fn``, ``determinism_check`` and ``debug`` are accepted and ignored."""
     if use_reentrant is None:
         warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
                       "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "

@@ -19,6 +19,7 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
+    """Yields the indices ``0, 1, ..., len(data_source) - 1`` in order."""
     def __init__(self, data_source):
         self.data_source = data_source
 

@@ -19,16 +19,21 @@ def _plain(value):
     return value
 
 
-def _taking_tensors(method):
-    """tensorboardX's ``method``, fed arrays where the caller passed Ember tensors."""
+def _taking_tensors(method, doc):
+    """tensorboardX's ``method``, fed arrays where the caller passed Ember tensors, documented by ``doc``
+    (Ember's words: tensorboardX's docstrings describe its own API)."""
     @functools.wraps(method)
     def call(self, *args, **kwargs):
         return method(self, *map(_plain, args), **{k: _plain(v) for k, v in kwargs.items()})
+    call.__doc__ = doc
     return call
 
 
 class SummaryWriter(tensorboardX.SummaryWriter):
-    """Writes TensorBoard event files under ``log_dir`` (default ``runs/<date>_<host><comment>``)."""
+    """Writes TensorBoard event files under ``log_dir`` (default ``runs/<date>_<host><comment>``).
+
+    The methods below take Ember tensors wherever PyTorch's take tensors. The rest of tensorboardX's
+    writer (``close``, ``add_custom_scalars``, ``add_histogram_raw``, ...) is inherited as it is."""
 
     def __init__(self, log_dir=None, comment="", purge_step=None, max_queue=10, flush_secs=120, filename_suffix=""):
         super().__init__(logdir=log_dir, comment=comment, purge_step=purge_step, max_queue=max_queue,
@@ -36,15 +41,26 @@ class SummaryWriter(tensorboardX.SummaryWriter):
         self.log_dir = self.logdir
 
     W = tensorboardX.SummaryWriter
-    add_histogram = _taking_tensors(W.add_histogram)
-    add_image = _taking_tensors(W.add_image)
-    add_images = _taking_tensors(W.add_images)
-    add_image_with_boxes = _taking_tensors(W.add_image_with_boxes)
-    add_video = _taking_tensors(W.add_video)
-    add_audio = _taking_tensors(W.add_audio)
-    add_embedding = _taking_tensors(W.add_embedding)
-    add_pr_curve = _taking_tensors(W.add_pr_curve)
-    add_mesh = _taking_tensors(W.add_mesh)
+    add_histogram = _taking_tensors(W.add_histogram, "A histogram of ``values`` (``bins``: ``'tensorflow'`` or any "
+                                    "of NumPy's ``bins`` arguments).")
+    add_image = _taking_tensors(W.add_image, "One image; ``dataformats`` names the layout of ``img_tensor`` "
+                                "(``'CHW'``, ``'HWC'``, ``'HW'``, ...). Floats are read as ``[0, 1]``, uint8 as "
+                                "``[0, 255]``.")
+    add_images = _taking_tensors(W.add_images, "A batch of images shown as one grid (``dataformats`` "
+                                 "``'NCHW'`` by default).")
+    add_image_with_boxes = _taking_tensors(W.add_image_with_boxes, "An image with the boxes ``box_tensor`` "
+                                           "(``N x 4``: ``x_min, y_min, x_max, y_max``) drawn on it, each with an "
+                                           "optional label from ``labels``.")
+    add_video = _taking_tensors(W.add_video, "A video from ``vid_tensor`` (``N x T x C x H x W``) at ``fps`` "
+                                "frames per second, encoded as a GIF: it needs the ``moviepy`` package.")
+    add_audio = _taking_tensors(W.add_audio, "A clip of samples in ``[-1, 1]`` at ``sample_rate``; tensorboardX "
+                                "encodes it with the ``soundfile`` package.")
+    add_embedding = _taking_tensors(W.add_embedding, "Rows of ``mat`` (``N x D``) for TensorBoard's projector, "
+                                    "with optional ``metadata`` labels and ``label_img`` thumbnails.")
+    add_pr_curve = _taking_tensors(W.add_pr_curve, "A precision-recall curve of ``predictions`` (probabilities) "
+                                   "against the binary ``labels``, over ``num_thresholds`` thresholds.")
+    add_mesh = _taking_tensors(W.add_mesh, "A 3-D point cloud or mesh: ``vertices`` (``B x N x 3``), optional "
+                               "``colors`` and ``faces``, and the viewer's ``config_dict``.")
     del W
 
     def flush(self):
@@ -64,6 +80,8 @@ class SummaryWriter(tensorboardX.SummaryWriter):
 
     def add_scalar(self, tag, scalar_value, global_step=None, walltime=None, new_style=False,
                    double_precision=False):
+        """One point ``scalar_value`` (a number or one-element tensor) of the chart ``tag`` at ``global_step``.
+        ``new_style`` and ``double_precision`` are accepted and ignored: the value is written the classic way."""
         super().add_scalar(tag, _plain(scalar_value), global_step, walltime)
 
     def add_scalars(self, main_tag, tag_scalar_dict, global_step=None, walltime=None):
@@ -79,9 +97,11 @@ class SummaryWriter(tensorboardX.SummaryWriter):
                                               walltime)
 
     def add_text(self, tag, text_string, global_step=None, walltime=None):
+        """``text_string`` (Markdown) under ``tag`` at ``global_step``."""
         super().add_text(tag, text_string, global_step, walltime)
 
     def add_figure(self, tag, figure, global_step=None, close=True, walltime=None):
+        """A matplotlib figure (or a list of them) rendered as an image; ``close`` closes it afterwards."""
         super().add_figure(tag, figure, global_step, close, walltime)
 
     def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None):
@@ -97,7 +117,6 @@ class SummaryWriter(tensorboardX.SummaryWriter):
                 w.file_writer.add_summary(summary)
             for k, v in metric_dict.items():
                 w.add_scalar(k, _plain(v), global_step)
-
 
     def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
         """The ops ``model`` runs on ``input_to_model`` (a Tensor or a tuple of them), traced by the ONNX

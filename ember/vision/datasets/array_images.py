@@ -14,6 +14,7 @@ from .vision import VisionDataset
 
 
 def as_array(x):
+    """The NumPy array behind a tensor, or ``x`` as an array."""
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 

@@ -54,6 +54,7 @@ class _Captioned(VisionDataset):
 
 
 class Flickr8k(_Captioned):
+    """Flickr8k: ``dataset[i]`` is ``(image, captions)``, the captions read from the HTML page ``ann_file``."""
     def __init__(self, root, ann_file, transform=None, target_transform=None, loader=default_loader):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.ann_file = os.path.expanduser(ann_file)
@@ -69,6 +70,7 @@ class Flickr8k(_Captioned):
 
 
 class Flickr30k(_Captioned):
+    """Flickr30k: ``dataset[i]`` is ``(image, captions)``, the captions read from the tab-separated ``ann_file``."""
     def __init__(self, root, ann_file, transform=None, target_transform=None, loader=default_loader):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.ann_file = os.path.expanduser(ann_file)

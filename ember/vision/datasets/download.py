@@ -17,6 +17,7 @@ class ChecksumError(OSError):
 
 
 def calculate_md5(fpath, chunk_size=CHUNK):
+    """The MD5 hex digest of the file ``fpath``, read in chunks."""
     import hashlib
 
     md5 = hashlib.md5(usedforsecurity=False)
@@ -27,6 +28,7 @@ def calculate_md5(fpath, chunk_size=CHUNK):
 
 
 def check_md5(fpath, md5, **kwargs):
+    """Whether the file ``fpath`` has the MD5 digest ``md5``."""
     return md5 == calculate_md5(fpath, **kwargs)
 
 
@@ -161,6 +163,8 @@ def extract_archive(from_path, to_path=None, remove_finished=False):
 
 def download_and_extract_archive(url, download_root, extract_root=None, filename=None, md5=None,
                                  remove_finished=False):
+    """Downloads ``url`` into ``download_root`` (checking ``md5`` when given) and unpacks it into
+    ``extract_root`` (default: the same folder)."""
     download_root = os.path.expanduser(download_root)
     filename = filename or os.path.basename(url)
     download_url(url, download_root, filename, md5)

@@ -8,10 +8,12 @@ IMG_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tif
 
 
 def has_file_allowed_extension(filename, extensions):
+    """Whether ``filename`` ends (case-insensitively) with one of ``extensions``."""
     return filename.lower().endswith(extensions if isinstance(extensions, str) else tuple(extensions))
 
 
 def is_image_file(filename):
+    """Whether ``filename`` has one of the image extensions the folder datasets load."""
     return has_file_allowed_extension(filename, IMG_EXTENSIONS)
 
 
@@ -55,6 +57,7 @@ def make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=No
 
 
 def pil_loader(path):
+    """The image at ``path`` as an RGB PIL image."""
     with open(path, "rb") as f:
         return pil_image_module().open(f).convert("RGB")
 

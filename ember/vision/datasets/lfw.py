@@ -63,6 +63,8 @@ class _LFW(VisionDataset):
 
 
 class LFWPeople(_LFW):
+    """Labeled Faces in the Wild: ``dataset[i]`` is ``(image, person index)``. The files must already be under
+    ``root``: LFW is no longer downloadable, so ``download=True`` raises ``ValueError``."""
     def __init__(self, root, split="10fold", image_set="funneled", transform=None, target_transform=None,
                  download=False, loader=default_loader):
         super().__init__(root, split, image_set, "people", transform, target_transform, download, loader=loader)

@@ -69,12 +69,14 @@ def read_sn3_pascalvincent_tensor(path, strict=True):
 
 
 def read_image_file(path):
+    """The images of an IDX file (MNIST's format) as a tensor ``(N, H, W)`` of the file's dtype."""
     array = read_idx_array(path)
     _check(path, array, 3)
     return Tensor._wrap(array)
 
 
 def read_label_file(path):
+    """The labels of an IDX file as an int64 tensor."""
     array = read_idx_array(path)
     _check(path, array, 1)
     return Tensor._wrap(array.astype(np.int64))

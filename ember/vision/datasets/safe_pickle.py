@@ -137,5 +137,6 @@ def loads(data, encoding="latin1"):
 
 
 def load(path, encoding="latin1"):
+    """The plain data pickled in the file ``path``, read as :func:`loads` reads bytes."""
     with open(path, "rb") as f:
         return loads(f.read(), encoding)

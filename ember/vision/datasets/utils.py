@@ -7,6 +7,7 @@ from .download import (calculate_md5, check_integrity, check_md5, download_and_e
 
 
 def iterable_to_str(iterable):
+    """The items quoted and joined by commas, for error messages."""
     return "'" + "', '".join(str(item) for item in iterable) + "'"
 
 

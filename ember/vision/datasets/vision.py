@@ -33,6 +33,8 @@ class StandardTransform:
 
 
 class VisionDataset(Dataset):
+    """Base class of the image datasets: holds ``root`` and either ``transforms`` (applied to image and target
+    together) or ``transform`` and ``target_transform``."""
     _repr_indent = 4
 
     def __init__(self, root=None, transforms=None, transform=None, target_transform=None):

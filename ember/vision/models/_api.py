@@ -64,7 +64,9 @@ def imagenet_v1(enum_name, file):
     """A weight enum whose one member, ``IMAGENET1K_V1`` (also ``DEFAULT``), is torchvision's ``file``."""
     v1 = imagenet("https://download.pytorch.org/models/" + file)
     caller = sys._getframe(1).f_globals["__name__"]  # the enum belongs to the module that names it (pickle)
-    return WeightsEnum(enum_name, {"IMAGENET1K_V1": v1, "DEFAULT": v1}, module=caller)
+    weights = WeightsEnum(enum_name, {"IMAGENET1K_V1": v1, "DEFAULT": v1}, module=caller)
+    weights.__doc__ = f"Published ImageNet-1k weights (``{file}``): ``IMAGENET1K_V1``, also named ``DEFAULT``."
+    return weights
 
 
 def _classification_preset(resize_size, crop_size=224):
@@ -110,6 +112,7 @@ _BUILDERS = {}
 
 
 def register_model(name=None):
+    """Decorator that registers a model builder under ``name`` (default: the function's name)."""
     def register(fn):
         key = name or fn.__name__
         if key in _BUILDERS:
@@ -132,6 +135,7 @@ def list_models(module=None, include=None, exclude=None):
 
 
 def get_model_builder(name):
+    """The registered builder called ``name`` (any case); ``ValueError`` if there is none."""
     name = name.lower()
     try:
         return _BUILDERS[name]
@@ -140,6 +144,7 @@ def get_model_builder(name):
 
 
 def get_model(name, **config):
+    """A new model from the builder called ``name``, given ``config`` as keyword arguments (``weights=`` too)."""
     return get_model_builder(name)(**config)
 
 
@@ -170,5 +175,8 @@ def builder(enum_cls, legacy="IMAGENET1K_V1", rename=None):
             weights = weights_arg(enum_cls, weights, kwargs, legacy)
             return load_weights(fn(**kwargs), weights, progress, rename)
         build.weights_enum = enum_cls
+        build.__doc__ = (f"{fn.__doc__}\n\nKeyword-only ``weights``: None, a member of :class:`{enum_cls.__name__}` "
+                         "or its name; ``progress``: show the download's progress. Other keyword arguments go to "
+                         "the model's constructor.")
         return register_model()(build)
     return wrap

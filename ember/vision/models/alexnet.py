@@ -6,6 +6,7 @@ __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
 
 class AlexNet(nn.Module):
+    """AlexNet (the single-GPU variant torchvision ships): five convolutions and three linear layers with dropout."""
     def __init__(self, num_classes=1000, dropout=0.5):
         super().__init__()
         self.features = nn.Sequential(
@@ -32,4 +33,5 @@ AlexNet_Weights = imagenet_v1("AlexNet_Weights", "alexnet-owt-7be5be79.pth")
 
 @builder(AlexNet_Weights)
 def alexnet(**kwargs):
+    """AlexNet: :class:`AlexNet`."""
     return AlexNet(**kwargs)

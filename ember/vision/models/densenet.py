@@ -51,6 +51,8 @@ class _Transition(nn.Sequential):
 
 
 class DenseNet(nn.Module):
+    """The densely connected network: blocks of ``block_config`` layers, each adding ``growth_rate`` channels,
+    joined by transitions that halve the channels and the resolution."""
     def __init__(self, growth_rate=32, block_config=(6, 12, 24, 16), num_init_features=64, bn_size=4, drop_rate=0,
                  num_classes=1000, memory_efficient=False):
         super().__init__()
@@ -99,19 +101,23 @@ DenseNet201_Weights = imagenet_v1("DenseNet201_Weights", "densenet201-c1103571.p
 
 @builder(DenseNet121_Weights, rename=_rename_old_keys)
 def densenet121(**kwargs):
+    """DenseNet-121: growth rate 32, blocks ``(6, 12, 24, 16)``, 64 initial features."""
     return DenseNet(32, (6, 12, 24, 16), 64, **kwargs)
 
 
 @builder(DenseNet161_Weights, rename=_rename_old_keys)
 def densenet161(**kwargs):
+    """DenseNet-161: growth rate 48, blocks ``(6, 12, 36, 24)``, 96 initial features."""
     return DenseNet(48, (6, 12, 36, 24), 96, **kwargs)
 
 
 @builder(DenseNet169_Weights, rename=_rename_old_keys)
 def densenet169(**kwargs):
+    """DenseNet-169: growth rate 32, blocks ``(6, 12, 32, 32)``, 64 initial features."""
     return DenseNet(32, (6, 12, 32, 32), 64, **kwargs)
 
 
 @builder(DenseNet201_Weights, rename=_rename_old_keys)
 def densenet201(**kwargs):
+    """DenseNet-201: growth rate 32, blocks ``(6, 12, 48, 32)``, 64 initial features."""
     return DenseNet(32, (6, 12, 48, 32), 64, **kwargs)

@@ -53,6 +53,7 @@ _SETTINGS = [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96,
 
 
 class MobileNetV2(nn.Module):
+    """MobileNetV2: inverted residual blocks with linear bottlenecks, channels scaled by ``width_mult``."""
     def __init__(self, num_classes=1000, width_mult=1.0, inverted_residual_setting=None, round_nearest=8,
                  block=None, norm_layer=None, dropout=0.2):
         super().__init__()
@@ -90,6 +91,8 @@ class MobileNetV2(nn.Module):
 
 
 class MobileNet_V2_Weights(WeightsEnum):
+    """Published weights of :func:`ember.vision.models.mobilenet_v2`:
+    ``IMAGENET1K_V1``, ``IMAGENET1K_V2`` (``DEFAULT``)."""
     IMAGENET1K_V1 = imagenet("https://download.pytorch.org/models/mobilenet_v2-b0353104.pth")
     IMAGENET1K_V2 = imagenet("https://download.pytorch.org/models/mobilenet_v2-7ebf99e0.pth", resize_size=232)
     DEFAULT = IMAGENET1K_V2
@@ -97,4 +100,5 @@ class MobileNet_V2_Weights(WeightsEnum):
 
 @builder(MobileNet_V2_Weights)
 def mobilenet_v2(**kwargs):
+    """MobileNetV2: :class:`MobileNetV2`."""
     return MobileNetV2(**kwargs)

@@ -67,6 +67,8 @@ class Bottleneck(nn.Module):
 
 
 class ResNet(nn.Module):
+    """The residual network for images of shape ``(N, 3, H, W)``: a stem, four stages of ``block`` repeated
+    ``layers[i]`` times, global average pooling and a ``num_classes``-way linear classifier."""
     def __init__(self, block, layers, num_classes=1000, zero_init_residual=False, groups=1, width_per_group=64,
                  replace_stride_with_dilation=None, norm_layer=None):
         super().__init__()
@@ -128,18 +130,24 @@ ResNet34_Weights = imagenet_v1("ResNet34_Weights", "resnet34-b627a593.pth")
 
 
 class ResNet50_Weights(WeightsEnum):
+    """Published weights of :func:`ember.vision.models.resnet50`:
+    ``IMAGENET1K_V1``, ``IMAGENET1K_V2`` (``DEFAULT``)."""
     IMAGENET1K_V1 = imagenet(_URL + "resnet50-0676ba61.pth")
     IMAGENET1K_V2 = imagenet(_URL + "resnet50-11ad3fa6.pth", resize_size=232)
     DEFAULT = IMAGENET1K_V2
 
 
 class ResNet101_Weights(WeightsEnum):
+    """Published weights of :func:`ember.vision.models.resnet101`:
+    ``IMAGENET1K_V1``, ``IMAGENET1K_V2`` (``DEFAULT``)."""
     IMAGENET1K_V1 = imagenet(_URL + "resnet101-63fe2227.pth")
     IMAGENET1K_V2 = imagenet(_URL + "resnet101-cd907fc2.pth", resize_size=232)
     DEFAULT = IMAGENET1K_V2
 
 
 class ResNet152_Weights(WeightsEnum):
+    """Published weights of :func:`ember.vision.models.resnet152`:
+    ``IMAGENET1K_V1``, ``IMAGENET1K_V2`` (``DEFAULT``)."""
     IMAGENET1K_V1 = imagenet(_URL + "resnet152-394f9c45.pth")
     IMAGENET1K_V2 = imagenet(_URL + "resnet152-f82ba261.pth", resize_size=232)
     DEFAULT = IMAGENET1K_V2
@@ -147,24 +155,29 @@ class ResNet152_Weights(WeightsEnum):
 
 @builder(ResNet18_Weights)
 def resnet18(**kwargs):
+    """ResNet-18: :class:`ResNet` of basic blocks, ``[2, 2, 2, 2]`` per stage."""
     return ResNet(BasicBlock, [2, 2, 2, 2], **kwargs)
 
 
 @builder(ResNet34_Weights)
 def resnet34(**kwargs):
+    """ResNet-34: :class:`ResNet` of basic blocks, ``[3, 4, 6, 3]`` per stage."""
     return ResNet(BasicBlock, [3, 4, 6, 3], **kwargs)
 
 
 @builder(ResNet50_Weights)
 def resnet50(**kwargs):
+    """ResNet-50: :class:`ResNet` of bottleneck blocks, ``[3, 4, 6, 3]`` per stage."""
     return ResNet(Bottleneck, [3, 4, 6, 3], **kwargs)
 
 
 @builder(ResNet101_Weights)
 def resnet101(**kwargs):
+    """ResNet-101: :class:`ResNet` of bottleneck blocks, ``[3, 4, 23, 3]`` per stage."""
     return ResNet(Bottleneck, [3, 4, 23, 3], **kwargs)
 
 
 @builder(ResNet152_Weights)
 def resnet152(**kwargs):
+    """ResNet-152: :class:`ResNet` of bottleneck blocks, ``[3, 8, 36, 3]`` per stage."""
     return ResNet(Bottleneck, [3, 8, 36, 3], **kwargs)

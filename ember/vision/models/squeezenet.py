@@ -22,6 +22,8 @@ class Fire(nn.Module):
 
 
 class SqueezeNet(nn.Module):
+    """SqueezeNet, ``version`` ``"1_0"`` or ``"1_1"`` (the latter with fewer computations): fire modules and a
+    convolutional classifier."""
     def __init__(self, version="1_0", num_classes=1000, dropout=0.5):
         super().__init__()
         self.num_classes = num_classes
@@ -62,9 +64,11 @@ SqueezeNet1_1_Weights = imagenet_v1("SqueezeNet1_1_Weights", "squeezenet1_1-b8a5
 
 @builder(SqueezeNet1_0_Weights)
 def squeezenet1_0(**kwargs):
+    """SqueezeNet 1.0: :class:`SqueezeNet` with ``version="1_0"``."""
     return SqueezeNet("1_0", **kwargs)
 
 
 @builder(SqueezeNet1_1_Weights)
 def squeezenet1_1(**kwargs):
+    """SqueezeNet 1.1: :class:`SqueezeNet` with ``version="1_1"``."""
     return SqueezeNet("1_1", **kwargs)

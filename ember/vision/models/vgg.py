@@ -8,6 +8,8 @@ __all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_B
 
 
 class VGG(nn.Module):
+    """A VGG network: the convolutional ``features`` (built by ``make_layers``), adaptive pooling to 7x7 and
+    three linear layers."""
     def __init__(self, features, num_classes=1000, init_weights=True, dropout=0.5):
         super().__init__()
         self.features = features
@@ -70,39 +72,47 @@ def _vgg(cfg, batch_norm, **kwargs):
 
 @builder(VGG11_Weights)
 def vgg11(**kwargs):
+    """VGG-11 (configuration "A") without batch normalisation."""
     return _vgg("A", False, **kwargs)
 
 
 @builder(VGG11_BN_Weights)
 def vgg11_bn(**kwargs):
+    """VGG-11 (configuration "A") with batch normalisation."""
     return _vgg("A", True, **kwargs)
 
 
 @builder(VGG13_Weights)
 def vgg13(**kwargs):
+    """VGG-13 (configuration "B") without batch normalisation."""
     return _vgg("B", False, **kwargs)
 
 
 @builder(VGG13_BN_Weights)
 def vgg13_bn(**kwargs):
+    """VGG-13 (configuration "B") with batch normalisation."""
     return _vgg("B", True, **kwargs)
 
 
 @builder(VGG16_Weights)
 def vgg16(**kwargs):
+    """VGG-16 (configuration "D") without batch normalisation."""
     return _vgg("D", False, **kwargs)
 
 
 @builder(VGG16_BN_Weights)
 def vgg16_bn(**kwargs):
+    """VGG-16 (configuration "D") with batch normalisation."""
     return _vgg("D", True, **kwargs)
 
 
 @builder(VGG19_Weights)
 def vgg19(**kwargs):
+    """VGG-19 (configuration "E") without batch normalisation."""
     return _vgg("E", False, **kwargs)
 
 
 @builder(VGG19_BN_Weights)
 def vgg19_bn(**kwargs):
+    """VGG-19 (configuration "E") with batch normalisation."""
     return _vgg("E", True, **kwargs)

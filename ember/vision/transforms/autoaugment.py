@@ -40,6 +40,7 @@ def _apply_op(img, op_name, magnitude, interpolation, fill):
 
 
 class AutoAugmentPolicy(enum.Enum):
+    """The learned AutoAugment policies: for ImageNet, CIFAR-10 and SVHN."""
     IMAGENET = "imagenet"
     CIFAR10 = "cifar10"
     SVHN = "svhn"

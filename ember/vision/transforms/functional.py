@@ -12,8 +12,15 @@ import numpy as np
 from ... import _arraylib as B
 from ..._tensor import Tensor
 
+__all__ = ["InterpolationMode", "adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue",
+           "adjust_saturation", "adjust_sharpness", "affine", "autocontrast", "center_crop", "convert_image_dtype",
+           "crop", "elastic_transform", "equalize", "erase", "five_crop", "gaussian_blur", "get_dimensions",
+           "get_image_num_channels", "get_image_size", "hflip", "invert", "normalize", "pad", "perspective",
+           "pil_to_tensor", "posterize", "resize", "resized_crop", "rgb_to_grayscale", "rotate", "solarize",
+           "ten_crop", "to_grayscale", "to_pil_image", "to_tensor", "vflip"]
 
 class InterpolationMode(enum.Enum):
+    """The resampling filters the geometric transforms accept (PIL's integer constants work too)."""
     NEAREST = "nearest"
     NEAREST_EXACT = "nearest-exact"
     BILINEAR = "bilinear"
@@ -145,6 +152,7 @@ def convert_image_dtype_array(array, np_dtype):
 
 
 def convert_image_dtype(image, dtype=None):
+    """``image`` rescaled to ``dtype``'s pixel range: ``[0, 1]`` for floats, ``[0, max]`` for integers."""
     if not isinstance(image, Tensor):
         raise TypeError("Input img should be Tensor Image")
     np_dtype = B.to_dtype(dtype or B.float32).np
@@ -170,6 +178,7 @@ def normalize_array(array, mean, std, out=None):
 
 
 def check_float_image(tensor):
+    """Raises unless ``tensor`` is a floating-point tensor image of shape ``(..., C, H, W)``."""
     if not isinstance(tensor, Tensor):
         raise TypeError(f"img should be Tensor Image. Got {type(tensor)}")
     if not tensor.is_floating_point():
@@ -252,6 +261,9 @@ def resized_output_size(height, width, size, max_size=None):
 
 
 def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+    """``img`` resized to ``size`` (an int matches the smaller edge, keeping the aspect ratio; ``max_size`` caps
+    the longer one). Except in the nearest modes, tensors go through Pillow's filters, which always antialias
+    when shrinking, so ``antialias`` is ignored."""
     _, h, w = get_dimensions(img)
     new_h, new_w = resized_output_size(h, w, size, max_size)
     if (new_h, new_w) == (h, w):
@@ -292,6 +304,7 @@ def crop(img, top, left, height, width):
 
 
 def center_crop(img, output_size):
+    """The centred ``output_size`` region of ``img``, zero-padded where the image is smaller."""
     if isinstance(output_size, numbers.Number):
         output_size = (int(output_size), int(output_size))
     elif len(output_size) == 1:
@@ -347,18 +360,21 @@ def pad(img, padding, fill=0, padding_mode="constant"):
 
 
 def hflip(img):
+    """``img`` mirrored left to right."""
     if _is_pil_image(img):
         return img.transpose(pil_image_module().Transpose.FLIP_LEFT_RIGHT)
     return Tensor._wrap(img._data[..., ::-1].copy())
 
 
 def vflip(img):
+    """``img`` flipped upside down."""
     if _is_pil_image(img):
         return img.transpose(pil_image_module().Transpose.FLIP_TOP_BOTTOM)
     return Tensor._wrap(img._data[..., ::-1, :].copy())
 
 
 def get_image_num_channels(img):
+    """The number of channels of a PIL image or tensor image."""
     return get_dimensions(img)[0]
 
 

@@ -64,6 +64,7 @@ def _check_channels(array, allowed):
 
 
 def rgb_to_grayscale(img, num_output_channels=1):
+    """``img`` as luma (ITU-R 601-2 weights), with 1 channel or the gray repeated over 3."""
     if num_output_channels not in (1, 3):
         raise ValueError("num_output_channels should be either 1 or 3")
 
@@ -79,6 +80,7 @@ def rgb_to_grayscale(img, num_output_channels=1):
 
 
 def to_grayscale(img, num_output_channels=1):
+    """:func:`rgb_to_grayscale` for PIL images only (``TypeError`` for tensors), as in torchvision."""
     if not _is_pil_image(img):
         raise TypeError(f"Input should be PIL Image. Got {type(img)}")
     return rgb_to_grayscale(img, num_output_channels)
@@ -99,12 +101,14 @@ def _enhance(kind, factor):
 
 
 def adjust_brightness(img, brightness_factor):
+    """``img`` blended with black by ``brightness_factor`` (0 black, 1 unchanged, 2 twice as bright)."""
     _check_factor(brightness_factor, "brightness_factor")
     return _dispatch(img, _enhance("Brightness", brightness_factor),
                      lambda a: blend(a, np.zeros((), a.dtype), brightness_factor))
 
 
 def adjust_contrast(img, contrast_factor):
+    """``img`` blended with its mean gray level by ``contrast_factor`` (0 flat gray, 1 unchanged)."""
     _check_factor(contrast_factor, "contrast_factor")
 
     def tensor(a):
@@ -118,6 +122,7 @@ def adjust_contrast(img, contrast_factor):
 
 
 def adjust_saturation(img, saturation_factor):
+    """``img`` blended with its grayscale version by ``saturation_factor`` (0 gray, 1 unchanged)."""
     _check_factor(saturation_factor, "saturation_factor")
 
     def tensor(a):
@@ -128,6 +133,7 @@ def adjust_saturation(img, saturation_factor):
 
 
 def adjust_sharpness(img, sharpness_factor):
+    """``img`` blended with a smoothed copy by ``sharpness_factor`` (0 smoothed, 1 unchanged, 2 sharper)."""
     _check_factor(sharpness_factor, "sharpness_factor")
 
     def tensor(a):
@@ -180,6 +186,7 @@ def _hsv_to_rgb(h, s, v):
 
 
 def adjust_hue(img, hue_factor):
+    """``img`` with its hue rotated by ``hue_factor`` turns, in ``[-0.5, 0.5]``."""
     if not -0.5 <= hue_factor <= 0.5:
         raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
 
@@ -204,6 +211,7 @@ def adjust_hue(img, hue_factor):
 
 
 def adjust_gamma(img, gamma, gain=1):
+    """``gain * img ** gamma`` on pixel values scaled to ``[0, 1]``."""
     if gamma < 0:
         raise ValueError("Gamma should be a non-negative real number")
 
@@ -233,6 +241,7 @@ def _invert_array(a):
 
 
 def invert(img):
+    """The negative of ``img``: each pixel subtracted from the dtype's maximum."""
     def tensor(a):
         _check_channels(a, (1, 3))
         return _invert_array(a)
@@ -241,6 +250,7 @@ def invert(img):
 
 
 def posterize(img, bits):
+    """``img`` (uint8) with each channel kept to its ``bits`` most significant bits."""
     if not 0 <= bits <= 8:
         raise ValueError(f"The number if bits should be between 0 and 8. Got {bits}")
 
@@ -254,6 +264,7 @@ def posterize(img, bits):
 
 
 def solarize(img, threshold):
+    """``img`` with every pixel at or above ``threshold`` inverted."""
     def tensor(a):
         _check_channels(a, (1, 3))
         if threshold > _max_value(a.dtype):
@@ -264,6 +275,7 @@ def solarize(img, threshold):
 
 
 def autocontrast(img):
+    """``img`` with each channel stretched so its darkest pixel is black and its lightest white."""
     def tensor(a):
         bound = _max_value(a.dtype)
         wt = _work_dtype(a.dtype)
@@ -289,6 +301,7 @@ def _equalize_channel(channel):
 
 
 def equalize(img):
+    """``img`` (uint8) with each channel's histogram equalised."""
     def tensor(a):
         if a.dtype != np.uint8:
             raise TypeError(f"Only torch.uint8 image tensors are supported, but found {Tensor._wrap(a[:0]).dtype}")

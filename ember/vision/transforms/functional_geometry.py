@@ -287,6 +287,7 @@ def erase(img, i, j, h, w, v, inplace=False):
 
 
 def resized_crop(img, top, left, height, width, size, interpolation=InterpolationMode.BILINEAR, antialias=True):
+    """The region of ``img`` at ``(top, left)`` of ``height`` by ``width``, resized to ``size`` (see :func:`resize`)."""
     return resize(crop(img, top, left, height, width), size, interpolation, antialias=antialias)
 
 

@@ -65,6 +65,7 @@ class PILToTensor(Transform):
 
 
 class ToPILImage(Transform):
+    """Tensor (C x H x W) or array (H x W x C) -> PIL image in ``mode`` (inferred when None)."""
     def __init__(self, mode=None):
         self.mode = mode
 
@@ -113,6 +114,7 @@ class Normalize(Transform):
 
 
 class Lambda(Transform):
+    """Applies the callable ``lambd`` to the image."""
     def __init__(self, lambd):
         if not callable(lambd):
             raise TypeError(f"Argument lambd should be callable, got {repr(type(lambd).__name__)}")
@@ -123,6 +125,7 @@ class Lambda(Transform):
 
 
 class Resize(Transform):
+    """Resizes to ``size`` as :func:`ember.vision.transforms.functional.resize` does."""
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
         if not isinstance(size, (int, list, tuple)):
             raise TypeError(f"Size should be int or sequence. Got {type(size)}")
@@ -142,6 +145,7 @@ class Resize(Transform):
 
 
 class CenterCrop(Transform):
+    """Crops the centred ``size`` region (an int gives a square), zero-padding smaller images."""
     def __init__(self, size):
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
 
@@ -166,6 +170,8 @@ def _uniform(low, high):
 
 
 class RandomCrop(Transform):
+    """Crops a ``size`` region at a random position, after optional ``padding`` (and padding up to ``size``
+    when ``pad_if_needed``)."""
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
         self.padding = padding
@@ -198,6 +204,7 @@ class RandomCrop(Transform):
 
 
 class RandomHorizontalFlip(Transform):
+    """Mirrors the image left to right with probability ``p``."""
     def __init__(self, p=0.5):
         self.p = p
 
@@ -209,11 +216,13 @@ class RandomHorizontalFlip(Transform):
 
 
 class RandomVerticalFlip(RandomHorizontalFlip):
+    """Flips the image upside down with probability ``p``."""
     def forward(self, img):
         return F.vflip(img) if _rand() < self.p else img
 
 
 class RandomRotation(Transform):
+    """Rotates by an angle drawn uniformly from ``degrees`` (``(-d, d)`` for a number ``d``)."""
     def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
         if isinstance(degrees, numbers.Number):
             if degrees < 0:

@@ -53,6 +53,7 @@ class ColorJitter(Transform):
 
 
 class Grayscale(Transform):
+    """Converts to grayscale with ``num_output_channels`` (1 or 3) channels."""
     def __init__(self, num_output_channels=1):
         self.num_output_channels = num_output_channels
 
@@ -87,11 +88,13 @@ class RandomGrayscale(_RandomlyApplied):
 
 
 class RandomInvert(_RandomlyApplied):
+    """Inverts the image's colours with probability ``p``."""
     def _apply(self, img):
         return F.invert(img)
 
 
 class RandomPosterize(_RandomlyApplied):
+    """Keeps ``bits`` bits per channel, with probability ``p``."""
     def __init__(self, bits, p=0.5):
         super().__init__(p)
         self.bits = bits
@@ -104,6 +107,7 @@ class RandomPosterize(_RandomlyApplied):
 
 
 class RandomSolarize(_RandomlyApplied):
+    """Inverts the pixels at or above ``threshold``, with probability ``p``."""
     def __init__(self, threshold, p=0.5):
         super().__init__(p)
         self.threshold = threshold
@@ -116,6 +120,7 @@ class RandomSolarize(_RandomlyApplied):
 
 
 class RandomAdjustSharpness(_RandomlyApplied):
+    """Adjusts sharpness by ``sharpness_factor``, with probability ``p``."""
     def __init__(self, sharpness_factor, p=0.5):
         super().__init__(p)
         self.sharpness_factor = sharpness_factor
@@ -128,10 +133,12 @@ class RandomAdjustSharpness(_RandomlyApplied):
 
 
 class RandomAutocontrast(_RandomlyApplied):
+    """Stretches each channel to the full range, with probability ``p``."""
     def _apply(self, img):
         return F.autocontrast(img)
 
 
 class RandomEqualize(_RandomlyApplied):
+    """Equalises each channel's histogram, with probability ``p``."""
     def _apply(self, img):
         return F.equalize(img)

@@ -29,6 +29,7 @@ def _pair_range(value, name, center=None):
 
 
 class Pad(Transform):
+    """Pads the borders by ``padding`` with ``fill`` or by ``padding_mode`` (edge, reflect, symmetric)."""
     def __init__(self, padding, fill=0, padding_mode="constant"):
         if not isinstance(padding, (numbers.Number, tuple, list)):
             raise TypeError("Got inappropriate padding arg")
@@ -93,6 +94,7 @@ class RandomResizedCrop(Transform):
 
 
 class FiveCrop(Transform):
+    """The four corner crops and the centre crop of ``size``, as a tuple of five images."""
     def __init__(self, size):
         self.size = _setup_size(size, "Please provide only two dimensions (h, w) for size.")
 
@@ -104,6 +106,7 @@ class FiveCrop(Transform):
 
 
 class TenCrop(FiveCrop):
+    """:class:`FiveCrop` of the image and of its mirror (flipped upside down when ``vertical_flip``): ten images."""
     def __init__(self, size, vertical_flip=False):
         super().__init__(size)
         self.vertical_flip = vertical_flip

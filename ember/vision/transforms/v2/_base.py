@@ -32,6 +32,7 @@ def v2_of(v1_class, module):
 
 
 class Compose(v1.Compose):
+    """Applies ``transforms`` in turn to a whole sample (several arguments stay several)."""
     def __call__(self, *inputs):
         unpack = len(inputs) > 1
         for t in self.transforms:
@@ -57,6 +58,7 @@ class RandomApply(v1.Compose):
 
 
 class RandomChoice(v1.Compose):
+    """Applies one of ``transforms``, drawn with the weights ``p`` (uniform when None)."""
     def __init__(self, transforms, p=None):
         if p is not None and len(p) != len(transforms):
             raise ValueError(f"Length of p doesn't match the number of transforms: {len(p)} != {len(transforms)}")
@@ -69,6 +71,7 @@ class RandomChoice(v1.Compose):
 
 
 class RandomOrder(v1.Compose):
+    """Applies all ``transforms`` in a random order."""
     def __call__(self, *inputs):
         sample = inputs if len(inputs) > 1 else inputs[0]
         for i in B.rng(None).permutation(len(self.transforms)):

@@ -9,16 +9,19 @@ from ._base import Transform
 
 
 class ToImage(Transform):
+    """Turns each image of the sample (PIL image, array or tensor) into a C x H x W tensor of its own dtype."""
     def forward_image(self, inpt):
         return F.to_image(inpt)
 
 
 class ToPureTensor(Transform):
+    """Leaves images as plain tensors: Ember has no tensor subclasses (``tv_tensors``) to unwrap."""
     def forward_image(self, inpt):
         return inpt
 
 
 class Identity(Transform):
+    """Returns the sample unchanged."""
     def __call__(self, *inputs):
         return inputs if len(inputs) > 1 else inputs[0]
 
@@ -43,11 +46,13 @@ class ToDtype(Transform):
 
 
 class RGB(Transform):
+    """Makes grayscale images three-channel; images with three or more channels pass unchanged."""
     def forward_image(self, inpt):
         return F.grayscale_to_rgb(inpt)
 
 
 class GaussianNoise(Transform):
+    """Adds normal noise of ``mean`` and ``sigma`` (in ``[0, 1]`` units) to tensor images, clipped when ``clip``."""
     def __init__(self, mean=0.0, sigma=0.1, clip=True):
         self.mean, self.sigma, self.clip = mean, sigma, clip
 
@@ -58,6 +63,7 @@ class GaussianNoise(Transform):
 
 
 class RandomChannelPermutation(Transform):
+    """Shuffles the channels of each image randomly."""
     def forward_image(self, inpt):
         return F.permute_channels(inpt, B.rng(None).permutation(F.get_num_channels(inpt)).tolist())
 

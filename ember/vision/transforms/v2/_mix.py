@@ -24,6 +24,7 @@ def query_chw(flat_inputs):
 
 
 def query_size(flat_inputs):
+    """The ``[height, width]`` shared by the images of a flattened sample (an error if they differ)."""
     return query_chw(flat_inputs)[1:]
 
 
@@ -153,12 +154,15 @@ class _Mix(Transform):
 
 
 class MixUp(_Mix):
+    """MixUp on a batch: each image blended with the previous one by a Beta(``alpha``, ``alpha``) weight, and the
+    one-hot labels (``num_classes``) alike."""
     def _mix(self, x, lam):
         out = np.roll(x, 1, axis=0) * x.dtype.type(1.0 - lam) + x * x.dtype.type(lam)
         return Tensor._wrap(out.astype(x.dtype)), lam
 
 
 class CutMix(_Mix):
+    """CutMix on a batch: a random box of each image replaced by the previous image's, the labels mixed by area."""
     def _mix(self, x, lam):
         h, w = x.shape[-2:]
         cx, cy = _randint(w), _randint(h)

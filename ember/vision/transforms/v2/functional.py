@@ -17,6 +17,7 @@ horizontal_flip, vertical_flip, elastic = hflip, vflip, elastic_transform
 
 
 def is_pure_tensor(inpt):
+    """Whether ``inpt`` is a tensor (in Ember every image tensor is a plain one)."""
     return isinstance(inpt, Tensor)
 
 
@@ -27,6 +28,7 @@ def get_size(inpt):
 
 
 def get_num_channels(inpt):
+    """The number of channels of an image."""
     return get_dimensions(inpt)[0]
 
 
@@ -66,6 +68,7 @@ def to_dtype(inpt, dtype=None, scale=False):
 
 
 def grayscale_to_rgb(inpt):
+    """A grayscale image as three equal channels; images with three or more channels are returned as they are."""
     if _is_pil_image(inpt):
         return inpt.convert(mode="RGB")
     a = inpt._data
@@ -73,6 +76,7 @@ def grayscale_to_rgb(inpt):
 
 
 def permute_channels(inpt, permutation):
+    """The image with its channels reordered by ``permutation``."""
     if _is_pil_image(inpt):
         return to_pil_image(permute_channels(pil_to_tensor(inpt), permutation))
     a = inpt._data
