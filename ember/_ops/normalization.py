@@ -5,8 +5,12 @@ channels; layer norm: the trailing ``normalized_shape``; group norm: each group
 of channels of one sample) and then scale and shift per element or channel.
 They share the standardisation and its gradient.
 """
+import math
+
 import numpy as np
 
+from .._arraylib import get_array_module
+from .._parallel import split
 from .op import Op
 
 
@@ -128,20 +132,82 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 class NativeLayerNorm(Op):
     def forward(ctx, x, w, b, n_axes, eps):
         axes = tuple(range(x.ndim - n_axes, x.ndim))
-        xhat, invstd, _, _ = _standardize(x, axes, x.dtype.type(eps))
         ctx.axes, ctx.has_weight, ctx.has_bias, ctx.eps = axes, w is not None, b is not None, eps
-        ctx.save_for_backward(xhat, invstd, w, x)
-        return _affine(xhat, w, b, x.shape[x.ndim - n_axes:])
+        if not x.size:  # no rows to take dot products of
+            xhat, invstd = _standardize(x, axes, x.dtype.type(eps))[:2]
+            ctx.save_for_backward(xhat, invstd, w, x)
+            return _affine(xhat, w, b, x.shape[x.ndim - n_axes:])
+        rows = _rows(x, n_axes)
+        xhat, out = np.empty_like(rows), np.empty_like(rows)
+        invstd = get_array_module(x).empty((len(rows), 1), rows.dtype)
+        w_row = None if w is None else w.reshape(-1)
+        b_row = None if b is None else b.reshape(-1)
+        split(lambda lo, hi: _layer_norm_rows(rows[lo:hi], w_row, b_row, x.dtype.type(eps), xhat[lo:hi],
+                                              invstd[lo:hi], out[lo:hi]), len(rows), rows.size)
+        ctx.save_for_backward(xhat.reshape(x.shape), invstd.reshape(x.shape[:x.ndim - n_axes] + (1,) * n_axes), w, x)
+        return out.reshape(x.shape)
 
     def backward(ctx, g):
         xhat, invstd, w, x = ctx.saved_tensors
-        if ctx.create_graph:  # create_graph: the statistics as functions of x (see _standardize)
-            xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]
+        if not ctx.create_graph and g.size:
+            return _layer_norm_grads(ctx, g, xhat, invstd, w)
+        xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]  # the statistics as functions of x
         gx = None
         if ctx.needs_input_grad[0]:
             gx = _standardize_grad(g if w is None else g * w, xhat, invstd, ctx.axes)
         lead = tuple(range(g.ndim - len(ctx.axes)))
         return (gx,) + _affine_grads(ctx, g, xhat, lead)
+
+
+def _rows(a, n_axes):
+    """``a`` as a matrix: one row per normalised group (the trailing ``n_axes`` dims)."""
+    return a.reshape(-1, math.prod(a.shape[a.ndim - n_axes:]))
+
+
+def _layer_norm_rows(rows, w, b, eps, xhat, invstd, out):
+    """Layer norm of some rows into ``xhat``, ``invstd`` and ``out``: the sum of squares as row dot
+    products (``einsum``, no squared copy), every pass in place. Row ranges go to the intra-op threads."""
+    np.subtract(rows, rows.mean(1, keepdims=True), out=xhat)
+    np.divide(np.einsum("ni,ni->n", xhat, xhat)[:, None], rows.shape[1], out=invstd)
+    invstd += eps
+    np.sqrt(invstd, out=invstd)
+    np.divide(1, invstd, out=invstd)
+    xhat *= invstd
+    if w is None:
+        out[...] = xhat
+    else:
+        np.multiply(xhat, w, out=out)
+    if b is not None:
+        out += b
+
+
+def _layer_norm_grads(ctx, g, xhat, invstd, w):
+    """The layer-norm backward on arrays: _standardize_grad's two row means as a row mean and row dot
+    products, over row ranges on the intra-op threads; the weight's gradient as column dot products."""
+    need, n_axes = ctx.needs_input_grad, len(ctx.axes)
+    g2, xhat2 = _rows(g, n_axes), _rows(xhat, n_axes)
+    gx = None
+    if need[0]:
+        gx = np.empty_like(g2)
+        w_row, invstd2 = None if w is None else w.reshape(-1), invstd.reshape(-1, 1)
+        split(lambda lo, hi: _layer_norm_grad_rows(g2[lo:hi], xhat2[lo:hi], invstd2[lo:hi], w_row, gx[lo:hi]),
+              len(g2), g2.size)
+        gx = gx.reshape(g.shape)
+    gw = np.einsum("ni,ni->i", g2, xhat2).reshape(w.shape) if ctx.has_weight and need[1] else None
+    gb = g2.sum(0).reshape(w.shape if w is not None else g.shape[g.ndim - n_axes:]) if ctx.has_bias and need[2] else None
+    return gx, gw, gb
+
+
+def _layer_norm_grad_rows(g, xhat, invstd, w, gx):
+    """``invstd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))`` with ``gxhat = g * w``, into ``gx``."""
+    if w is None:
+        gx[...] = g
+    else:
+        np.multiply(g, w, out=gx)
+    dot = np.einsum("ni,ni->n", gx, xhat)[:, None] / g.shape[1]
+    gx -= gx.mean(1, keepdims=True)
+    gx -= xhat * dot
+    gx *= invstd
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
