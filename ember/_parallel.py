@@ -136,14 +136,54 @@ def matmul_rows(a, b):
     return out.reshape(a.shape[:-1] + (out.shape[-1],))
 
 
+def matmul_batches(a, b):
+    """``a @ b`` of two batches of matrices (both at least 3-D), the first batch dim split over the pool when
+    the products are large: NumPy runs a stack of small products one after another on one thread (the
+    attention scores of a Transformer are such a stack)."""
+    if not _runtime.blas_limited or type(a) is not np.ndarray or type(b) is not np.ndarray or a.ndim < 3 \
+            or b.ndim < 3:
+        return a @ b
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    m, k, n = a.shape[-2], a.shape[-1], b.shape[-1]
+    if batch[0] < 2 or math.prod(batch) * m * n * k < MIN_MACS or b.shape[-2] != k:
+        return a @ b
+    a, b = np.broadcast_to(a, batch + (m, k)), np.broadcast_to(b, batch + (k, n))
+    out = np.empty(batch + (m, n), np.result_type(a, b))
+    split(lambda lo, hi: np.matmul(a[lo:hi], b[lo:hi], out=out[lo:hi]), batch[0], out.size * k, MIN_MACS)
+    return out
+
+
 def large(a):
     """Whether ``a`` is a NumPy array big enough for ``map_rows`` to split."""
     return type(a) is np.ndarray and a.size >= MIN_ELEMENTS and a.ndim > 0
 
 
+# Elements per pass of a chained elementwise kernel: each of its passes over a block reads what the pass
+# before it left in the core's cache, instead of streaming the whole array through memory again.
+BLOCK = 1 << 15
+
+
+def map_blocks(fn, out, *arrays):
+    """``fn(out_part, *array_parts)`` over matching parts of ``out`` and ``arrays``, split over the
+    intra-op threads; returns ``out``. ``fn`` must work elementwise. Same-shaped C-contiguous arrays are
+    cut into flat blocks of ``BLOCK`` elements, each thread walking its range block by block, so a kernel
+    of many passes (GELU's erf: a dozen) stays in cache; other layouts are cut along the first axis."""
+    if all(x.shape == out.shape and x.flags.c_contiguous for x in (out, *arrays)):
+        flat_out, flat = out.reshape(-1), [x.reshape(-1) for x in arrays]
+
+        def blocks(lo, hi):
+            for start in range(lo, hi, BLOCK):
+                stop = min(start + BLOCK, hi)
+                fn(flat_out[start:stop], *[x[start:stop] for x in flat])
+        split(blocks, out.size, out.size)
+        return out
+    return map_rows(fn, out, *arrays)
+
+
 def map_rows(fn, out, *arrays):
     """``fn(out_rows, *array_rows)`` over the rows of ``out`` and ``arrays`` (cut along the first axis),
-    split over the intra-op threads; returns ``out``."""
+    split over the intra-op threads; returns ``out``. For kernels that combine elements within a row
+    (softmax over the last dim, layer norm), which ``map_blocks`` would cut apart."""
     split(lambda lo, hi: fn(out[lo:hi], *[x[lo:hi] for x in arrays]), len(out), out.size)
     return out
 

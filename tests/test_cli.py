@@ -213,3 +213,43 @@ def test_torch_version_compares_like_torchs(version):
         for op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
             assert op(Ours(version), other) == op(Theirs(version), other), (version, op.__name__, other)
     assert hash(Ours(version)) == hash(version) and Ours(version).split(".") == version.split(".")
+
+
+def test_tensorboard_logs_the_curves_tensorboard_reads(tmp_path):
+    pytest.importorskip("tensorboardX", reason="--tensorboard writes through tensorboardX ('tensorboard' extra)")
+    reader = pytest.importorskip("tensorboard.backend.event_processing.event_accumulator",
+                                 reason="TensorBoard's own event reader checks the files")
+    env = {"EMBER_DATA": str(tmp_path / "empty"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    logs = tmp_path / "tb"
+    proc = ember("train", "--no-download", "--no-plots", "--no-progress", "--epochs", "2", "--out", tmp_path / "run",
+                 "--tensorboard", logs, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    events = reader.EventAccumulator(str(logs)).Reload()
+    assert {"train/loss", "train/accuracy", "test/accuracy"} <= set(events.Tags()["scalars"])
+    loss = events.Scalars("train/loss")
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    steps_per_epoch = -(-1438 // 8)  # the bundled digits' training split, batch 8
+    assert [e.step for e in loss] == list(range(1, 2 * steps_per_epoch + 1))
+    assert loss[-1].value == pytest.approx(metrics["final_loss"], rel=1e-6)
+    (test_accuracy,) = events.Scalars("test/accuracy")
+    assert test_accuracy.value == pytest.approx(metrics["test_accuracy"], rel=1e-6)
+    early = np.mean([e.value for e in loss[:50]])
+    late = np.mean([e.value for e in loss[-50:]])
+    assert late < early  # the logged curve is the run's learning curve
+    hparam_runs = [d for d in os.listdir(logs) if (logs / d).is_dir()]
+    assert len(hparam_runs) == 1  # add_hparams' run, as PyTorch's writer makes it
+    hp = reader.EventAccumulator(str(logs / hparam_runs[0])).Reload()
+    assert hp.Scalars("hparam/test_accuracy")[0].value == pytest.approx(metrics["test_accuracy"], rel=1e-6)
+
+
+def test_tensorboard_without_tensorboardx_stops_before_training(tmp_path):
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "tensorboardX.py").write_text("raise ImportError('blocked')\n")
+    env = {"EMBER_DATA": str(tmp_path / "empty"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "PYTHONPATH": os.pathsep.join([str(blocker), os.environ.get("PYTHONPATH", "")])}
+    proc = ember("train", "--no-download", "--no-progress", "--out", tmp_path / "run", "--tensorboard",
+                 tmp_path / "tb", env=env)
+    assert proc.returncode != 0
+    assert proc.stderr.strip() == "ember train: --tensorboard needs tensorboardX: pip install 'ember[tensorboard]'"
+    assert not (tmp_path / "run").exists() and not (tmp_path / "tb").exists()

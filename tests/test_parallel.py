@@ -84,6 +84,45 @@ def test_elementwise_kernels_are_bit_identical_to_one_thread(hand_offs, monkeypa
         np.testing.assert_array_equal(p, s)
 
 
+def _attention(m, x, w, b):
+    """A Transformer's row kernels: layer norm, the stacked products of attention scores, softmax."""
+    h = m.nn.functional.layer_norm(x, (x.shape[-1],), w, b)
+    q = h.view(32, 64, 4, 32).transpose(1, 2)
+    return m.softmax(q @ q.transpose(-2, -1), dim=-1) @ q
+
+
+def test_row_kernels_and_stacked_products_on_the_pool_match_torch(hand_offs):
+    check(_attention, [(32, 64, 128), (128,), (128,)], rtol=1e-4, atol=1e-5, grad_rtol=1e-3, grad_atol=1e-4)
+    assert hand_offs[0] >= 8  # layer norm, the two stacked products and softmax, forward and backward
+
+
+def test_row_kernels_are_bit_identical_to_one_thread(hand_offs, monkeypatch):
+    monkeypatch.setattr(_parallel, "MIN_MACS", float("inf"))  # the stacked products on one thread either way
+    x, w, b = rand((32, 64, 128)), rand((128,)), rand((128,))
+
+    def run(threads):
+        ember.set_num_threads(threads)
+        ts = [ember.tensor(a, requires_grad=True) for a in (x, w, b)]
+        out = _attention(ember, *ts)
+        out.backward(ember.tensor(np.ones(out.shape, np.float32)))
+        return [out.detach().numpy()] + [t.grad.numpy() for t in ts]
+
+    pooled = run(2)
+    assert hand_offs[0] >= 4
+    for p, s in zip(pooled, run(1)):
+        np.testing.assert_array_equal(p, s)
+
+
+def test_stacked_products_match_one_thread_and_broadcast(pool_threads):
+    a, b = rand((6, 5, 40, 70)), rand((6, 5, 70, 30))
+    np.testing.assert_allclose(_parallel.matmul_batches(a, b), a @ b, rtol=1e-5, atol=1e-4)
+    c = rand((1, 5, 70, 30))  # broadcast over the first batch dim
+    np.testing.assert_allclose(_parallel.matmul_batches(a, c), a @ c, rtol=1e-5, atol=1e-4)
+    t = np.swapaxes(rand((6, 5, 30, 70)), -1, -2)  # a transposed view, as k.transpose(-2, -1)
+    np.testing.assert_allclose(_parallel.matmul_batches(a.swapaxes(-1, -2).copy().swapaxes(-1, -2), t), a @ t,
+                               rtol=1e-5, atol=1e-4)
+
+
 def test_split_products_match_one_thread(pool_threads):
     a, b = rand((300, 700)), rand((700, 90))
     for x, y in ((a, b), (b.T, a.T)):  # split by columns, then by rows

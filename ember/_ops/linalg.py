@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .._arraylib import get_array_module
-from .._parallel import matmul_rows
+from .._parallel import matmul_batches, matmul_rows
 from .._tensor import Tensor
 from .arithmetic import mul
 from .conjugate import conj, is_complex
@@ -50,13 +50,13 @@ def matmul_grads(g, a, b, need_a=True, need_b=True):
             gb = gb.reshape(gb.shape[:-1])
         return ga, gb
     if need_a:
-        ga = matmul_rows(g, _mT(b)) if b.ndim == 2 and g.ndim > 2 else g @ _mT(b)
+        ga = matmul_rows(g, _mT(b)) if b.ndim == 2 and g.ndim > 2 else matmul_batches(g, _mT(b))
     if need_b:
         if b.ndim == 2 and a.ndim > 2:  # one (k, n) result instead of a batch of them summed afterwards
             rows = math.prod(a.shape[:-1])
             gb = _mT(a.reshape(rows, a.shape[-1])) @ g.reshape(rows, g.shape[-1])
         else:
-            gb = _mT(a) @ g
+            gb = matmul_batches(_mT(a), g)
     return ga, gb
 
 
@@ -68,7 +68,7 @@ class MatMul(Op):
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return matmul_rows(a, b) if b.ndim == 2 and a.ndim > 2 else a @ b
+        return matmul_rows(a, b) if b.ndim == 2 and a.ndim > 2 else matmul_batches(a, b)
 
     def backward(ctx, g):
         a, b = ctx.saved_tensors

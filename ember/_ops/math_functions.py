@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from .._arraylib import get_array_module
-from .._parallel import large, map_rows
+from .._parallel import large, map_blocks
 from .._tensor import Tensor
 from .op import Op, array_of, inplace
 from .promotion import (binary, finish, floating, floating_function, floating_inplace, not_implemented,
@@ -351,7 +351,7 @@ class Logit(Op):
 class Relu(Op):
     def forward(ctx, a):
         if large(a):
-            out = map_rows(lambda o, x: np.maximum(x, 0, out=o), np.empty_like(a), a)
+            out = map_blocks(lambda o, x: np.maximum(x, 0, out=o), np.empty_like(a), a)
         else:
             out = np.maximum(a, 0)
         ctx.save_for_backward(out)
@@ -363,7 +363,7 @@ class Relu(Op):
         # activations. NaN inputs pass the gradient, as in PyTorch; an infinite gradient at an
         # inactive unit gives NaN here where PyTorch gives 0.
         if large(g) and g.shape == out.shape:
-            return map_rows(_pass_active, np.empty_like(g), g, out)
+            return map_blocks(_pass_active, np.empty_like(g), g, out)
         return g * ~(out <= 0)
 
 

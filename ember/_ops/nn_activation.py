@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .._parallel import large, map_rows
+from .._parallel import large, map_blocks
 from .._tensor import Tensor
 from . import math_functions
 from .math_functions import logistic
@@ -29,10 +29,31 @@ def erf(a):
         return a.erf()
     if a.dtype == np.float64:
         return math_functions.Erf().forward(a)
-    x = np.abs(a)
-    t = 1 / (1 + a.dtype.type(0.3275911) * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return np.copysign(1 - poly * np.exp(-x * x), a)
+    z = np.atleast_1d(a)  # in-place passes need an array, not the scalar a 0-d one decays into
+    return _erf_into(z, np.empty_like(z)).reshape(np.shape(a))
+
+
+_ERF_COEFFS = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)  # A&S 7.1.26, Horner order
+
+
+def _erf_into(z, out):
+    """A&S 7.1.26 of ``z`` (float32 or float16) written into ``out``, every pass in place: on a block of
+    ``_parallel.BLOCK`` elements the dozen passes run in cache, about twice as fast as with temporaries."""
+    kind = z.dtype.type
+    x = np.abs(z)
+    t = np.multiply(x, kind(0.3275911))
+    t += 1
+    np.reciprocal(t, out=t)
+    np.multiply(t, kind(_ERF_COEFFS[0]), out=out)
+    for c in _ERF_COEFFS[1:]:
+        out += kind(c)
+        out *= t
+    np.square(x, out=x)
+    np.negative(x, out=x)
+    np.exp(x, out=x)
+    out *= x
+    np.subtract(1, out, out=out)
+    return np.copysign(out, z, out=out)
 
 
 def _floating(input, kernel):
@@ -92,7 +113,7 @@ class Gelu(Op):
             return 0.5 * a * (1 + np.tanh(_SQRT_2_PI * (a + 0.044715 * a * a * a)))
         if large(a):  # row ranges over the intra-op threads, each pass staying in cache
             ctx.cdf = np.empty_like(a)
-            return map_rows(_gelu_rows, np.empty_like(a), a, ctx.cdf)
+            return map_blocks(_gelu_into, np.empty_like(a), a, ctx.cdf)
         ctx.cdf = 0.5 * (1 + erf(a * _SQRT1_2))
         return a * ctx.cdf
 
@@ -102,22 +123,25 @@ class Gelu(Op):
             t = np.tanh(_SQRT_2_PI * (a + 0.044715 * a * a * a))
             return g * (0.5 * (1 + t) + 0.5 * a * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * a * a))
         if large(g) and g.shape == a.shape:
-            return map_rows(_gelu_grad_rows, np.empty_like(g), g, a, ctx.cdf)
+            return map_blocks(_gelu_grad_into, np.empty_like(g), g, a, ctx.cdf)
         # a Tensor here (create_graph) gets a cdf that is itself differentiable
         cdf = ctx.cdf if type(a) is type(ctx.cdf) else 0.5 * (1 + erf(a * _SQRT1_2))
         return g * (cdf + a * _INV_SQRT_2PI * np.exp(-0.5 * a * a))
 
 
-def _gelu_rows(out, x, cdf):
-    """``cdf = Phi(x)``, ``out = x * cdf``, written into the given rows."""
-    np.multiply(x, _SQRT1_2, out=cdf)
-    cdf[...] = erf(cdf)
+def _gelu_into(out, x, cdf):
+    """``cdf = Phi(x)``, ``out = x * cdf``, written into the given parts."""
+    z = np.multiply(x, x.dtype.type(_SQRT1_2))
+    if x.dtype == np.float64:
+        cdf[...] = erf(z)
+    else:
+        _erf_into(z, cdf)
     cdf += 1
     cdf *= 0.5
     return np.multiply(x, cdf, out=out)
 
 
-def _gelu_grad_rows(grad, g, x, cdf):
+def _gelu_grad_into(grad, g, x, cdf):
     """``grad = g * (Phi(x) + x * phi(x))``, in place."""
     np.multiply(x, x, out=grad)
     grad *= -0.5

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from .. import _arraylib as B
-from .._parallel import matmul, matmul_rows
+from .._parallel import large, map_rows, matmul, matmul_rows
 from . import nn_activation
 from .op import Op, inplace as run_inplace
 
@@ -127,19 +127,46 @@ def bilinear(input1, input2, weight, bias=None):
 
 class Softmax(Op):
     def forward(ctx, a, axis):
-        if a.size:
-            out = np.exp(a - a.max(axis, keepdims=True))
-            out /= out.sum(axis, keepdims=True)
-        else:  # nothing to normalise (and no max along an empty dim)
-            out = a.copy()
         ctx.axis = axis
+        if not a.size:  # nothing to normalise (and no max along an empty dim)
+            out = a.copy()
+        elif _by_rows(a, axis):
+            out = map_rows(lambda o, x: _softmax_into(o, x, axis), np.empty_like(a), a)
+        else:
+            out = _softmax_into(None, a, axis)
         ctx.save_for_backward(out)
         return out
 
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        gy = g * out
-        return gy - out * gy.sum(axis=ctx.axis, keepdims=True)
+        if ctx.create_graph or not out.ndim:
+            gy = g * out
+            return gy - out * gy.sum(axis=ctx.axis, keepdims=True)
+        if _by_rows(g, ctx.axis) and g.shape == out.shape:
+            return map_rows(lambda o, y, gy: _softmax_grad_into(o, y, gy, ctx.axis), np.empty_like(g), out, g)
+        return _softmax_grad_into(None, out, g, ctx.axis)
+
+
+def _by_rows(a, axis):
+    """Whether a softmax over ``axis`` can be split over the intra-op threads along the first dim."""
+    return large(a) and a.ndim > 1 and axis % a.ndim != 0
+
+
+def _softmax_into(out, a, axis):
+    """exp(a - max) / sum into ``out`` (a new array when None), the three passes in place."""
+    out = np.subtract(a, a.max(axis, keepdims=True), out=out)
+    out = np.exp(out, out=out) if out.ndim else np.exp(out)
+    out /= out.sum(axis, keepdims=True)
+    return out
+
+
+def _softmax_grad_into(gx, out, g, axis):
+    """``out * (g - sum(g * out))`` into ``gx``: the product is summed, then overwritten."""
+    gx = np.multiply(g, out, out=gx)
+    dot = gx.sum(axis=axis, keepdims=True)
+    np.subtract(g, dot, out=gx)
+    gx *= out
+    return gx
 
 
 class LogSoftmax(Op):

@@ -5,8 +5,12 @@ channels; layer norm: the trailing ``normalized_shape``; group norm: each group
 of channels of one sample) and then scale and shift per element or channel.
 They share the standardisation and its gradient.
 """
+import math
+
 import numpy as np
 
+from .._arraylib import get_array_module
+from .._parallel import BLOCK, split
 from .op import Op
 
 
@@ -52,13 +56,20 @@ class NativeBatchNorm(Op):
         shape = (-1,) + (1,) * (x.ndim - 2)
         ctx.axes, ctx.training, ctx.has_weight, ctx.has_bias = axes, training, w is not None, b is not None
         if training:
-            xhat, invstd, mean, var = _standardize(x, axes, x.dtype.type(eps))
+            if x.size:
+                out, xhat, invstd, mean, var = _batch_norm_train(x, w, b, x.dtype.type(eps))
+            else:
+                xhat, invstd, mean, var = _standardize(x, axes, x.dtype.type(eps))
+                out = _affine(xhat, w, b, shape)
             if running_mean is not None:
                 n = x.size // x.shape[1]
                 running_mean *= 1 - momentum
                 running_mean += momentum * mean.reshape(-1)
                 running_var *= 1 - momentum
                 running_var += momentum * var.reshape(-1) * (n / (n - 1))  # the unbiased variance
+            ctx.eps = eps
+            ctx.save_for_backward(xhat, invstd, w, x)
+            return out
         else:
             invstd = (1 / np.sqrt(running_var + x.dtype.type(eps))).astype(x.dtype, copy=False).reshape(shape)
             ctx.center = running_mean.reshape(shape).copy()
@@ -83,23 +94,77 @@ class NativeBatchNorm(Op):
         return (gx,) + _affine_grads(ctx, g, xhat, ctx.axes)
 
 
+def _channel_blocks(fn, channels, per_channel):
+    """``fn(block)`` for slices of channels, split over the intra-op threads, a block of channels small
+    enough that all of a kernel's passes over it stay in cache."""
+    step = max(1, BLOCK // max(1, per_channel))
+
+    def blocks(lo, hi):
+        for c in range(lo, hi, step):
+            fn(slice(c, min(c + step, hi)))
+    split(blocks, channels, channels * per_channel)
+
+
+def _batch_norm_train(x, w, b, eps):
+    """Training batch norm on arrays, channel by channel: the output, xhat, 1/std, the mean and the biased
+    variance. xhat and the output are laid out channel-major (each channel one block of memory, the
+    layout Ember's convolutions hand out), so each channel's passes run in cache."""
+    xp, channels, n = get_array_module(x), x.shape[1], x.size // x.shape[1]
+    xt = np.moveaxis(x, 1, 0)
+    xhat, out = xp.empty(xt.shape, x.dtype), xp.empty(xt.shape, x.dtype)
+    mean, invstd = xp.empty(channels, x.dtype), xp.empty(channels, x.dtype)
+    axes, column = tuple(range(1, xt.ndim)), (-1,) + (1,) * (xt.ndim - 1)  # per-channel values broadcast
+
+    def block(c):
+        xh = xhat[c]
+        mean[c] = xt[c].mean(axes)
+        np.subtract(xt[c], mean[c].reshape(column), out=xh)
+        rows = xh.reshape(len(xh), -1)
+        invstd[c] = np.einsum("ci,ci->c", rows, rows) / n
+    _channel_blocks(block, channels, n)
+    var = invstd.copy()
+    invstd += eps
+    np.sqrt(invstd, out=invstd)
+    np.divide(1, invstd, out=invstd)
+
+    def scale(c):
+        xhat[c] *= invstd[c].reshape(column)
+        if w is None:
+            out[c] = xhat[c]
+        else:
+            np.multiply(xhat[c], w[c].reshape(column), out=out[c])
+        if b is not None:
+            out[c] += b[c].reshape(column)
+    _channel_blocks(scale, channels, n)
+    keep = (1, channels) + (1,) * (x.ndim - 2)
+    return (np.moveaxis(out, 0, 1), np.moveaxis(xhat, 0, 1), invstd.reshape(keep), mean.reshape(keep),
+            var.reshape(keep))
+
+
 def _batch_norm_grads(ctx, g, xhat, invstd, w):
-    """The training backward on arrays in six passes over the activations instead of eleven: the two
-    means that _standardize_grad takes of g * w are w times the per-channel sums the affine gradients
-    need anyway, so gx = invstd * w * (g - sum(g) / n - xhat * sum(g * xhat) / n)."""
-    need, axes = ctx.needs_input_grad, ctx.axes
-    n = g.size // g.shape[1]
-    sum_g = g.sum(axes, keepdims=True)
-    sum_gx = (g * xhat).sum(axes, keepdims=True)
-    gx = None
-    if need[0]:
-        gx = xhat * (sum_gx / -n)
-        gx += g
-        gx -= sum_g / n
-        gx *= invstd if w is None else invstd * w.reshape(invstd.shape)
-    gw = sum_gx.reshape(-1) if ctx.has_weight and need[1] else None
-    gb = sum_g.reshape(-1) if ctx.has_bias and need[2] else None
-    return gx, gw, gb
+    """The training backward on arrays, channel by channel over the intra-op threads: the two means that
+    _standardize_grad takes of g * w are w times the per-channel sums the affine gradients need anyway,
+    so gx = invstd * w * (g - sum(g) / n - xhat * sum(g * xhat) / n), in four passes per channel."""
+    need = ctx.needs_input_grad
+    xp, channels, n = get_array_module(g), g.shape[1], g.size // g.shape[1]
+    gt, xt = np.moveaxis(g, 1, 0), np.moveaxis(xhat, 1, 0)
+    sum_g, sum_gx = xp.empty(channels, g.dtype), xp.empty(channels, g.dtype)
+    gx = xp.empty(gt.shape, g.dtype) if need[0] else None
+    scale = invstd.reshape(-1) if w is None else invstd.reshape(-1) * w
+    axes, column = tuple(range(1, gt.ndim)), (-1,) + (1,) * (gt.ndim - 1)
+
+    def block(c):
+        sum_g[c] = gt[c].sum(axes)
+        sum_gx[c] = (gt[c] * xt[c]).sum(axes)  # a temporary the size of the block, in cache
+        if gx is not None:
+            np.multiply(xt[c], (sum_gx[c] / -n).reshape(column), out=gx[c])
+            gx[c] += gt[c]
+            gx[c] -= (sum_g[c] / n).reshape(column)
+            gx[c] *= scale[c].reshape(column)
+    _channel_blocks(block, channels, n)
+    gw = sum_gx if ctx.has_weight and need[1] else None
+    gb = sum_g if ctx.has_bias and need[2] else None
+    return (None if gx is None else np.moveaxis(gx, 0, 1)), gw, gb
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
@@ -128,20 +193,82 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 class NativeLayerNorm(Op):
     def forward(ctx, x, w, b, n_axes, eps):
         axes = tuple(range(x.ndim - n_axes, x.ndim))
-        xhat, invstd, _, _ = _standardize(x, axes, x.dtype.type(eps))
         ctx.axes, ctx.has_weight, ctx.has_bias, ctx.eps = axes, w is not None, b is not None, eps
-        ctx.save_for_backward(xhat, invstd, w, x)
-        return _affine(xhat, w, b, x.shape[x.ndim - n_axes:])
+        if not x.size:  # no rows to take dot products of
+            xhat, invstd = _standardize(x, axes, x.dtype.type(eps))[:2]
+            ctx.save_for_backward(xhat, invstd, w, x)
+            return _affine(xhat, w, b, x.shape[x.ndim - n_axes:])
+        rows = _rows(x, n_axes)
+        xhat, out = np.empty_like(rows), np.empty_like(rows)
+        invstd = get_array_module(x).empty((len(rows), 1), rows.dtype)
+        w_row = None if w is None else w.reshape(-1)
+        b_row = None if b is None else b.reshape(-1)
+        split(lambda lo, hi: _layer_norm_rows(rows[lo:hi], w_row, b_row, x.dtype.type(eps), xhat[lo:hi],
+                                              invstd[lo:hi], out[lo:hi]), len(rows), rows.size)
+        ctx.save_for_backward(xhat.reshape(x.shape), invstd.reshape(x.shape[:x.ndim - n_axes] + (1,) * n_axes), w, x)
+        return out.reshape(x.shape)
 
     def backward(ctx, g):
         xhat, invstd, w, x = ctx.saved_tensors
-        if ctx.create_graph:  # create_graph: the statistics as functions of x (see _standardize)
-            xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]
+        if not ctx.create_graph and g.size:
+            return _layer_norm_grads(ctx, g, xhat, invstd, w)
+        xhat, invstd = _standardize(x, ctx.axes, ctx.eps)[:2]  # the statistics as functions of x
         gx = None
         if ctx.needs_input_grad[0]:
             gx = _standardize_grad(g if w is None else g * w, xhat, invstd, ctx.axes)
         lead = tuple(range(g.ndim - len(ctx.axes)))
         return (gx,) + _affine_grads(ctx, g, xhat, lead)
+
+
+def _rows(a, n_axes):
+    """``a`` as a matrix: one row per normalised group (the trailing ``n_axes`` dims)."""
+    return a.reshape(-1, math.prod(a.shape[a.ndim - n_axes:]))
+
+
+def _layer_norm_rows(rows, w, b, eps, xhat, invstd, out):
+    """Layer norm of some rows into ``xhat``, ``invstd`` and ``out``: the sum of squares as row dot
+    products (``einsum``, no squared copy), every pass in place. Row ranges go to the intra-op threads."""
+    np.subtract(rows, rows.mean(1, keepdims=True), out=xhat)
+    np.divide(np.einsum("ni,ni->n", xhat, xhat)[:, None], rows.shape[1], out=invstd)
+    invstd += eps
+    np.sqrt(invstd, out=invstd)
+    np.divide(1, invstd, out=invstd)
+    xhat *= invstd
+    if w is None:
+        out[...] = xhat
+    else:
+        np.multiply(xhat, w, out=out)
+    if b is not None:
+        out += b
+
+
+def _layer_norm_grads(ctx, g, xhat, invstd, w):
+    """The layer-norm backward on arrays: _standardize_grad's two row means as a row mean and row dot
+    products, over row ranges on the intra-op threads; the weight's gradient as column dot products."""
+    need, n_axes = ctx.needs_input_grad, len(ctx.axes)
+    g2, xhat2 = _rows(g, n_axes), _rows(xhat, n_axes)
+    gx = None
+    if need[0]:
+        gx = np.empty_like(g2)
+        w_row, invstd2 = None if w is None else w.reshape(-1), invstd.reshape(-1, 1)
+        split(lambda lo, hi: _layer_norm_grad_rows(g2[lo:hi], xhat2[lo:hi], invstd2[lo:hi], w_row, gx[lo:hi]),
+              len(g2), g2.size)
+        gx = gx.reshape(g.shape)
+    gw = np.einsum("ni,ni->i", g2, xhat2).reshape(w.shape) if ctx.has_weight and need[1] else None
+    gb = g2.sum(0).reshape(w.shape if w is not None else g.shape[g.ndim - n_axes:]) if ctx.has_bias and need[2] else None
+    return gx, gw, gb
+
+
+def _layer_norm_grad_rows(g, xhat, invstd, w, gx):
+    """``invstd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))`` with ``gxhat = g * w``, into ``gx``."""
+    if w is None:
+        gx[...] = g
+    else:
+        np.multiply(g, w, out=gx)
+    dot = np.einsum("ni,ni->n", gx, xhat)[:, None] / g.shape[1]
+    gx -= gx.mean(1, keepdims=True)
+    gx -= xhat * dot
+    gx *= invstd
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):

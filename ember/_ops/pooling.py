@@ -10,7 +10,7 @@ height 1.
 import numpy as np
 
 from .._arraylib import get_array_module
-from .._parallel import split
+from .._parallel import BLOCK, split
 from .._tensor import Tensor
 from .op import Op, array_of
 from .resample import resample, window_matrix
@@ -49,11 +49,20 @@ def _padded(a, pads, fill):
     return out
 
 
-def _zeros_like_layout(xp, shape, strides, dtype):
-    """Zeros of ``shape`` (on ``xp``) laid out in memory in the order ``strides`` describe (a convolution hands out
-    channel-major arrays; gradients in the same layout keep the elementwise ops that meet them fast)."""
+def _like_layout(xp, shape, strides, dtype, zeros=True):
+    """Zeros (or, with ``zeros=False``, uninitialised memory) of ``shape`` (on ``xp``) laid out in the order
+    ``strides`` describe (a convolution hands out channel-major arrays; gradients in the same layout keep
+    the elementwise ops that meet them fast)."""
     outer_first = np.argsort(strides, kind="stable")[::-1]
-    return xp.zeros([shape[d] for d in outer_first], dtype).transpose(np.argsort(outer_first))
+    make = xp.zeros if zeros else xp.empty
+    return make([shape[d] for d in outer_first], dtype).transpose(np.argsort(outer_first))
+
+
+def _tiles(geometry, pads, shape):
+    """Whether the windows tile the input: no overlap, no padding, no pixel left out. Each pixel then
+    gets the gradient of exactly one window position, written instead of added into a zeroed image."""
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = geometry
+    return (sh, sw) == (kh, kw) and (dh, dw) == (1, 1) and not any(pads) and shape[-2:] == (ho * sh, wo * sw)
 
 
 def _scatter_windows(parts, ctx, dtype, *operands):
@@ -69,17 +78,26 @@ def _scatter_windows(parts, ctx, dtype, *operands):
         image = Tensor._wrap(get_array_module(operands[0]._data).zeros(padded, dtype))
         _add_windows(image, parts, operands, geometry)
     else:
-        image = _zeros_like_layout(get_array_module(operands[0]), padded, ctx.strides, dtype)
-        split(lambda lo, hi: _add_windows(image[lo:hi], parts, [x[lo:hi] for x in operands], geometry),
-              padded[0], image.size)
+        tiles = _tiles(geometry, ctx.pads, shape)
+        image = _like_layout(get_array_module(operands[0]), padded, ctx.strides, dtype, zeros=not tiles)
+        step = max(1, BLOCK // max(1, image[:1].size))  # rows whose passes stay in cache
+
+        def rows(lo, hi):
+            for start in range(lo, hi, step):
+                stop = min(start + step, hi)
+                _add_windows(image[start:stop], parts, [x[start:stop] for x in operands], geometry, tiles)
+        split(rows, padded[0], image.size)
     return image[..., t:t + shape[-2], l:l + shape[-1]]
 
 
-def _add_windows(image, parts, operands, geometry):
+def _add_windows(image, parts, operands, geometry, tiles=False):
     kh, kw = geometry[0]
     for i in range(kh):
         for j in range(kw):
-            image[_slices(i, j, geometry)] += parts(i * kw + j, *operands)
+            if tiles:
+                image[_slices(i, j, geometry)] = parts(i * kw + j, *operands)
+            else:
+                image[_slices(i, j, geometry)] += parts(i * kw + j, *operands)
 
 
 def _dtype(g):
@@ -97,19 +115,12 @@ class MaxPool2DWithIndices(Op):
         out = xp.empty(windows[0].shape, a.dtype)
         arg = xp.zeros(out.shape, np.int16 if len(windows) < 2 ** 15 else np.int64)
 
-        def rows(lo, hi):  # rows lo:hi of the first axis (one intra-op thread's share)
-            o, ar, ws = out[lo:hi], arg[lo:hi], [w[lo:hi] for w in windows]
-            np.copyto(o, ws[0])
-            for w in ws[1:]:
-                np.maximum(o, w, out=o)  # NaN wins, as in PyTorch
-            # the window position of each maximum: the first one, or the first NaN, as PyTorch picks
-            nan = a.dtype.kind == "f" and np.isnan(o).any()
-            for k in range(len(ws) - 1, -1, -1):
-                hit = ws[k] == o
-                if nan:
-                    hit |= np.isnan(ws[k])
-                ar -= (ar - k) * hit  # arg = k where hit: arithmetic is branch-free, unlike a masked store
+        def rows(lo, hi):  # rows lo:hi of the first axis (one intra-op thread's share), a few at a time
+            for start in range(lo, hi, step):
+                stop = min(start + step, hi)
+                _max_windows(out[start:stop], arg[start:stop], [w[start:stop] for w in windows])
 
+        step = max(1, BLOCK // max(1, a[:1].size))  # rows whose passes stay in cache
         split(rows, out.shape[0], a.size)
         ctx.arg, ctx.shape, ctx.strides, ctx.geometry, ctx.pads = arg, a.shape, a.strides, geometry, pads
         if not return_indices:
@@ -120,6 +131,25 @@ class MaxPool2DWithIndices(Op):
         arg = ctx.arg
         # a mask multiply, not np.where: faster
         return _scatter_windows(lambda k, g, arg: g * (arg == k), ctx, _dtype(g), g, arg)
+
+
+def _max_windows(out, arg, windows):
+    """The maximum over ``windows`` into ``out`` and the position of the first maximum into ``arg``: a
+    running maximum where a strictly greater window takes over, four passes a window. NaN wins, as in
+    PyTorch, at the first NaN: a block holding one is redone with explicit NaN tests."""
+    np.copyto(out, windows[0])
+    arg[...] = 0
+    taken = np.empty_like(arg)
+    for k, w in enumerate(windows[1:], 1):
+        # k is the largest position so far, so "arg = k where w wins" is a maximum: branch-free, where a
+        # masked store mispredicts on every other element of random data
+        np.multiply(w > out, arg.dtype.type(k), out=taken)
+        np.maximum(arg, taken, out=arg)
+        np.maximum(out, w, out=out)
+    if out.dtype.kind == "f" and np.isnan(out).any():
+        arg[...] = 0
+        for k in range(len(windows) - 1, -1, -1):  # rare: the masked store's speed does not matter
+            np.copyto(arg, k, where=(windows[k] == out) | np.isnan(windows[k]))
 
 
 def _flat_indices(arg, shape, geometry, pads):

@@ -43,6 +43,9 @@ def add_parser(sub, formatter):
                    help="a progress bar per epoch (tqdm: a widget in notebooks, text on terminals and in logs)")
     p.add_argument("--plots", action=argparse.BooleanOptionalAction, default=True,
                    help="draw curves.png and predictions.png (needs matplotlib)")
+    p.add_argument("--tensorboard", metavar="DIR", default=None,
+                   help="also log the curves as TensorBoard event files in DIR (needs tensorboardX: "
+                        'pip install "ember[tensorboard]"); view them with: tensorboard --logdir DIR')
     p.set_defaults(func=run)
 
 
@@ -68,6 +71,18 @@ def _progress(iterable, total, desc, enabled):
     return tqdm(iterable, total=total, desc=desc, unit="batch", dynamic_ncols=True)
 
 
+def _summary_writer(log_dir):
+    """A SummaryWriter on ``log_dir``, or None without --tensorboard. Asked for before training starts, so
+    a missing writer library stops the run at once instead of after the last epoch."""
+    if log_dir is None:
+        return None
+    try:
+        from ember.utils.tensorboard import SummaryWriter
+    except ImportError:
+        raise SystemExit("ember train: --tensorboard needs tensorboardX: pip install 'ember[tensorboard]'") from None
+    return SummaryWriter(log_dir)
+
+
 def run(args):
     """Train, evaluate and write the outputs as ``args`` say; returns the exit status."""
     import ember
@@ -79,6 +94,7 @@ def run(args):
 
     if args.batch_size <= 0 or args.epochs < 0:
         raise SystemExit("ember train: --batch-size must be positive and --epochs non-negative")
+    writer = _summary_writer(args.tensorboard)
     ember.manual_seed(args.seed)
     name = args.dataset or "mnist"
     train_set, test_set, source = data_sources.load(name, args.data_dir, args.download, transforms.ToTensor(),
@@ -112,6 +128,9 @@ def run(args):
             optimizer.step()
             losses.append(loss.item())
             accuracies.append((outputs.argmax(1) == labels).sum().item() / len(labels) * 100)
+            if writer is not None:
+                writer.add_scalar("train/loss", losses[-1], len(losses))
+                writer.add_scalar("train/accuracy", accuracies[-1], len(losses))
             if bar is not None and i % 50 == 0:
                 bar.set_postfix(loss=f"{sum(losses[-50:]) / len(losses[-50:]):.4f}",
                                 acc=f"{sum(accuracies[-50:]) / len(accuracies[-50:]):.1f}%", refresh=False)
@@ -133,6 +152,12 @@ def run(args):
                 shown = (images[:32], labels[:32], predicted[:32])
     accuracy = 100.0 * correct / len(test_set)
     print(f"Test set: Accuracy: {accuracy:.2f}%")
+    if writer is not None:
+        writer.add_scalar("test/accuracy", accuracy, len(losses))
+        writer.add_hparams({"model": args.model, "optimizer": args.optimizer, "lr": args.lr,
+                            "batch_size": args.batch_size, "epochs": args.epochs},
+                           {"hparam/test_accuracy": accuracy})
+        writer.close()
     _write_outputs(args, model, losses, accuracies, len(train_loader), shown, accuracy, train_time, source)
     return 0
 
