@@ -3,7 +3,7 @@
     python tools/docstring_report.py [--list]
 
 A module's public names are its ``__all__`` (else its names without a leading underscore), less
-submodules and constants; Tensor's are its methods and properties without a leading underscore. A name
+submodules, constants and other libraries' objects passed on unchanged; Tensor's are its methods and properties without a leading underscore. A name
 counts as documented when the object itself carries a docstring (an inherited one does not count).
 """
 import argparse
@@ -11,6 +11,7 @@ import importlib
 import inspect
 import os
 import sys
+import types
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -25,8 +26,18 @@ MODULES = ["ember", "ember.autograd", "ember.nn", "ember.nn.functional", "ember.
 
 
 def _own_doc(obj):
-    doc = vars(obj).get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
+    if isinstance(obj, types.MemberDescriptorType):  # a slot: its text is the value in ``__slots__``
+        doc = inspect.getdoc(obj)
+    else:
+        doc = vars(obj).get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
     return bool(doc and doc.strip())
+
+
+def _embers(obj):
+    """Whether ``obj`` is Ember's own (not, say, the standard library's ``multiprocessing.Process``, which
+    ``ember.multiprocessing`` passes on as ``torch.multiprocessing`` does, documented where it comes from)."""
+    module = getattr(obj, "__module__", None) or getattr(getattr(obj, "__self__", None), "__module__", None)
+    return module is None or module.split(".")[0] == "ember"
 
 
 def module_names(name):
@@ -34,7 +45,7 @@ def module_names(name):
     names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
     for n in names:
         obj = getattr(module, n)
-        if callable(obj) and not inspect.ismodule(obj):
+        if callable(obj) and not inspect.ismodule(obj) and _embers(obj):
             yield n, obj
 
 
