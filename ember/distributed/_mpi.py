@@ -3,6 +3,7 @@
 Importing mpi4py initialises MPI, so nothing here touches it before a program asks for
 distributed work; ``available()`` only looks for the package.
 """
+import functools
 import importlib.util
 import os
 import sys
@@ -44,14 +45,14 @@ def wait_all(requests, deadline, describe):
     (a blocking MPI wait could not be interrupted).
 
     MPI moves a non-blocking collective on only inside MPI calls, so the poll is continuous at first,
-    as MPI's own blocking wait is, but hands the core to any other runnable process between tests: on
-    a machine with more ranks (or other work) than cores, a waiting rank that kept its core would keep
-    the peer it waits for off it until the scheduler's time slice ends, some milliseconds per step.
-    A wait longer than ``SPIN_SECONDS`` is one for a late peer: the poll then sleeps a little between
-    tests, so that it costs no CPU while honouring the deadline."""
+    as MPI's own blocking wait is; like that wait, it hands the core to other processes between tests
+    when this machine runs more ranks than it has cores, since a peer rank may be waiting for this
+    one's core. A wait longer than ``SPIN_SECONDS`` is one for a late peer: the poll then sleeps a
+    little between tests, so that it costs no CPU while honouring the deadline."""
     test_all = mpi().Request.Testall
     if test_all(requests):
         return
+    give_way = _yield if _oversubscribed() else _stay
     spin_until = time.monotonic() + SPIN_SECONDS
     pause = 0.0
     while not test_all(requests):
@@ -59,12 +60,24 @@ def wait_all(requests, deadline, describe):
         if now > deadline:
             raise DistBackendError(describe())
         if now < spin_until:
-            _give_way()
+            give_way()
         else:
             pause = min(MAX_PAUSE, pause + 1e-5)
             time.sleep(pause)
 
 
 SPIN_SECONDS = 0.25
-_give_way = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
 MAX_PAUSE = 1e-3
+_yield = getattr(os, "sched_yield", None) or (lambda: time.sleep(0))
+
+
+def _stay():
+    pass
+
+
+@functools.lru_cache(maxsize=None)
+def _oversubscribed():
+    """Whether the launcher started more ranks on this machine than it has cores (the machine's: a rank
+    that mpiexec binds to one core still shares the machine with the others)."""
+    local = os.environ.get("OMPI_COMM_WORLD_LOCAL_SIZE") or os.environ.get("MPI_LOCALNRANKS") or 1
+    return int(local) > (os.cpu_count() or 1)
