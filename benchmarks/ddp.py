@@ -13,7 +13,7 @@ allreduce: float32 gradients of 1, 10 and 100 MB averaged across 2 ranks, millis
 path Ember's DDP takes during backward, from the first gradient's hook to averaged ``.grad`` (copies
 into buckets, non-blocking MPI all-reduces, the wait, the division), on fresh gradients as
 ``optimizer.zero_grad()`` leaves them, for the bytes in one gradient and in 64 KB gradients (which DDP
-buckets: 25 MB, the first 1 MiB); beside, on the same bytes, MPI's own floor: a bare mpi4py
+buckets: 25 MB, the first 1 MiB), the latter also with ``gradient_as_bucket_view=True``; beside, on the same bytes, MPI's own floor: a bare mpi4py
 ``Allreduce`` on a NumPy array (a sum), and the same followed by the division (an average). The three
 run interleaved, each timed on the slowest rank; ratios are of medians.
 """
@@ -61,10 +61,11 @@ SMALL_GRAD = 2 ** 14  # elements of each gradient in the "64KB" layout, a small 
 
 
 def _layouts(n):
-    """{name: gradient sizes in elements} adding up to ``n``: one gradient of them all, or many small ones
-    that DDP gathers into buckets (25 MB, the first 1 MiB)."""
+    """{name: (gradient sizes in elements adding up to ``n``, DDP's options)}: one gradient of them all,
+    or many small ones that DDP gathers into buckets (25 MB, the first 1 MiB), their averages copied
+    back into ``.grad`` or (``gradient_as_bucket_view``) left in the buckets as views."""
     small = [SMALL_GRAD] * (n // SMALL_GRAD) + ([n % SMALL_GRAD] if n % SMALL_GRAD else [])
-    return {"one": [n], "64KB": small}
+    return {"one": ([n], {}), "64KB": (small, {}), "64KB-views": (small, {"gradient_as_bucket_view": True})}
 
 
 def _allreduce_worker(sizes_mb, repeat):
@@ -99,12 +100,12 @@ def _allreduce_worker(sizes_mb, repeat):
             comm.Allreduce(MPI.IN_PLACE, bare)
             np.divide(bare, size, out=bare)
 
-        for layout, sizes in _layouts(n).items():
+        for layout, (sizes, options) in _layouts(n).items():
             module = ember.nn.Module()
             params = [ember.nn.Parameter(ember.ones(k)) for k in sizes]
             for i, p in enumerate(params):
                 module.register_parameter(f"p{i}", p)
-            ddp = DistributedDataParallel(module)
+            ddp = DistributedDataParallel(module, **options)
 
             def fresh_grads():  # what backward leaves after optimizer.zero_grad(): new arrays
                 for p in params:
