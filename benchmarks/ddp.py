@@ -9,13 +9,14 @@ and the scaling efficiency (samples/s on N ranks over N times that on 1). Ember'
 ``ember run --nproc-per-node N``, PyTorch's with ``torch.distributed.run`` and the gloo backend. The
 rank program is one PyTorch script (this file's ``worker``), run as written by both.
 
-allreduce: float32 gradients of 1, 10 and 100 MB averaged across 2 ranks, milliseconds per step: the
-path Ember's DDP takes during backward, from the first gradient's hook to averaged ``.grad`` (copies
-into buckets, non-blocking MPI all-reduces, the wait, the division), on fresh gradients as
-``optimizer.zero_grad()`` leaves them, for the bytes in one gradient and in 64 KB gradients (which DDP
-buckets: 25 MB, the first 1 MiB), the latter also with ``gradient_as_bucket_view=True``; beside, on the same bytes, MPI's own floor: a bare mpi4py
-``Allreduce`` on a NumPy array (a sum), and the same followed by the division (an average). The three
-run interleaved, each timed on the slowest rank; ratios are of medians.
+allreduce: float32 gradients of 1, 10 and 100 MB averaged across 2 ranks, milliseconds per step:
+the path Ember's DDP takes during backward, from the first gradient's hook to averaged ``.grad``
+(copies into buckets, non-blocking MPI all-reduces, the wait, the division), on new gradients as
+``optimizer.zero_grad()`` and backward leave them, for the bytes in one gradient and in 64 KB
+gradients (which DDP buckets: 25 MB, the first 1 MiB), the latter also with
+``gradient_as_bucket_view=True``; beside, on the same bytes, MPI's own floor: a bare mpi4py
+``Allreduce`` on a new NumPy array (a sum), and the same followed by the division (an average). The
+three run interleaved, each timed on the slowest rank; ratios are of medians.
 """
 import argparse
 import json
@@ -91,14 +92,17 @@ def _allreduce_worker(sizes_mb, repeat):
 
     for mb in sizes_mb:
         n = max(1, int(mb * 2 ** 20 / 4))
-        bare = np.ones(n, np.float32)
+        bare = {}
+
+        def fresh_array():  # as new to MPI as the gradients DDP gets: memory MPI has not seen makes it slower
+            bare["array"] = np.ones(n, np.float32)
 
         def mpi_sum():
-            comm.Allreduce(MPI.IN_PLACE, bare)
+            comm.Allreduce(MPI.IN_PLACE, bare["array"])
 
         def mpi_average():
-            comm.Allreduce(MPI.IN_PLACE, bare)
-            np.divide(bare, size, out=bare)
+            comm.Allreduce(MPI.IN_PLACE, bare["array"])
+            np.divide(bare["array"], size, out=bare["array"])
 
         for layout, (sizes, options) in _layouts(n).items():
             module = ember.nn.Module()
@@ -118,7 +122,7 @@ def _allreduce_worker(sizes_mb, repeat):
 
             runs = {"ddp_path_ms": [], "mpi4py_ms": [], "mpi4py_average_ms": []}
             for r in range(repeat + 1):  # interleaved, so that a change of load hits all three alike
-                times = (timed(ddp_path, fresh_grads), timed(mpi_sum), timed(mpi_average))
+                times = (timed(ddp_path, fresh_grads), timed(mpi_sum, fresh_array), timed(mpi_average, fresh_array))
                 if r:  # the first run warms caches and MPI's connections up
                     for name, t in zip(runs, times):
                         runs[name].append(t)
