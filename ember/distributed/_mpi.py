@@ -14,10 +14,11 @@ from .errors import DistBackendError, MPINotInstalledError
 INSTALL_HINT = 'torch.distributed needs MPI, which is not installed: pip install "ember[mpi]"'
 
 # Open MPI's choices that Ember changes unless the program's environment names its own. Its non-blocking
-# all-reduce (DDP's, and any ``async_op``) would otherwise reduce everything onto one rank and broadcast it
-# back whenever there are fewer than 4 ranks or the buffer is reduced in place, as every gradient is: the
-# whole buffer crosses twice, one way at a time, about 3x the blocking MPI_Allreduce on the same bytes. Its
-# ring moves each byte once each way, as the blocking one does, and matches it.
+# all-reduce (DDP's, and every ``all_reduce``: Ember waits for each one by polling) would otherwise reduce
+# everything onto one rank and broadcast it back whenever there are fewer than 4 ranks or the buffer is
+# reduced in place, as every one of Ember's is: the whole buffer crosses twice, one way at a time, about 3x
+# the blocking MPI_Allreduce on the same bytes. Its ring moves each byte once each way, as the blocking one
+# does, and matches it.
 MCA_DEFAULTS = {"coll_libnbc_iallreduce_algorithm": "1"}
 
 
