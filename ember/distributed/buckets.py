@@ -44,7 +44,7 @@ class Bucket:
                          and (used_here is None or used_here[index]))
         if self.in_place:
             grad = p.grad._data
-            np.divide(grad, size, out=grad)
+            _divide(grad, size, grad)
             self.request = comm.Iallreduce(MPI.IN_PLACE, grad, MPI.SUM)
             return
         for i, p, view in self.views:
@@ -53,7 +53,7 @@ class Bucket:
                     p.grad = Tensor._wrap(view.copy())
                 view.fill(0)
             else:
-                np.divide(p.grad._data, size, out=view)
+                _divide(p.grad._data, size, view)
         self.request = comm.Iallreduce(MPI.IN_PLACE, self.flat, MPI.SUM)
 
     def finish(self, used=None, as_view=False):
@@ -73,6 +73,15 @@ class Bucket:
                 p.grad = Tensor._wrap(view.copy())
             else:
                 p.grad._data[...] = view
+
+
+def _divide(a, size, out):
+    """``out = a / size``; by a power of two as a multiplication, which is exact then and, on data in cache,
+    twice as fast."""
+    if size & (size - 1):
+        np.divide(a, size, out=out)
+    else:
+        np.multiply(a, 1 / size, out=out)
 
 
 FIRST_BUCKET_BYTES = 2 ** 20
