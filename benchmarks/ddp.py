@@ -9,9 +9,14 @@ and the scaling efficiency (samples/s on N ranks over N times that on 1). Ember'
 ``ember run --nproc-per-node N``, PyTorch's with ``torch.distributed.run`` and the gloo backend. The
 rank program is one PyTorch script (this file's ``worker``), run as written by both.
 
-allreduce: float32 gradients of 1, 10 and 100 MB averaged across 2 ranks, milliseconds per call: the
-path Ember's DDP takes during backward (copy into the bucket, non-blocking MPI all-reduce, wait,
-divide into .grad) beside a bare mpi4py ``Allreduce`` on a NumPy array, MPI's own floor.
+allreduce: float32 gradients of 1, 10 and 100 MB averaged across 2 ranks, milliseconds per step:
+the path Ember's DDP takes during backward, from the first gradient's hook to averaged ``.grad``
+(copies into buckets, non-blocking MPI all-reduces, the wait, the division), on new gradients as
+``optimizer.zero_grad()`` and backward leave them, for the bytes in one gradient and in 64 KB
+gradients (which DDP buckets: 25 MB, the first 1 MiB), the latter also with
+``gradient_as_bucket_view=True``; beside, on the same bytes, MPI's own floor: a bare mpi4py
+``Allreduce`` on a new NumPy array (a sum), and the same followed by the division (an average). The
+three run interleaved, each timed on the slowest rank; ratios are of medians.
 """
 import argparse
 import json
@@ -53,39 +58,75 @@ def _scaling_worker(torch, steps, batch):
     dist.destroy_process_group()
 
 
+SMALL_GRAD = 2 ** 14  # elements of each gradient in the "64KB" layout, a small conv kernel's size
+
+
+def _layouts(n):
+    """{name: (gradient sizes in elements adding up to ``n``, DDP's options)}: one gradient of them all,
+    or many small ones that DDP gathers into buckets (25 MB, the first 1 MiB), their averages copied
+    back into ``.grad`` or (``gradient_as_bucket_view``) left in the buckets as views."""
+    small = [SMALL_GRAD] * (n // SMALL_GRAD) + ([n % SMALL_GRAD] if n % SMALL_GRAD else [])
+    return {"one": ([n], {}), "64KB": (small, {}), "64KB-views": (small, {"gradient_as_bucket_view": True})}
+
+
 def _allreduce_worker(sizes_mb, repeat):
     import numpy as np
-    from mpi4py import MPI
 
     import ember
     import ember.distributed as dist
     from ember.nn.parallel import DistributedDataParallel
 
-    dist.init_process_group("mpi")
+    dist.init_process_group("mpi")  # before mpi4py's own import, as in a program that uses Ember
+    from mpi4py import MPI
+
     comm, report = MPI.COMM_WORLD, {}
+    size = comm.Get_size()
+
+    def timed(fn, before=None):
+        if before:
+            before()
+        comm.Barrier()
+        t0 = time.perf_counter()
+        fn()
+        return comm.allreduce((time.perf_counter() - t0) * 1e3, op=MPI.MAX)  # the slowest rank's time
+
     for mb in sizes_mb:
         n = max(1, int(mb * 2 ** 20 / 4))
-        bare = np.ones(n, np.float32)
-        layer = ember.nn.Module()
-        layer.weight = ember.nn.Parameter(ember.ones(n))
-        ddp = DistributedDataParallel(layer, bucket_cap_mb=mb + 1)
-        layer.weight.grad = ember.ones(n)
+        bare = {}
 
-        def ddp_path():  # what the accumulator hooks run during backward, without the backward
-            ddp._prepare(None)
-            ddp._ready(0)
+        def fresh_array():  # as new to MPI as the gradients DDP gets: memory MPI has not seen makes it slower
+            bare["array"] = np.ones(n, np.float32)
 
-        def mpi_floor():
-            comm.Allreduce(MPI.IN_PLACE, bare)
+        def mpi_sum():
+            comm.Allreduce(MPI.IN_PLACE, bare["array"])
 
-        for name, fn in (("ddp_path_ms", ddp_path), ("mpi4py_ms", mpi_floor)):
-            runs = []
-            for _ in range(repeat + 1):
-                comm.Barrier()
-                t0 = time.perf_counter()
-                fn()
-                runs.append(comm.allreduce((time.perf_counter() - t0) * 1e3, op=MPI.MAX))
-            report.setdefault(str(mb), {})[name] = runs[1:]
+        def mpi_average():  # divided the way DDP divides by 2 ranks: a multiplication, exact for a power of two
+            comm.Allreduce(MPI.IN_PLACE, bare["array"])
+            np.multiply(bare["array"], 1 / size, out=bare["array"])
+
+        for layout, (sizes, options) in _layouts(n).items():
+            module = ember.nn.Module()
+            params = [ember.nn.Parameter(ember.ones(k)) for k in sizes]
+            for i, p in enumerate(params):
+                module.register_parameter(f"p{i}", p)
+            ddp = DistributedDataParallel(module, **options)
+
+            def fresh_grads():  # what backward leaves after optimizer.zero_grad(): new arrays
+                for p in params:
+                    p.grad = ember.ones(p.shape)
+
+            def ddp_path():  # what the accumulator hooks run during backward, in backward's order
+                ddp._prepare(None)
+                for i in reversed(range(len(params))):
+                    ddp._ready(i)
+
+            runs = {"ddp_path_ms": [], "mpi4py_ms": [], "mpi4py_average_ms": []}
+            for r in range(repeat + 1):  # interleaved, so that a change of load hits all three alike
+                times = (timed(ddp_path, fresh_grads), timed(mpi_sum, fresh_array), timed(mpi_average, fresh_array))
+                if r:  # the first run warms caches and MPI's connections up
+                    for name, t in zip(runs, times):
+                        runs[name].append(t)
+            report[f"{mb:g} {layout}"] = dict(runs, collectives=len(ddp._buckets))
     if comm.Get_rank() == 0:
         print(json.dumps(report))
     dist.destroy_process_group()
@@ -141,11 +182,14 @@ def report(scaled, reduced):
         print(table(rows, ("framework", "ranks", "samples/s min / median", "scaling efficiency")))
     if reduced and "error" not in reduced:
         rows = []
-        for mb, times in reduced.items():
-            ddp, floor = _median(times["ddp_path_ms"]), _median(times["mpi4py_ms"])
-            rows.append((mb, f"{min(times['ddp_path_ms']):.4g} / {ddp:.4g}", f"{min(times['mpi4py_ms']):.4g} / "
-                         f"{floor:.4g}", f"{ddp / floor:.2f}"))
-        print(table(rows, ("MB", "DDP path ms min / median", "mpi4py Allreduce ms min / median", "ratio")))
+        for key, times in reduced.items():
+            mb, layout = key.split()
+            ddp, floor, average = (_median(times[k]) for k in ("ddp_path_ms", "mpi4py_ms", "mpi4py_average_ms"))
+            rows.append((mb, f"{layout} / {times['collectives']}", f"{min(times['ddp_path_ms']):.4g} / {ddp:.4g}",
+                         f"{min(times['mpi4py_ms']):.4g} / {floor:.4g}", f"{ddp / floor:.2f}",
+                         f"{min(times['mpi4py_average_ms']):.4g} / {average:.4g}", f"{ddp / average:.2f}"))
+        print(table(rows, ("MB", "gradients / collectives", "DDP path ms min / median",
+                           "Allreduce ms min / median", "ratio", "Allreduce + divide ms", "ratio")))
     elif reduced:
         print("allreduce:", reduced["error"])
 

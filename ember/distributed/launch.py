@@ -37,6 +37,9 @@ def command(nproc_per_node, argv, nnodes=1, hostfile=None, tag_output=False):
         cmd += ["--output", "tag"]
     if "OMPI_MCA_smsc" not in os.environ and _cross_memory_blocked():
         cmd += ["--mca", "smsc", "^cma"]
+    for name, value in _mpi.MCA_DEFAULTS.items():  # also for ranks that start MPI before Ember does
+        if "OMPI_MCA_" + name not in os.environ:
+            cmd += ["--mca", name, value]
     for name in ("MASTER_ADDR", "MASTER_PORT", "PYTHONPATH", "OMP_NUM_THREADS"):
         if name in os.environ:
             cmd += ["-x", name]  # other hosts get them too

@@ -11,6 +11,7 @@ from .launch import ember_run, needs_mpi, write
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 RANKS = """
+    import functools
     import os
     import sys
     import numpy as np
@@ -29,6 +30,18 @@ RANKS = """
         for kind, opt in training.CONFIGS:
             for i, p in enumerate(training.train_rank(torch, kind, opt, DDP, rank, world)):
                 saved[f"{kind}/{opt}/{i}"] = p
+
+        # gradient_as_bucket_view: the gradients of one bucket live in its buffer, and (zeroed in place
+        # between steps) backward accumulates straight into it; one bucket for the MLP, the wide net's
+        # first weight in one of its own
+        views = functools.partial(DDP, gradient_as_bucket_view=True)
+        for kind in ("mlp", "wide"):
+            trained = training.train_rank(torch, kind, "sgd", views, rank, world, set_to_none=False)
+            for i, p in enumerate(trained):
+                saved[f"views/{kind}/{i}"] = p
+        net = training.model(torch, "mlp")
+        views(net)(torch.ones(2, 10)).sum().backward()
+        saved["views/buffers"] = np.array(len({id(p.grad.numpy().base) for p in net.parameters()}))
 
         # no_sync: two micro-batches accumulate locally, the third backward averages the sum
         torch.manual_seed(0)
@@ -148,6 +161,17 @@ def test_ddp_equals_one_process_on_the_global_batch(ranks, kind, opt):
     for rank in saved:
         for i, w in enumerate(want):
             np.testing.assert_allclose(rank[f"{kind}/{opt}/{i}"], w, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["mlp", "wide"])
+def test_gradient_as_bucket_view_equals_one_process(ranks, kind):
+    import ember
+    world, saved = ranks
+    want = training.train_global(ember, kind, "sgd", world)
+    for rank in saved:
+        for i, w in enumerate(want):
+            np.testing.assert_allclose(rank[f"views/{kind}/{i}"], w, rtol=1e-5, atol=1e-6)
+        assert rank["views/buffers"] == 1
 
 
 def test_no_sync_accumulation_equals_one_big_batch(ranks):

@@ -5,12 +5,12 @@ Ember) and in the test process (given Ember's module as ``torch``)."""
 import numpy as np
 
 SAMPLES, PER_RANK_BATCH, EPOCHS, SEED = 24, 4, 2, 3
-CONFIGS = [("mlp", "sgd"), ("mlp", "adam"), ("cnn", "sgd"), ("cnn", "adam"), ("bn", "sgd")]
+CONFIGS = [("mlp", "sgd"), ("mlp", "adam"), ("cnn", "sgd"), ("cnn", "adam"), ("bn", "sgd"), ("wide", "sgd")]
 
 
 def dataset(torch, kind):
     rng = np.random.default_rng(7)
-    shape = (SAMPLES, 10) if kind == "mlp" else (SAMPLES, 1, 8, 8)  # cnn, bn
+    shape = (SAMPLES, 10) if kind in ("mlp", "wide") else (SAMPLES, 1, 8, 8)  # cnn, bn
     x = torch.from_numpy(rng.standard_normal(shape).astype(np.float32))
     y = torch.from_numpy(rng.integers(0, 3, SAMPLES))
     return torch.utils.data.TensorDataset(x, y)
@@ -20,6 +20,8 @@ def model(torch, kind):
     nn = torch.nn
     if kind == "mlp":
         return nn.Sequential(nn.Linear(10, 16), nn.ReLU(), nn.Linear(16, 3))
+    if kind == "wide":  # a first weight of 320 KB: DDP sums its gradient where it lies, apart from the others
+        return nn.Sequential(nn.Linear(10, 8192), nn.ReLU(), nn.Linear(8192, 3))
     if kind == "bn":  # batch statistics: SyncBatchNorm on the ranks, BatchNorm2d on the global batch
         return nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(144, 3))
     return nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 3))
@@ -36,14 +38,15 @@ def optimizer(torch, name, params):
     return torch.optim.Adam(params, lr=0.01)
 
 
-def step(torch, net, opt, x, y):
-    opt.zero_grad()
+def step(torch, net, opt, x, y, set_to_none=True):
+    opt.zero_grad(set_to_none=set_to_none)
     torch.nn.functional.cross_entropy(net(x), y).backward()
     opt.step()
 
 
-def train_rank(torch, kind, opt_name, wrap, rank, world):
-    """One rank's training: its DistributedSampler's share of each batch, through ``wrap(model)``."""
+def train_rank(torch, kind, opt_name, wrap, rank, world, set_to_none=True):
+    """One rank's training: its DistributedSampler's share of each batch, through ``wrap(model)``;
+    ``set_to_none=False`` zeroes the gradients where they are between steps."""
     torch.manual_seed(100 + rank)  # different on every rank: DDP must broadcast rank 0's start
     net = model(torch, kind)
     if rank == 0:
@@ -59,7 +62,7 @@ def train_rank(torch, kind, opt_name, wrap, rank, world):
     for epoch in range(EPOCHS):
         sampler.set_epoch(epoch)
         for x, y in loader:
-            step(torch, ddp, opt, x, y)
+            step(torch, ddp, opt, x, y, set_to_none)
     return state(net)
 
 

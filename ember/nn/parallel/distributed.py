@@ -44,6 +44,7 @@ class DistributedDataParallel(Module):
         self.find_unused_parameters = find_unused_parameters
         self.require_backward_grad_sync = True
         self.require_forward_param_sync = True
+        self.gradient_as_bucket_view = gradient_as_bucket_view
         self.bucket_bytes_cap = int((25 if bucket_cap_mb is None else bucket_cap_mb) * 1024 * 1024)
         self._params = [p for p in module.parameters() if p.requires_grad]
         if not self._params:
@@ -124,7 +125,7 @@ class DistributedDataParallel(Module):
         bucket = self._bucket_of[index]
         bucket.waiting -= 1
         if bucket.waiting == 0:
-            bucket.start(self.process_group.comm, self._used_here)
+            bucket.start(self.process_group.comm, self.process_group.size(), self._used_here)
             self._started.append(bucket.request)
             if len(self._started) == len(self._buckets):
                 self._finish()
@@ -133,12 +134,12 @@ class DistributedDataParallel(Module):
             _mpi.mpi().Request.Testall(self._started)
 
     def _finish(self):
-        """Wait for every bucket's sum and write the averages into the gradients."""
+        """Wait for every bucket's sum and make it the gradients."""
         requests = self._started + ([self._used[1]] if self._used else [])
         _mpi.wait_all(requests, time.monotonic() + self.process_group.timeout, self._timed_out("gradient all-reduce"))
         used = self._used[0] if self._used else None
         for b in self._buckets:
-            b.average_into_grads(self.process_group.size(), used)
+            b.finish(used, self.gradient_as_bucket_view)
         self._syncing, self._used = False, None
 
     @contextlib.contextmanager
